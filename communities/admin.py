@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from communities import services
+from communities.models import Community, PartyOrganization, ResidentsCommittee
+from governance.admin import ServiceSaveAdmin
+from governance.services import instance_save
+
+
+@admin.register(Community)
+class CommunityAdmin(ServiceSaveAdmin):
+    list_display = ["code", "name", "street", "households", "party_members", "is_complex"]
+    list_filter = ["street", "is_complex"]
+    list_select_related = ["street"]
+    search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            instance_save(obj, acting_user=request.user)
+        else:
+            fields = {f.name: getattr(obj, f.name) for f in Community._meta.concrete_fields if f.name != "id"}
+            form.instance = services.community_create(acting_user=request.user, **fields)
+
+
+@admin.register(PartyOrganization)
+class PartyOrganizationAdmin(ServiceSaveAdmin):
+    list_display = ["name", "community", "kind"]
+    list_filter = ["kind"]
+    list_select_related = ["community"]
+
+
+@admin.register(ResidentsCommittee)
+class ResidentsCommitteeAdmin(ServiceSaveAdmin):
+    list_display = ["name", "community"]
+    list_select_related = ["community"]

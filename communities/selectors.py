@@ -1,0 +1,88 @@
+"""Reads for communities: scope, and the community's staffing as 三(一), 三(二), 三(四) count it."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from communities.models import Community
+from governance.models import (
+    COMMUNITY_KINDS, PARTY_KINDS, RESIDENTS_COMMITTEE_KINDS, STATION_KINDS, TWO_COMMITTEES_KINDS, PostKind,
+)
+from governance.scope import scope_for
+from governance.selectors import active_posts
+
+
+def communities_for_user(*, user) -> QuerySet[Community]:
+    scope = scope_for(user)
+    qs = Community.objects.select_related("street", "party_organization", "residents_committee")
+    if scope.district_wide:
+        return qs
+    from django.db.models import Q
+
+    return qs.filter(Q(street_id__in=scope.street_ids) | Q(pk__in=scope.community_ids))
+
+
+@dataclass
+class CommunityStaffing:
+    community_id: int
+    party: dict = field(default_factory=lambda: defaultdict(set))  # kind -> person ids
+    residents_committee: set = field(default_factory=set)
+    two_committees: set = field(default_factory=set)
+    grid_workers: set = field(default_factory=set)  # full-time grid workers (专职网格员)
+    station_staff: set = field(default_factory=set)
+
+    @property
+    def party_committee(self) -> set:
+        return set().union(*self.party.values()) if self.party else set()
+
+    @property
+    def party_committee_size(self) -> int:
+        return len(self.party_committee)
+
+    @property
+    def two_committees_count(self) -> int:
+        return len(self.two_committees)
+
+    @property
+    def grid_worker_count(self) -> int:
+        return len(self.grid_workers)
+
+    @property
+    def station_staff_count(self) -> int:
+        return len(self.station_staff)
+
+    def count(self, kind) -> int:
+        return len(self.party.get(kind, ()))
+
+
+def community_staffing(*, community_ids, on: datetime.date | None = None) -> dict[int, CommunityStaffing]:
+    """Staffing of several communities in two queries, one person counted once per body (交叉任职)."""
+    on = on or timezone.localdate()
+    result = {cid: CommunityStaffing(community_id=cid) for cid in community_ids}
+    rows = (
+        active_posts(on=on)
+        .filter(community_id__in=list(result), kind__in=sorted(COMMUNITY_KINDS))
+        .values_list("community_id", "person_id", "kind")
+    )
+    for community_id, person_id, kind in rows:
+        s = result[community_id]
+        if kind in PARTY_KINDS:
+            s.party[kind].add(person_id)
+        if kind in RESIDENTS_COMMITTEE_KINDS:
+            s.residents_committee.add(person_id)
+        if kind in TWO_COMMITTEES_KINDS:
+            s.two_committees.add(person_id)
+        if kind == PostKind.GRID_WORKER:
+            s.grid_workers.add(person_id)
+    # Station staff belong to a station; a station shared by two communities (三(二)) counts for both.
+    station_rows = (
+        active_posts(on=on)
+        .filter(kind__in=sorted(STATION_KINDS), station__communities__in=list(result))
+        .values_list("station__communities", "person_id")
+    )
+    for community_id, person_id in station_rows:
+        result[community_id].station_staff.add(person_id)
+    return result

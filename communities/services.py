@@ -1,0 +1,48 @@
+"""Writes for communities, and the rules a community post must satisfy (三(一), 三(四))."""
+
+from django.db import transaction
+
+from communities.models import Community, PartyOrganization, ResidentsCommittee
+from governance.exceptions import RuleViolation
+from governance.models import PARTY_KINDS, Post
+from governance.rules import rule_value
+from governance.services import instance_save, model_update
+
+
+def expected_party_organization_kind(*, party_members: int, on=None) -> tuple[str, object]:
+    """三(一): more than the threshold of directly-managed members → 党委, otherwise 党总支.
+
+    Returns the kind and the rule version used. Exactly the threshold is not "more than": 党总支.
+    """
+    rule = rule_value("community.party_committee_threshold", on=on)
+    kind = PartyOrganization.Kind.PARTY_COMMITTEE if party_members > rule.value else PartyOrganization.Kind.GENERAL_BRANCH
+    return kind, rule
+
+
+@transaction.atomic
+def community_create(*, acting_user, **fields) -> Community:
+    community = instance_save(Community(**fields), acting_user=acting_user)
+    kind, _ = expected_party_organization_kind(party_members=community.party_members)
+    instance_save(PartyOrganization(community=community, kind=kind,
+                            name=f"{community.name}{PartyOrganization.Kind(kind).label.removeprefix('社区')}"),
+          acting_user=acting_user)
+    instance_save(ResidentsCommittee(community=community, name=f"{community.name}居民委员会"), acting_user=acting_user)
+    return community
+
+
+@transaction.atomic
+def community_update(*, community: Community, acting_user, **fields) -> Community:
+    return model_update(instance=community, acting_user=acting_user, data=fields)
+
+
+@transaction.atomic
+def party_organization_update(*, organization: PartyOrganization, acting_user, **fields) -> PartyOrganization:
+    return model_update(instance=organization, acting_user=acting_user, data=fields)
+
+
+def community_post_check(post: Post) -> None:
+    if post.kind in PARTY_KINDS and not post.person.is_party_member:
+        raise RuleViolation(f"{post.person.name}不是中共党员，不能任社区党组织班子成员",
+                            rule="community.party_committee_size", clause="三(一)2", field="person")
+    if post.person.community_id and post.person.community_id != post.community_id:
+        raise RuleViolation("人员档案属于其他社区，不能在本社区任职", rule="community.posts", clause="三(四)2", field="person")

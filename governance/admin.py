@@ -1,0 +1,105 @@
+"""Admin pages for the district administrator. Every save goes through the services (validation,
+rules, audit); history is visible on each object through django-simple-history."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from governance import services
+from governance.models import Department, District, Person, PolicyRule, Post, StationedUnit
+
+
+class ServiceSaveAdmin(SimpleHistoryAdmin):
+    """Saves through services.instance_save, so the acting user is recorded and constraints checked."""
+
+    def save_model(self, request, obj, form, change):
+        services.instance_save(obj, acting_user=request.user)
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(ServiceSaveAdmin):
+    list_display = ["code", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(StationedUnit)
+class StationedUnitAdmin(ServiceSaveAdmin):
+    list_display = ["name", "street", "level"]
+    list_filter = ["level", "street"]
+    list_select_related = ["street"]
+    search_fields = ["name"]
+
+
+class PostInline(admin.TabularInline):
+    model = Post
+    fk_name = "person"
+    extra = 0
+    fields = ["kind", "street", "community", "station", "is_secondment", "start_date", "end_date", "approval_reference"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(ServiceSaveAdmin):
+    list_display = ["name", "street", "community", "is_party_member", "is_npc_deputy"]
+    list_filter = ["street", "is_party_member", "is_npc_deputy"]
+    list_select_related = ["street", "community"]
+    search_fields = ["name", "phone"]
+    autocomplete_fields = ["street", "community"]
+    inlines = [PostInline]
+
+
+class PostAdminForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        candidate = self.instance
+        for name, value in cleaned.items():
+            setattr(candidate, name, value)
+        try:
+            services.post_validate(candidate)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return cleaned
+
+
+@admin.register(Post)
+class PostAdmin(SimpleHistoryAdmin):
+    form = PostAdminForm
+    list_display = ["person", "kind", "street", "community", "station", "is_secondment", "start_date", "end_date", "approval_reference"]
+    list_filter = ["kind", "is_secondment", "street"]
+    list_select_related = ["person", "street", "community", "station"]
+    search_fields = ["person__name", "approval_reference"]
+    autocomplete_fields = ["person", "street", "community", "station", "grid"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {f.name: getattr(obj, f.name) for f in Post._meta.concrete_fields if f.name != "id"}
+        if change:
+            services.post_update(post=Post.objects.get(pk=obj.pk), acting_user=request.user, **fields)
+        else:
+            form.instance = services.post_create(acting_user=request.user, **fields)
+
+
+@admin.register(PolicyRule)
+class PolicyRuleAdmin(ServiceSaveAdmin):
+    """A rule changes by adding a version with a later effective date; old versions stay for the past."""
+
+    list_display = ["key", "title", "value", "effective_from", "clause"]
+    list_filter = ["clause"]
+    search_fields = ["key", "title"]

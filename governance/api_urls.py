@@ -1,0 +1,27 @@
+"""/api/v1/: the REST API other district systems use (DESIGN.md section 5)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from communities.api import CommunityViewSet
+from governance.viewsets import (
+    DepartmentViewSet, PersonViewSet, PolicyRuleViewSet, PostViewSet, StationedUnitViewSet,
+)
+from streets.api import StreetViewSet
+
+router = DefaultRouter()
+router.register("streets", StreetViewSet, basename="street")
+router.register("communities", CommunityViewSet, basename="community")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("stationed-units", StationedUnitViewSet, basename="stationed-unit")
+router.register("people", PersonViewSet, basename="person")
+router.register("posts", PostViewSet, basename="post")
+router.register("policy-rules", PolicyRuleViewSet, basename="policy-rule")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

@@ -1,0 +1,68 @@
+"""The audit trail reviewers read: who changed what, when, before and after (django-simple-history).
+
+Rows come from each audited model's history table; "before" is the previous history row of the same
+object. Two queries per audited model, whatever the number of rows.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+
+AUDITED = [
+    "governance.Person", "governance.Post", "governance.PolicyRule", "governance.Department",
+    "governance.StationedUnit", "streets.Street", "streets.StreetOffice", "communities.Community",
+    "communities.PartyOrganization", "communities.ResidentsCommittee",
+]
+
+_SKIP = {"history_id", "history_date", "history_change_reason", "history_type", "history_user", "history_user_id", "id"}
+_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
+
+
+@dataclass
+class AuditEntry:
+    when: datetime
+    who: str
+    model: str
+    object_label: str
+    action: str
+    changes: list  # (field label, before, after)
+
+
+def audit_entries(*, limit: int = 200) -> list[AuditEntry]:
+    entries: list[AuditEntry] = []
+    for label in AUDITED:
+        model = apps.get_model(label)
+        history = model.history.model
+        latest = list(history.objects.select_related("history_user").order_by("-history_date")[:limit])
+        if not latest:
+            continue
+        ids = {row.id for row in latest}
+        earliest = min(row.history_date for row in latest)
+        # The previous version of each object, for "before": one query for all of them.
+        previous = {}
+        for row in history.objects.filter(id__in=ids, history_date__lt=earliest).order_by("id", "-history_date"):
+            previous.setdefault(row.id, row)
+        fields = [f for f in model._meta.concrete_fields if f.name not in _SKIP]
+        for row in sorted(latest, key=lambda r: r.history_date):
+            before = previous.get(row.id)
+            changes = []
+            for f in fields:
+                new = getattr(row, f.attname)
+                old = getattr(before, f.attname) if before is not None else None
+                if before is None and row.history_type == "+":
+                    if new not in (None, "", False):
+                        changes.append((str(f.verbose_name), "", new))
+                elif old != new:
+                    changes.append((str(f.verbose_name), old, new))
+            previous[row.id] = row
+            entries.append(AuditEntry(
+                when=row.history_date,
+                who=row.history_user.get_username() if row.history_user else "系统",
+                model=str(model._meta.verbose_name),
+                object_label=f"{getattr(row, 'name', '') or ''} #{row.id}".strip(),
+                action=_TYPES.get(row.history_type, row.history_type),
+                changes=changes,
+            ))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

@@ -1,0 +1,20 @@
+"""The one exception type for a policy rule that blocks an action (STYLE.md 7).
+
+It carries the rule's key and clause, so the API can answer 400 with the rule named and a page can
+show it as a form error. Raise it from services only.
+"""
+
+from django.core.exceptions import ValidationError
+
+
+class RuleViolation(ValidationError):
+    def __init__(self, message: str, *, rule: str, clause: str, field: str | None = None):
+        self.rule = rule
+        self.clause = clause
+        self.field = field
+        text = f"{message}（依据：{clause}，规则 {rule}）"
+        self.text = text
+        if field:
+            super().__init__({field: [text]}, code=rule)
+        else:
+            super().__init__(text, code=rule)

@@ -1,0 +1,107 @@
+"""Breaches of the structural rules, district-wide: what the "breaches" page lists, each with its clause.
+
+Caps (street staff, leadership posts, station staff) may be exceeded only with a recorded approval;
+a breach with an approval is still listed, marked as approved, so that reviewers see it.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from governance.rules import RuleBook
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    clause: str
+    subject: str  # the street or community's name
+    street: str
+    message: str
+    url: str = ""
+    approved: bool = False
+
+
+def findings_for(*, streets, communities, on: datetime.date | None = None) -> list[Finding]:
+    """Findings for the given (already scoped) street and community querysets, in a constant number of queries."""
+    from communities.models import PartyOrganization
+    from communities.selectors import community_staffing
+    from governance.models import PostKind
+    from streets.models import StreetOffice
+    from streets.selectors import street_staffing
+
+    on = on or timezone.localdate()
+    rules = RuleBook(on=on)
+    findings: list[Finding] = []
+
+    streets = list(streets.prefetch_related("offices"))
+    staffing = street_staffing(street_ids=[s.pk for s in streets], on=on, rules=rules)
+    cap = rules["street.staff_cap"]
+    lead = rules["street.leadership_posts"]
+    org = rules["street.organisation_members"]
+    npc = rules["street.npc_committee"]
+    extra = rules["street.extra_career_posts"]
+    for street in streets:
+        s = staffing[street.pk]
+        url = f"/streets/{street.pk}/"
+
+        def add(rule, message, approved=False, *, street=street, url=url):
+            findings.append(Finding(rule=rule.key, clause=rule.clause, subject=street.name, street=street.name,
+                                    message=message, url=url, approved=approved))
+
+        if s.staff_count > cap.value["cap"]:
+            add(cap, f"街道工作人员 {s.staff_count} 人，超过上限 {cap.value['cap']} 人", approved=bool(s.approvals))
+        if s.principal_count > lead.value["principal"]:
+            add(lead, f"正职领导 {s.principal_count} 名，超过 {lead.value['principal']} 名", approved=bool(s.approvals))
+        if s.deputy_count > lead.value["deputy"]:
+            add(lead, f"副职领导 {s.deputy_count} 名，超过 {lead.value['deputy']} 名", approved=bool(s.approvals))
+        if len(s.organisation_members) != org.value:
+            add(org, f"专职组织委员 {len(s.organisation_members)} 名，应为 {org.value} 名")
+        if not s.npc_directors:
+            add(npc, "人大街道工委未设主任")
+        elif s.npc_directors != s.party_secretaries:
+            add(npc, "人大街道工委主任应由街道党工委书记兼任")
+        if len(s.npc_deputy_directors) != npc.value["deputy_directors"]:
+            add(npc, f"人大街道工委副主任 {len(s.npc_deputy_directors)} 名，应为 {npc.value['deputy_directors']} 名")
+        if not npc.value["members_min"] <= len(s.npc_members) <= npc.value["members_max"]:
+            add(npc, f"人大街道工委委员 {len(s.npc_members)} 名，应为 {npc.value['members_min']}-{npc.value['members_max']} 名")
+        if s.npc_members_not_deputies:
+            add(npc, f"{len(s.npc_members_not_deputies)} 名人大街道工委委员不是现任兴庆区人大代表")
+        if not street.extra_career_post_granted and extra.value:
+            add(extra, f"尚未增加 {extra.value} 名事业编制")
+        present = {office.kind for office in street.offices.all()}
+        missing = [label for kind, label in StreetOffice.Kind.choices if kind not in present]
+        if missing:
+            findings.append(Finding(rule="street.offices", clause="二(三)", subject=street.name, street=street.name,
+                                    message="未设置：" + "、".join(missing), url=url))
+
+    communities = list(communities.select_related("street", "party_organization"))
+    cstaff = community_staffing(community_ids=[c.pk for c in communities], on=on)
+    threshold = rules["community.party_committee_threshold"]
+    size = rules["community.party_committee_size"]
+    station_cap = rules["service_station.staff_cap"]
+    for community in communities:
+        c = cstaff[community.pk]
+        url = f"/communities/{community.pk}/"
+
+        def add(rule, message, approved=False, *, community=community, url=url):
+            findings.append(Finding(rule=rule.key, clause=rule.clause, subject=community.name,
+                                    street=community.street.name, message=message, url=url, approved=approved))
+
+        expected = (PartyOrganization.Kind.PARTY_COMMITTEE if community.party_members > threshold.value
+                    else PartyOrganization.Kind.GENERAL_BRANCH)
+        org_row = getattr(community, "party_organization", None)
+        if org_row is None:
+            add(threshold, f"未设社区党组织（应设{expected.label}）")
+        elif org_row.kind != expected:
+            add(threshold, f"直管党员 {community.party_members} 人，应设{expected.label}，现为{org_row.get_kind_display()}")
+        if c.count(PostKind.COMMUNITY_SECRETARY) == 0:
+            add(size, "社区党组织未设书记")
+        if org_row is not None and org_row.kind == PartyOrganization.Kind.PARTY_COMMITTEE:
+            n = c.party_committee_size
+            if not (size.value["min"] <= n <= size.value["max"]) or (size.value["odd"] and n % 2 == 0):
+                add(size, f"社区党委班子 {n} 人，应为 {size.value['min']}—{size.value['max']} 人的单数")
+        if c.station_staff_count > station_cap.value:
+            add(station_cap, f"服务站工作人员 {c.station_staff_count} 名，超过 {station_cap.value} 名")
+    return findings

@@ -1,0 +1,284 @@
+"""The district-wide domain: the district, departments, stationed units, people and their posts,
+and the policy rules stored as data."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class District(models.Model):
+    code = models.CharField("代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=50)
+
+    class Meta:
+        verbose_name = "区"
+        verbose_name_plural = "区"
+        permissions = [("view_district_wide", "可查看全区数据")]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """A district functional department (职能部门), e.g. 区委组织部, 民政局, 编办, 财政局."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", "区委组织部"
+        CIVIL_AFFAIRS = "civil_affairs", "民政局"
+        ESTABLISHMENT = "establishment", "编办"
+        FINANCE = "finance", "财政局"
+        ADMIN_APPROVAL = "admin_approval", "行政审批服务中心"
+        HUMAN_RESOURCES = "human_resources", "人社局"
+        OTHER = "other", "其他职能部门"
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="departments", verbose_name="区")
+    code = models.CharField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=100, unique=True)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "职能部门"
+        verbose_name_plural = "职能部门"
+        ordering = ["code"]
+        permissions = [("access_department", "可访问本部门")]
+
+    def __str__(self):
+        return self.name
+
+
+class StationedUnit(models.Model):
+    """A unit stationed in a street's area (驻区单位); its level sets its party-building score weight (二(四)2)."""
+
+    class Level(models.TextChoices):
+        REGION = "region", "自治区级"
+        CITY = "city", "银川市级"
+        DISTRICT = "district", "兴庆区级"
+
+    street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, related_name="stationed_units", verbose_name="所在街道")
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    party_organization = models.CharField("党组织名称", max_length=100, blank=True)
+    contact = models.CharField("联系人", max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "驻区单位"
+        verbose_name_plural = "驻区单位"
+        ordering = ["street__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="stationed_unit_unique_name_per_street"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """Anyone who holds a post. A person may hold several posts at once (交叉任职, 二(二)2)."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    street = models.ForeignKey(
+        "streets.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        verbose_name="所属街道", help_text="人员档案归属的街道；区级人员留空。",
+    )
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        verbose_name="所属社区",
+    )
+    is_party_member = models.BooleanField("中共党员", default=False)
+    is_npc_deputy = models.BooleanField(
+        "现任兴庆区人大代表", default=False, help_text="人大街道工委委员须为辖区当届兴庆区级人大代表（二(二)2）。"
+    )
+    community_service_start = models.DateField(
+        "连续从事社区工作起始日期", null=True, blank=True, help_text="用于社区工作者特殊荣誉奖励（五(四)）。"
+    )
+    has_violation_record = models.BooleanField("有违纪违法记录", default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person",
+        verbose_name="登录账号",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class PostKind(models.TextChoices):
+    # Street (二(二)2)
+    STREET_PARTY_SECRETARY = "street_party_secretary", "街道党工委书记"
+    STREET_DIRECTOR = "street_director", "街道办事处主任"
+    STREET_DEPUTY_SECRETARY = "street_deputy_secretary", "街道党工委副书记"
+    STREET_DEPUTY_DIRECTOR = "street_deputy_director", "街道办事处副主任"
+    STREET_COMMITTEE_MEMBER = "street_committee_member", "街道党工委委员"
+    ORGANISATION_MEMBER = "organisation_member", "专职组织委员"
+    NPC_DIRECTOR = "npc_director", "人大街道工委主任"
+    NPC_DEPUTY_DIRECTOR = "npc_deputy_director", "人大街道工委副主任"
+    NPC_MEMBER = "npc_member", "人大街道工委委员"
+    STREET_STAFF = "street_staff", "街道工作人员"
+    # Community party organisation (三(一)2)
+    COMMUNITY_SECRETARY = "community_secretary", "社区党组织书记"
+    COMMUNITY_FULLTIME_DEPUTY = "community_fulltime_deputy", "社区党组织专职副书记"
+    COMMUNITY_DEPUTY_SECRETARY = "community_deputy_secretary", "社区党组织副书记"
+    COMMUNITY_PARTY_MEMBER = "community_party_member", "社区党组织委员"
+    # Residents' committee (三(三))
+    RC_DIRECTOR = "rc_director", "居委会主任"
+    RC_DEPUTY_DIRECTOR = "rc_deputy_director", "居委会副主任"
+    RC_MEMBER = "rc_member", "居委会委员"
+    # Community workers (三(四)): full-time grid workers; "两委" members are the posts above.
+    GRID_WORKER = "grid_worker", "专职网格员"
+    # Service station (三(二)2)
+    STATION_HEAD = "station_head", "服务站站长"
+    STATION_STAFF = "station_staff", "服务站工作人员"
+
+
+STREET_PRINCIPAL_KINDS = frozenset({PostKind.STREET_PARTY_SECRETARY, PostKind.STREET_DIRECTOR})
+STREET_DEPUTY_KINDS = frozenset({PostKind.STREET_DEPUTY_SECRETARY, PostKind.STREET_DEPUTY_DIRECTOR})
+STREET_LEADERSHIP_KINDS = STREET_PRINCIPAL_KINDS | STREET_DEPUTY_KINDS
+NPC_KINDS = frozenset({PostKind.NPC_DIRECTOR, PostKind.NPC_DEPUTY_DIRECTOR, PostKind.NPC_MEMBER})
+STREET_KINDS = STREET_LEADERSHIP_KINDS | NPC_KINDS | {
+    PostKind.STREET_COMMITTEE_MEMBER, PostKind.ORGANISATION_MEMBER, PostKind.STREET_STAFF,
+}
+PARTY_KINDS = frozenset({
+    PostKind.COMMUNITY_SECRETARY, PostKind.COMMUNITY_FULLTIME_DEPUTY,
+    PostKind.COMMUNITY_DEPUTY_SECRETARY, PostKind.COMMUNITY_PARTY_MEMBER,
+})
+RESIDENTS_COMMITTEE_KINDS = frozenset({PostKind.RC_DIRECTOR, PostKind.RC_DEPUTY_DIRECTOR, PostKind.RC_MEMBER})
+# "两委" = the community party organisation's committee and the residents' committee (三(四)1).
+TWO_COMMITTEES_KINDS = PARTY_KINDS | RESIDENTS_COMMITTEE_KINDS
+COMMUNITY_KINDS = TWO_COMMITTEES_KINDS | {PostKind.GRID_WORKER}
+STATION_KINDS = frozenset({PostKind.STATION_HEAD, PostKind.STATION_STAFF})
+
+
+class StaffCategory(models.TextChoices):
+    """How a street post is staffed; decides whether it counts toward the 30-person cap (二(二)1)."""
+
+    ADMINISTRATIVE = "administrative", "行政编制"
+    CAREER = "career", "事业编制"
+    PUBLIC_POST = "public_post", "公岗"
+    SANZHI_YIFU = "sanzhi_yifu", "三支一扶"
+    POLICY_PLACEMENT = "policy_placement", "政策性安置"
+    CONTRACT = "contract", "政府长聘/购买服务"
+    LAW_ENFORCEMENT = "law_enforcement", "综合执法中队"
+    STATION = "station", "社区服务站人员"
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _active_unique(kind, field, name):
+    return models.UniqueConstraint(
+        fields=[field], condition=Q(kind=kind, end_date__isnull=True), name=name,
+        violation_error_message=f"{PostKind(kind).label}只能有一名在任人员。",
+    )
+
+
+class Post(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="posts", verbose_name="人员")
+    kind = models.CharField("职务", max_length=40, choices=PostKind.choices)
+    street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="街道")
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="社区")
+    station = models.ForeignKey("service_stations.ServiceStation", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="服务站")
+    grid = models.ForeignKey("grids.Grid", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts", verbose_name="网格")
+    staff_category = models.CharField("人员类别", max_length=20, choices=StaffCategory.choices, blank=True)
+    is_secondment = models.BooleanField("挂职", default=False, help_text="挂职领导不计入领导职数（二(二)2）。")
+    seconded_from = models.CharField("原单位及职务", max_length=100, blank=True)
+    start_date = models.DateField("任职日期", default=_today)
+    end_date = models.DateField("离任日期", null=True, blank=True)
+    approval_reference = models.CharField(
+        "超额批准文号", max_length=100, blank=True,
+        help_text="超出职数或人数上限时须填写批准文号，记入审计记录。",
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "职务"
+        verbose_name_plural = "职务"
+        ordering = ["kind", "start_date", "pk"]
+        indexes = [models.Index(fields=["street", "kind"]), models.Index(fields=["community", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="post_end_after_start",
+                violation_error_message="离任日期不能早于任职日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=sorted(STREET_KINDS)) | Q(street__isnull=False),
+                name="post_street_kind_has_street",
+                violation_error_message="街道职务必须指定街道。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=sorted(COMMUNITY_KINDS)) | Q(community__isnull=False),
+                name="post_community_kind_has_community",
+                violation_error_message="社区职务必须指定社区。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=sorted(STATION_KINDS)) | Q(station__isnull=False),
+                name="post_station_kind_has_station",
+                violation_error_message="服务站职务必须指定服务站。",
+            ),
+            # One sitting holder (三(一)2: 书记1名, 专职副书记1名; 二(二)2: 人大街道工委主任1名, 副主任1名).
+            _active_unique(PostKind.COMMUNITY_SECRETARY, "community", "post_one_community_secretary"),
+            _active_unique(PostKind.COMMUNITY_FULLTIME_DEPUTY, "community", "post_one_fulltime_deputy"),
+            _active_unique(PostKind.STREET_PARTY_SECRETARY, "street", "post_one_street_party_secretary"),
+            _active_unique(PostKind.STREET_DIRECTOR, "street", "post_one_street_director"),
+            _active_unique(PostKind.NPC_DIRECTOR, "street", "post_one_npc_director"),
+            _active_unique(PostKind.NPC_DEPUTY_DIRECTOR, "street", "post_one_npc_deputy_director"),
+            _active_unique(PostKind.RC_DIRECTOR, "community", "post_one_rc_director"),
+            _active_unique(PostKind.STATION_HEAD, "station", "post_one_station_head"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None or self.end_date >= _today()
+
+    def active_on(self, on: datetime.date) -> bool:
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+
+class PolicyRule(models.Model):
+    """One version of a policy rule: value, effective-from date, clause (DESIGN.md section 2).
+
+    A rule is looked up by key and date (governance.rules.rule_value); a new version with a later
+    effective_from replaces the old one from that date on, and every computed figure cites the version
+    it used.
+    """
+
+    key = models.CharField("规则键", max_length=80)
+    title = models.CharField("名称", max_length=100)
+    value = models.JSONField("取值")
+    effective_from = models.DateField("生效日期")
+    clause = models.CharField("条款", max_length=30)
+    note = models.TextField("说明", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "政策规则"
+        verbose_name_plural = "政策规则"
+        ordering = ["key", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "effective_from"], name="policy_rule_unique_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.clause}，{self.effective_from} 起）"

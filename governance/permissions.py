@@ -1,0 +1,18 @@
+"""The API's permission class: model permissions from the user's role; rows from the scoped selectors."""
+
+from rest_framework.permissions import DjangoModelPermissions
+
+
+class ScopedModelPermissions(DjangoModelPermissions):
+    """Like DjangoModelPermissions, but reading needs the view permission too.
+
+    Which rows a user may touch is decided by the viewset's queryset, which always comes from a
+    scoped selector: an object outside the user's scope is a 404, the same as a missing one.
+    """
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }

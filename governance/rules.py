@@ -1,0 +1,180 @@
+"""Policy rules as data (DESIGN.md section 2).
+
+`rule_value(key, on=date)` returns the version of a rule in force on a date, with its clause, so that
+every computed figure can cite its basis. The seed below is what the 2018 document fixes; a district
+administrator changes a rule by adding a version with a later effective date (admin, audited).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from governance.models import PolicyRule
+
+# The document (银兴党办发〔2018〕200号) is dated 2018-11-05, but 六(二) starts the pilot streets on it from
+# October 2018: the seeded versions are in force from 2018-10-01 so that pilot-period figures have a basis.
+SEED_EFFECTIVE_FROM = datetime.date(2018, 10, 1)
+
+
+@dataclass(frozen=True)
+class RuleValue:
+    key: str
+    title: str
+    value: Any
+    effective_from: datetime.date
+    clause: str
+
+    def as_basis(self, used: Any = None) -> dict:
+        """The citation a computed figure carries (DESIGN.md section 2: its "basis")."""
+        return {
+            "rule": self.key,
+            "title": self.title,
+            "value": self.value if used is None else used,
+            "effective_from": self.effective_from.isoformat(),
+            "clause": self.clause,
+        }
+
+
+class RuleMissing(LookupError):
+    pass
+
+
+def _row_to_value(row: PolicyRule) -> RuleValue:
+    return RuleValue(key=row.key, title=row.title, value=row.value, effective_from=row.effective_from, clause=row.clause)
+
+
+def rule_value(key: str, *, on: datetime.date | None = None) -> RuleValue:
+    on = on or timezone.localdate()
+    row = PolicyRule.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from").first()
+    if row is None:
+        raise RuleMissing(f"No version of policy rule {key!r} is in force on {on}.")
+    return _row_to_value(row)
+
+
+class RuleBook:
+    """All rules in force on one date, read in one query, for calculators that need many of them."""
+
+    def __init__(self, *, on: datetime.date | None = None, overrides: dict[str, RuleValue] | None = None):
+        self.on = on or timezone.localdate()
+        rows = PolicyRule.objects.filter(effective_from__lte=self.on).order_by("key", "-effective_from")
+        self._rules: dict[str, RuleValue] = {}
+        for row in rows:
+            self._rules.setdefault(row.key, _row_to_value(row))
+        if overrides:
+            self._rules.update(overrides)
+
+    def __getitem__(self, key: str) -> RuleValue:
+        try:
+            return self._rules[key]
+        except KeyError:
+            raise RuleMissing(f"No version of policy rule {key!r} is in force on {self.on}.") from None
+
+
+def bracket(brackets: list[dict], amount: int) -> int:
+    """The value of the half-open bracket [min, next min) that holds `amount` (DESIGN.md section 2)."""
+    chosen = None
+    for row in sorted(brackets, key=lambda r: r["min"]):
+        if amount >= row["min"]:
+            chosen = row["value"]
+    if chosen is None:
+        raise ValueError(f"No bracket holds {amount}.")
+    return chosen
+
+
+HALF_OPEN = "住户数区间按左闭右开划分：[0,3000)、[3000,5000)、[5000,∞)。"
+
+SEED: list[dict] = [
+    {
+        "key": "street.staff_cap", "title": "街道工作人员上限", "clause": "二(二)1",
+        "value": {
+            "cap": 30,
+            "counted_categories": ["administrative", "career", "public_post", "sanzhi_yifu", "policy_placement", "contract"],
+            "excluded_categories": ["law_enforcement", "station"],
+        },
+        "note": "一般不超过30人，含公岗、三支一扶及政策性安置人员，不包括综合执法中队和各社区服务站人员。"
+        "按在任且非挂职的街道职务人数计，一人多岗只计一次；人大街道工委委员（人大代表）不计。",
+    },
+    {"key": "street.extra_career_posts", "title": "街道增加事业编制", "clause": "二(二)1", "value": 1,
+     "note": "在保持现有行政、事业编制不变的基础上，为每个街道增加1名事业编制。"},
+    {"key": "street.leadership_posts", "title": "街道党政领导职数", "clause": "二(二)2",
+     "value": {"principal": 2, "deputy": 4},
+     "note": "2正4副，不包括挂职领导；交叉任职的同一人只计一次，兼任正职者计为正职。"},
+    {"key": "street.organisation_members", "title": "专职组织委员", "clause": "二(二)2", "value": 1,
+     "note": "每个街道设专职组织委员1名，任党工委委员。"},
+    {"key": "street.npc_committee", "title": "人大街道工委组成", "clause": "二(二)2",
+     "value": {"directors": 1, "deputy_directors": 1, "members_min": 1, "members_max": 3},
+     "note": "主任由街道党工委书记兼任；副主任1名由街道副书记或副主任兼任；委员1-3名，须为辖区当届兴庆区级人大代表。"},
+    {"key": "big_committee.meetings_per_year", "title": "大工委联席会议次数", "clause": "二(四)1", "value": 2,
+     "note": "每年召开不少于2次。"},
+    {"key": "stationed_unit.score_weights", "title": "驻区单位党建考核赋分权重", "clause": "二(四)2",
+     "value": {"region": {"total": 10, "street": 4, "community": 6},
+               "city": {"total": 20, "street": 8, "community": 12},
+               "district": {"total": 20, "street": 8, "community": 12}},
+     "note": "百分比。自治区级10%（街道4%、社区6%）；银川市及兴庆区20%（街道8%、社区12%）。"},
+    {"key": "stationed_unit.score_deadline", "title": "赋分结果报送期限", "clause": "二(四)2",
+     "value": {"month": 12, "day": 20}, "note": "每年12月20日前报兴庆区委组织部审核。"},
+    {"key": "honours.consultation_working_days", "title": "评选表彰征求意见提前工作日", "clause": "二(四)2", "value": 10,
+     "note": "评选前10个工作日必须征求街道、社区意见。"},
+    {"key": "community.party_committee_threshold", "title": "设立社区党委的直管党员人数", "clause": "三(一)", "value": 100,
+     "note": "直管党员超过100人设社区党委，否则设党总支；恰为100人不属于“超过”，设党总支。"},
+    {"key": "community.party_committee_size", "title": "社区党委班子人数", "clause": "三(一)2",
+     "value": {"min": 7, "max": 11, "odd": True, "secretary": 1, "fulltime_deputy": 1, "deputy": 2,
+               "members_min": 3, "members_max": 7},
+     "note": "一般由7—11人的单数组成：书记1名，专职副书记1名，副书记2名，委员3-7名。"},
+    {"key": "joint_committee.meetings_per_quarter", "title": "联合党委联席会议", "clause": "三(一)3", "value": 1,
+     "note": "每季度召开1次；四项清单每年初协商建立。"},
+    {"key": "service_station.staff_cap", "title": "社区服务站工作人员上限", "clause": "三(二)2", "value": 4,
+     "note": "一般不超过4名，含站长1名；社区工作者兼任须经区委组织部审批。"},
+    {"key": "residents.deliberation_per_month", "title": "社区议事园频次", "clause": "三(三)1", "value": 1,
+     "note": "每月至少组织一次。"},
+    {"key": "community.committee_members", "title": "社区“两委”成员职数", "clause": "三(四)2",
+     "value": [{"min": 0, "value": 5}, {"min": 3000, "value": 7}, {"min": 5000, "value": 9}],
+     "note": "3000户以下5名，3000-5000户7名，5000户以上9名。" + HALF_OPEN},
+    {"key": "community.households_per_grid_worker", "title": "网格员配备标准", "clause": "三(四)2",
+     "value": {"standard": 500, "complex": 300},
+     "note": "每500户配备1名网格员（向上取整）；老旧小区多、无物业小区多、老龄人群多、商圈商户多的社区按300户1名。"
+     "网格员由“两委”成员兼任，不足部分招聘专职网格员。"},
+    {"key": "community.worker_review_months", "title": "社区工作者考核周期（月）", "clause": "三(四)3",
+     "value": {"community_workers_by_street": 6, "grid_workers_by_community": 3},
+     "note": "街道每半年考核社区工作者一次；社区每季度考核专职网格员一次。"},
+    {"key": "grids.change_approval", "title": "网格调整审定", "clause": "四(一)", "value": "civil_affairs",
+     "note": "街道对现有网格调整完善，须提前报民政局审定后组织实施。"},
+    {"key": "community.work_funds", "title": "社区工作经费（元/年）", "clause": "五(二)",
+     "value": [{"min": 0, "value": 100000}, {"min": 3000, "value": 130000}, {"min": 5000, "value": 150000}],
+     "note": "3000户以下10万元，3000-5000户13万元，5000户（含5000户）以上15万元。" + HALF_OPEN},
+    {"key": "community.party_building_funds", "title": "社区党建经费（元/年）", "clause": "五(二)",
+     "value": {"base": {"party_committee": 50000, "general_branch": 30000, "branch": 20000},
+               "members_above": 100, "per_member": 200},
+     "note": "党委5万元、党总支3万元、党支部2万元；直管党员超过100人的，按超出人数每人200元增加。"},
+    {"key": "party_dues.full_return_from_year", "title": "党费全额返还起始年", "clause": "五(二)", "value": 2019,
+     "note": "自2019年始，社区党组织直管党员交纳的党费全额返还。"},
+    {"key": "assessment.street_weight_on_agency_heads", "title": "街道对派驻机构负责人考核权重下限（%）",
+     "clause": "五(三)", "value": 50, "note": "考核权重不低于50%。"},
+    {"key": "assessment.residents_weight_on_street_staff", "title": "居委会对街道工作人员考核权重下限（%）",
+     "clause": "五(三)", "value": 30, "note": "考核权重不低于30%。"},
+    {"key": "assessment.party_weight_on_station_staff", "title": "社区党组织对服务站人员考核权重下限（%）",
+     "clause": "五(三)", "value": 50, "note": "考核权重不低于50%。"},
+    {"key": "awards.long_service", "title": "社区工作者特殊荣誉奖励", "clause": "五(四)",
+     "value": [{"years": 20, "amount": 5000, "honours": "荣誉证书"},
+               {"years": 30, "amount": 10000, "honours": "荣誉证书、奖章"}],
+     "note": "在社区连续工作年满20年且无违纪违法情形的，一次性奖励5000元；满30年的，一次性奖励10000元。"},
+    {"key": "rollout.pilot_streets", "title": "试点街道", "clause": "六(二)",
+     "value": {"streets": ["胜利街", "新华街", "中山南街", "解放西街", "文化街", "玉皇阁北街", "前进街"],
+               "pilot_from": "2018-10-01", "all_from": "2019-01-01"},
+     "note": "2018年10月起在7个街道试点；2019年起在11个街道全面推行。"},
+]
+
+
+def rules_seed(apps=None) -> int:
+    """Create the seed versions that are missing; return how many were created. Idempotent."""
+    model = apps.get_model("governance", "PolicyRule") if apps else PolicyRule
+    created = 0
+    for row in SEED:
+        _, was_created = model.objects.get_or_create(
+            key=row["key"], effective_from=SEED_EFFECTIVE_FROM,
+            defaults={"title": row["title"], "value": row["value"], "clause": row["clause"], "note": row["note"]},
+        )
+        created += was_created
+    return created

@@ -1,0 +1,54 @@
+from rest_framework import serializers
+
+from communities.selectors import communities_for_user
+from governance.api import ScopedFieldsMixin
+from governance.models import Department, Person, PolicyRule, Post, StationedUnit
+from governance.selectors import people_for_user
+from grids.selectors import grids_for_user
+from service_stations.selectors import stations_for_user
+from streets.selectors import streets_for_user
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "kind"]
+
+
+class StationedUnitSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    scoped_fields = {"street": streets_for_user}
+    street_name = serializers.CharField(source="street.name", read_only=True)
+
+    class Meta:
+        model = StationedUnit
+        fields = ["id", "street", "street_name", "name", "level", "party_organization", "contact"]
+
+
+class PersonSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    scoped_fields = {"street": streets_for_user, "community": communities_for_user}
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "gender", "phone", "street", "community", "is_party_member", "is_npc_deputy",
+                  "community_service_start", "has_violation_record"]
+
+
+class PostSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    scoped_fields = {
+        "person": people_for_user, "street": streets_for_user, "community": communities_for_user,
+        "station": stations_for_user, "grid": grids_for_user,
+    }
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Post
+        fields = ["id", "person", "person_name", "kind", "kind_label", "street", "community", "station", "grid",
+                  "staff_category", "is_secondment", "seconded_from", "start_date", "end_date",
+                  "approval_reference", "note"]
+
+
+class PolicyRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicyRule
+        fields = ["id", "key", "title", "value", "effective_from", "clause", "note"]

@@ -1,0 +1,179 @@
+"""Writes for the district-wide domain (STYLE.md 1): validate, apply the policy rule, save, audit.
+
+Every write goes through one of these functions: the admin, the pages and the API all call them.
+django-simple-history keeps who, when, before and after; services set the acting user explicitly so
+that token-authenticated API calls are attributed too.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from governance.models import (
+    COMMUNITY_KINDS, STATION_KINDS, STREET_KINDS, Department, Person, PolicyRule, Post, StationedUnit,
+)
+from governance.roles import SCOPE_PERMISSION, Role
+from governance.scope import scope_reset
+
+
+def instance_save(instance: models.Model, *, acting_user, update_fields: list[str] | None = None) -> models.Model:
+    """full_clean (fields and constraints), then save, attributing the history row to acting_user."""
+    instance.full_clean()
+    instance._history_user = acting_user if acting_user and acting_user.is_authenticated else None
+    try:
+        instance.save(update_fields=update_fields)
+    except IntegrityError as exc:  # a race past full_clean: answer like a validation error
+        raise ValidationError(f"数据冲突，请刷新后重试：{exc}") from exc
+    return instance
+
+
+def model_update(*, instance: models.Model, acting_user, data: dict) -> models.Model:
+    """Apply changed fields only, saved with update_fields so a concurrent change to others is kept."""
+    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, data[name])
+    if not changed:
+        return instance
+    fk_names = {f.name: f.attname for f in instance._meta.concrete_fields if f.is_relation}
+    return instance_save(instance, acting_user=acting_user, update_fields=[fk_names.get(n, n) for n in changed])
+
+
+@transaction.atomic
+def department_create(*, acting_user, **fields) -> Department:
+    return instance_save(Department(**fields), acting_user=acting_user)
+
+
+@transaction.atomic
+def department_update(*, department: Department, acting_user, **fields) -> Department:
+    return model_update(instance=department, acting_user=acting_user, data=fields)
+
+
+@transaction.atomic
+def stationed_unit_create(*, acting_user, **fields) -> StationedUnit:
+    return instance_save(StationedUnit(**fields), acting_user=acting_user)
+
+
+@transaction.atomic
+def stationed_unit_update(*, unit: StationedUnit, acting_user, **fields) -> StationedUnit:
+    return model_update(instance=unit, acting_user=acting_user, data=fields)
+
+
+def _person_check(person: Person) -> None:
+    if person.community_id and person.street_id and person.community.street_id != person.street_id:
+        raise ValidationError({"community": ["社区不属于所选街道。"]})
+    if person.community_id and not person.street_id:
+        person.street_id = person.community.street_id
+
+
+@transaction.atomic
+def person_create(*, acting_user, **fields) -> Person:
+    person = Person(**fields)
+    _person_check(person)
+    return instance_save(person, acting_user=acting_user)
+
+
+@transaction.atomic
+def person_update(*, person: Person, acting_user, **fields) -> Person:
+    for name, value in fields.items():
+        setattr(person, name, value)
+    _person_check(person)
+    return instance_save(person, acting_user=acting_user)
+
+
+def _post_rules_check(post: Post) -> None:
+    """The policy rules a post must satisfy, by the unit it belongs to."""
+    if post.kind in STREET_KINDS:
+        from streets.services import street_post_check
+
+        street_post_check(post)
+    elif post.kind in COMMUNITY_KINDS:
+        from communities.services import community_post_check
+
+        community_post_check(post)
+    elif post.kind in STATION_KINDS:
+        from service_stations.services import station_post_check
+
+        station_post_check(post)
+
+
+def _lock_unit(post: Post) -> None:
+    """Serialise cap checks per unit: two clerks adding the 31st person at once cannot both pass."""
+    from communities.models import Community
+    from service_stations.models import ServiceStation
+    from streets.models import Street
+
+    if post.street_id:
+        list(Street.objects.select_for_update().filter(pk=post.street_id))
+    if post.community_id:
+        list(Community.objects.select_for_update().filter(pk=post.community_id))
+    if post.station_id:
+        list(ServiceStation.objects.select_for_update().filter(pk=post.station_id))
+
+
+def post_validate(post: Post) -> None:
+    """Field, constraint and policy-rule validation of a post, without saving (forms call it in clean())."""
+    post.full_clean()
+    _post_rules_check(post)
+
+
+@transaction.atomic
+def post_create(*, acting_user, **fields) -> Post:
+    post = Post(**fields)
+    post.full_clean()
+    _lock_unit(post)
+    _post_rules_check(post)
+    return instance_save(post, acting_user=acting_user)
+
+
+@transaction.atomic
+def post_update(*, post: Post, acting_user, **fields) -> Post:
+    for name, value in fields.items():
+        setattr(post, name, value)
+    post.full_clean()
+    _lock_unit(post)
+    _post_rules_check(post)
+    return instance_save(post, acting_user=acting_user)
+
+
+@transaction.atomic
+def post_end(*, post: Post, acting_user, end_date: datetime.date | None = None) -> Post:
+    post.end_date = end_date or timezone.localdate()
+    return instance_save(post, acting_user=acting_user, update_fields=["end_date"])
+
+
+@transaction.atomic
+def policy_rule_version_create(*, acting_user, key: str, value, effective_from: datetime.date, note: str = "") -> PolicyRule:
+    """A new version of an existing rule, in force from `effective_from` (earlier versions stay for the past)."""
+    current = PolicyRule.objects.filter(key=key).order_by("-effective_from").first()
+    if current is None:
+        raise ValidationError({"key": [f"未知的政策规则：{key}"]})
+    rule = PolicyRule(key=key, title=current.title, clause=current.clause, value=value,
+                      effective_from=effective_from, note=note or current.note)
+    return instance_save(rule, acting_user=acting_user)
+
+
+@transaction.atomic
+def user_create_with_role(*, username: str, password: str | None, role: Role, scope_object=None,
+                          display_name: str = "") -> "models.Model":
+    """Create or update a login with one role and, for scoped roles, the grant on its unit. Idempotent."""
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=username)
+    user.first_name = display_name[:150]
+    user.is_staff = role == Role.DISTRICT_ADMIN
+    user.is_superuser = False
+    if password:
+        user.set_password(password)
+    user.save()
+    user.groups.set([Group.objects.get(name=role.value)])
+    if role in SCOPE_PERMISSION and scope_object is not None:
+        _, perm = SCOPE_PERMISSION[role]
+        assign_perm(perm, user, scope_object)
+    elif role in SCOPE_PERMISSION and role != Role.DEPARTMENT_USER:
+        raise ValueError(f"Role {role} needs a unit to scope it.")
+    scope_reset(user)
+    return user

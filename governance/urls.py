@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from communities import views as community_views
+from governance import views
+from streets import views as street_views
+
+admin.site.site_header = "兴庆区街道社区治理系统 · 管理"
+admin.site.site_title = "兴庆区街道社区治理系统"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("district/", views.district_overview, name="district-overview"),
+    path("breaches/", views.breaches, name="breaches"),
+    path("audit/", views.audit_log, name="audit-log"),
+    path("streets/<int:pk>/", street_views.street_detail, name="street-page"),
+    path("communities/<int:pk>/", community_views.community_detail, name="community-page"),
+    path("admin/", admin.site.urls),
+    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/", include("governance.api_urls")),
+]
+
+handler403 = "governance.views.permission_denied"
+handler404 = "governance.views.page_not_found"
+handler500 = "governance.views.server_error"

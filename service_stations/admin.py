@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from governance.admin import ServiceSaveAdmin
+from service_stations.models import ServiceStation
+
+
+@admin.register(ServiceStation)
+class ServiceStationAdmin(ServiceSaveAdmin):
+    list_display = ["code", "name", "street"]
+    list_select_related = ["street"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["communities"]

@@ -1,0 +1,47 @@
+from rest_framework import serializers
+
+from governance.api import ServiceModelViewSet
+from governance.models import District
+from streets import services
+from streets.models import Street, StreetOffice
+from streets.selectors import street_detail_queryset
+
+
+class StreetOfficeSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    head_name = serializers.CharField(source="head.name", read_only=True, default=None)
+
+    class Meta:
+        model = StreetOffice
+        fields = ["id", "kind", "kind_label", "duties", "head", "head_name"]
+        read_only_fields = fields
+
+
+class StreetSerializer(serializers.ModelSerializer):
+    offices = StreetOfficeSerializer(many=True, read_only=True)
+    career_posts_total = serializers.SerializerMethodField(help_text="事业编制总数，含改革增加的编制（二(二)1）")
+
+    class Meta:
+        model = Street
+        fields = ["id", "code", "name", "is_pilot", "pilot_start", "party_committee_name", "office_name", "address",
+                  "administrative_posts", "career_posts", "extra_career_post_granted", "career_posts_total", "offices"]
+
+    def get_career_posts_total(self, street) -> int:
+        return services.street_career_posts_total(street=street)
+
+
+def _street_create(*, acting_user, **fields):
+    return services.street_create(acting_user=acting_user, district=District.objects.get(), **fields)
+
+
+class StreetViewSet(ServiceModelViewSet):
+    """街道. District administrators create streets; a street's staff see and change only their own."""
+
+    serializer_class = StreetSerializer
+    selector = street_detail_queryset
+    create_service = _street_create
+    update_service = services.street_update
+    instance_kwarg = "street"
+    filterset_fields = ["is_pilot"]
+    search_fields = ["name", "code"]
+    ordering_fields = ["code", "name"]

@@ -1,0 +1,124 @@
+"""Reads for streets: scope, and the street's staffing as the caps of 二(二) count it."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from governance.models import (
+    NPC_KINDS, STREET_DEPUTY_KINDS, STREET_KINDS, STREET_PRINCIPAL_KINDS, PostKind,
+)
+from governance.rules import RuleBook
+from governance.scope import scope_for
+from governance.selectors import active_posts
+from streets.models import Street, StreetOffice
+
+
+def streets_for_user(*, user) -> QuerySet[Street]:
+    scope = scope_for(user)
+    qs = Street.objects.select_related("district")
+    if scope.district_wide:
+        return qs
+    return qs.filter(pk__in=scope.street_ids)
+
+
+def street_offices_for_user(*, user) -> QuerySet[StreetOffice]:
+    return StreetOffice.objects.filter(street__in=streets_for_user(user=user)).select_related("street", "head")
+
+
+def street_detail_queryset(*, user) -> QuerySet[Street]:
+    return streets_for_user(user=user).prefetch_related(
+        Prefetch("offices", queryset=StreetOffice.objects.select_related("head")),
+    )
+
+
+@dataclass
+class StreetStaffing:
+    """What a street has, counted as 二(二)1 and 二(二)2 count it (one person, one count)."""
+
+    street_id: int
+    staff: set = field(default_factory=set)  # person ids counted toward the cap
+    excluded: dict = field(default_factory=lambda: defaultdict(set))  # category -> person ids not counted
+    principals: set = field(default_factory=set)
+    deputies: set = field(default_factory=set)
+    seconded_leaders: set = field(default_factory=set)
+    organisation_members: set = field(default_factory=set)
+    party_secretaries: set = field(default_factory=set)
+    npc_directors: set = field(default_factory=set)
+    npc_deputy_directors: set = field(default_factory=set)
+    npc_members: set = field(default_factory=set)
+    npc_members_not_deputies: set = field(default_factory=set)
+    approvals: list = field(default_factory=list)  # approval references recorded on active posts
+
+    @property
+    def staff_count(self) -> int:
+        return len(self.staff)
+
+    @property
+    def principal_count(self) -> int:
+        return len(self.principals)
+
+    @property
+    def deputy_count(self) -> int:
+        # A person who holds a principal post and a deputy one (交叉任职) counts once, as a principal.
+        return len(self.deputies - self.principals)
+
+    @property
+    def leadership_count(self) -> int:
+        return len(self.principals | self.deputies)
+
+
+def staffing_add(s: StreetStaffing, *, person_id, kind, is_secondment, staff_category, is_npc_deputy,
+                 approval_reference, excluded_categories) -> None:
+    """Count one post into a street's staffing: the single place the counting rules of 二(二) live."""
+    if approval_reference:
+        s.approvals.append(approval_reference)
+    if kind in NPC_KINDS:
+        {PostKind.NPC_DIRECTOR: s.npc_directors, PostKind.NPC_DEPUTY_DIRECTOR: s.npc_deputy_directors,
+         PostKind.NPC_MEMBER: s.npc_members}[kind].add(person_id)
+        if kind == PostKind.NPC_MEMBER and not is_npc_deputy:
+            s.npc_members_not_deputies.add(person_id)
+        return  # NPC working-committee posts are held concurrently or by NPC deputies: not street staff
+    if kind == PostKind.STREET_PARTY_SECRETARY:
+        s.party_secretaries.add(person_id)
+    if is_secondment:
+        # 二(二)2: seconded leaders are not counted in the 6 posts, nor as the street's own staff.
+        if kind in STREET_PRINCIPAL_KINDS | STREET_DEPUTY_KINDS:
+            s.seconded_leaders.add(person_id)
+        return
+    if kind in STREET_PRINCIPAL_KINDS:
+        s.principals.add(person_id)
+    elif kind in STREET_DEPUTY_KINDS:
+        s.deputies.add(person_id)
+    elif kind == PostKind.ORGANISATION_MEMBER:
+        s.organisation_members.add(person_id)
+    # 二(二)1: law-enforcement squad and station staff are not counted toward the 30.
+    if staff_category in excluded_categories:
+        if person_id not in s.staff:
+            s.excluded[staff_category].add(person_id)
+    else:
+        s.staff.add(person_id)
+        for ids in s.excluded.values():
+            ids.discard(person_id)
+
+
+def street_staffing(*, street_ids, on: datetime.date | None = None, rules: RuleBook | None = None,
+                    exclude_post_id: int | None = None) -> dict[int, StreetStaffing]:
+    """Staffing of several streets in one query (二(二)1, 二(二)2)."""
+    on = on or timezone.localdate()
+    rules = rules or RuleBook(on=on)
+    excluded_categories = set(rules["street.staff_cap"].value["excluded_categories"])
+    result = {sid: StreetStaffing(street_id=sid) for sid in street_ids}
+    rows = active_posts(on=on).filter(street_id__in=list(result), kind__in=sorted(STREET_KINDS))
+    if exclude_post_id:
+        rows = rows.exclude(pk=exclude_post_id)
+    for street_id, person_id, kind, seconded, category, npc_deputy, approval in rows.values_list(
+        "street_id", "person_id", "kind", "is_secondment", "staff_category", "person__is_npc_deputy",
+        "approval_reference",
+    ):
+        staffing_add(result[street_id], person_id=person_id, kind=kind, is_secondment=seconded,
+                     staff_category=category, is_npc_deputy=npc_deputy, approval_reference=approval,
+                     excluded_categories=excluded_categories)
+    return result

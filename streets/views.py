@@ -1,0 +1,46 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import render
+
+from communities.selectors import communities_for_user, community_staffing
+from governance.findings import findings_for
+from governance.models import STREET_KINDS, Post
+from governance.rules import RuleBook
+from governance.selectors import active_posts, stationed_units_for_user
+from governance.views import get_scoped_or_404
+from streets.models import StreetOffice
+from streets.selectors import street_staffing, streets_for_user
+
+
+@login_required
+def street_detail(request, pk):
+    """A street's page: offices, leadership, staff against the caps, communities, findings."""
+    streets = streets_for_user(user=request.user).prefetch_related(
+        Prefetch("offices", queryset=StreetOffice.objects.select_related("head")),
+    )
+    street = get_scoped_or_404(request, streets, pk)
+    rules = RuleBook()
+    staffing = street_staffing(street_ids=[street.pk], rules=rules)[street.pk]
+    posts = list(
+        active_posts().filter(street=street, kind__in=sorted(STREET_KINDS)).select_related("person").order_by("kind", "pk")
+    )
+    communities = list(communities_for_user(user=request.user).filter(street=street))
+    cstaff = community_staffing(community_ids=[c.pk for c in communities])
+    context = {
+        "street": street,
+        "offices": street.offices.all(),
+        "posts": posts,
+        "staffing": staffing,
+        "rules": {
+            "cap": rules["street.staff_cap"], "lead": rules["street.leadership_posts"],
+            "org": rules["street.organisation_members"], "npc": rules["street.npc_committee"],
+            "extra": rules["street.extra_career_posts"],
+        },
+        "career_total": street.career_posts + (rules["street.extra_career_posts"].value if street.extra_career_post_granted else 0),
+        "communities": [{"community": c, "staffing": cstaff[c.pk]} for c in communities],
+        "stationed_units": stationed_units_for_user(user=request.user).filter(street=street),
+        "findings": findings_for(streets=streets.filter(pk=street.pk),
+                                 communities=communities_for_user(user=request.user).filter(street=street)),
+        "post_kind": Post,
+    }
+    return render(request, "streets/street_detail.html", context)
