@@ -1,0 +1,44 @@
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from governance.roles import Role
+from tests import factories as f
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str):
+    """A missing service skips locally and fails in CI (DEVELOPERS.md)."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing service is a failure)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def two_streets(db):
+    """Two streets, each with a community; the usual setting for scope tests."""
+    a, b = f.street(name="甲街"), f.street(name="乙街")
+    return {"a": a, "b": b, "ca": f.community(a, name="甲一社区"), "cb": f.community(b, name="乙一社区")}
+
+
+@pytest.fixture
+def admin_user(db):
+    return f.user(Role.DISTRICT_ADMIN)
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def api_as(user_):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {f.token_for(user_)}")
+    return client
+
+
+@pytest.fixture
+def api_for():
+    return api_as
