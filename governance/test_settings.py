@@ -12,3 +12,7 @@ from governance.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = True
+
+# Tasks run in-process in tests even when CI sets CELERY_BROKER_URL; the worker test starts a real
+# worker and sends through the broker explicitly (tests/governance/test_celery_worker.py).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
