@@ -16,3 +16,5 @@ AXES_ENABLED = True
 # Tasks run in-process in tests even when CI sets CELERY_BROKER_URL; the worker test starts a real
 # worker and sends through the broker explicitly (tests/governance/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
+# Tests never run collectstatic: don't make WhiteNoise index (and warn about) a missing STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = True
