@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from communities.selectors import communities_for_user, community_staffing
 from governance.findings import findings_for
-from governance.models import PARTY_KINDS, RESIDENTS_COMMITTEE_KINDS, PostKind
+from governance.models import PARTY_KINDS, POST_ORDER, RESIDENTS_COMMITTEE_KINDS, PostKind
 from governance.selectors import active_posts
 from governance.views import get_scoped_or_404
 from streets.models import Street
@@ -14,7 +14,8 @@ def community_detail(request, pk):
     """A community's page: party organisation, residents' committee, community workers, findings."""
     communities = communities_for_user(user=request.user)
     community = get_scoped_or_404(request, communities, pk)
-    posts = list(active_posts().filter(community=community).select_related("person").order_by("kind", "pk"))
+    posts = sorted(active_posts().filter(community=community).select_related("person"),
+                   key=lambda p: (POST_ORDER[p.kind], p.pk))
     context = {
         "community": community,
         "party_posts": [p for p in posts if p.kind in PARTY_KINDS],

@@ -1,10 +1,16 @@
 from governance.roles import Role, user_role
+from governance.scope import scope_for
 
 
 def navigation(request):
-    """The signed-in user's role, for the menu; no queries for anonymous pages."""
+    """The signed-in user's role and reach, for the menu."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     role = user_role(user)
-    return {"user_role": role, "user_role_label": Role(role).label if role else ""}
+    return {
+        "user_role": role,
+        "user_role_label": Role(role).label if role else "",
+        "is_district_wide": scope_for(user).district_wide,
+        "is_reviewer": role in (Role.DISTRICT_ADMIN, Role.ORGDEPT_REVIEWER, Role.CIVIL_AFFAIRS),
+    }

@@ -163,6 +163,8 @@ RESIDENTS_COMMITTEE_KINDS = frozenset({PostKind.RC_DIRECTOR, PostKind.RC_DEPUTY_
 TWO_COMMITTEES_KINDS = PARTY_KINDS | RESIDENTS_COMMITTEE_KINDS
 COMMUNITY_KINDS = TWO_COMMITTEES_KINDS | {PostKind.GRID_WORKER}
 STATION_KINDS = frozenset({PostKind.STATION_HEAD, PostKind.STATION_STAFF})
+# Posts listed in the order of the document: leaders first.
+POST_ORDER = {kind: index for index, kind in enumerate(PostKind)}
 
 
 class StaffCategory(models.TextChoices):

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from communities.selectors import communities_for_user, community_staffing
 from governance.findings import findings_for
-from governance.models import STREET_KINDS, Post
+from governance.models import POST_ORDER, STREET_KINDS, Post
 from governance.rules import RuleBook
 from governance.selectors import active_posts, stationed_units_for_user
 from governance.views import get_scoped_or_404
@@ -21,8 +21,9 @@ def street_detail(request, pk):
     street = get_scoped_or_404(request, streets, pk)
     rules = RuleBook()
     staffing = street_staffing(street_ids=[street.pk], rules=rules)[street.pk]
-    posts = list(
-        active_posts().filter(street=street, kind__in=sorted(STREET_KINDS)).select_related("person").order_by("kind", "pk")
+    posts = sorted(
+        active_posts().filter(street=street, kind__in=sorted(STREET_KINDS)).select_related("person"),
+        key=lambda p: (POST_ORDER[p.kind], p.pk),
     )
     communities = list(communities_for_user(user=request.user).filter(street=street))
     cstaff = community_staffing(community_ids=[c.pk for c in communities])
