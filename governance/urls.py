@@ -4,7 +4,7 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from communities import views as community_views
-from governance import views
+from governance import views, views_posts
 from streets import views as street_views
 
 admin.site.site_header = "兴庆区街道社区治理系统 · 管理"
@@ -21,6 +21,9 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("streets/<int:pk>/", street_views.street_detail, name="street-page"),
     path("communities/<int:pk>/", community_views.community_detail, name="community-page"),
+    path("streets/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "street"}, name="street-post-new"),
+    path("communities/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "community"}, name="community-post-new"),
+    path("posts/<int:pk>/end/", views_posts.post_end, name="post-end"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include("governance.api_urls")),

@@ -1,0 +1,67 @@
+"""Appointing and ending posts from a street's or community's page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from communities.selectors import communities_for_user
+from governance import services
+from governance.forms import PostForm
+from governance.selectors import people_for_user, posts_for_user
+from governance.views import get_scoped_or_404
+from streets.selectors import streets_for_user
+
+
+def _unit(request, unit_kind, pk):
+    if unit_kind == "street":
+        unit = get_scoped_or_404(request, streets_for_user(user=request.user), pk)
+        return unit, people_for_user(user=request.user).filter(street=unit), {"street": unit}, "street-page"
+    unit = get_scoped_or_404(request, communities_for_user(user=request.user), pk)
+    return unit, people_for_user(user=request.user).filter(community=unit), {"community": unit}, "community-page"
+
+
+@login_required
+def post_new(request, unit_kind, pk):
+    if not request.user.has_perm("governance.add_post"):
+        raise PermissionDenied("您的角色不能任免职务。")
+    unit, people, unit_fields, page = _unit(request, unit_kind, pk)
+    form = PostForm(request.POST or None, unit_kind=unit_kind, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = data["person"] or services.person_create(
+                    acting_user=request.user, name=data["new_person_name"],
+                    is_party_member=data.get("new_person_party_member", False),
+                    is_npc_deputy=data.get("new_person_npc_deputy", False), **unit_fields,
+                )
+                post = services.post_create(
+                    acting_user=request.user, person=person, kind=data["kind"], start_date=data["start_date"],
+                    staff_category=data.get("staff_category", ""), is_secondment=data.get("is_secondment", False),
+                    seconded_from=data.get("seconded_from", ""), approval_reference=data["approval_reference"],
+                    note=data["note"], **unit_fields,
+                )
+        except ValidationError as exc:
+            # Nothing was written (one transaction); show the rule's message on the form.
+            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"已任命 {post.person.name} 为{post.get_kind_display()}。")
+            return redirect(page, pk=unit.pk)
+    return render(request, "governance/post_form.html", {"form": form, "unit": unit, "unit_kind": unit_kind, "page": page})
+
+
+@login_required
+@require_POST
+def post_end(request, pk):
+    if not request.user.has_perm("governance.change_post"):
+        raise PermissionDenied("您的角色不能任免职务。")
+    post = get_scoped_or_404(request, posts_for_user(user=request.user), pk)
+    services.post_end(post=post, acting_user=request.user)
+    messages.success(request, f"{post.person.name} 已离任{post.get_kind_display()}。")
+    if post.community_id:
+        return redirect("community-page", pk=post.community_id)
+    return redirect("street-page", pk=post.street_id)
