@@ -1,4 +1,7 @@
 from rest_framework import serializers
+from rest_framework.decorators import action
+
+from assessments.api import community_quotas_response, community_quotas_schema
 
 from communities import services
 from communities.models import Community, PartyOrganization, ResidentsCommittee
@@ -46,3 +49,9 @@ class CommunityViewSet(ServiceModelViewSet):
     filterset_fields = ["street", "is_complex"]
     search_fields = ["name", "code"]
     ordering_fields = ["code", "name", "households", "party_members"]
+
+    @community_quotas_schema
+    @action(detail=True, methods=["get"])
+    def quotas(self, request, pk=None):
+        """三(一), 三(四)2, 五(二) quotas beside the actual figures, each with its basis."""
+        return community_quotas_response(request, self.get_object())

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from assessments.api import QuotaSummaryView
 from communities.api import CommunityViewSet
 from governance.viewsets import (
     DepartmentViewSet, PersonViewSet, PolicyRuleViewSet, PostViewSet, StationedUnitViewSet,
@@ -20,6 +21,7 @@ router.register("posts", PostViewSet, basename="post")
 router.register("policy-rules", PolicyRuleViewSet, basename="policy-rule")
 
 urlpatterns = [
+    path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

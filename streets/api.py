@@ -1,4 +1,7 @@
 from rest_framework import serializers
+from rest_framework.decorators import action
+
+from assessments.api import street_quotas_response, street_quotas_schema
 
 from governance.api import ServiceModelViewSet
 from governance.models import District
@@ -45,3 +48,9 @@ class StreetViewSet(ServiceModelViewSet):
     filterset_fields = ["is_pilot"]
     search_fields = ["name", "code"]
     ordering_fields = ["code", "name"]
+
+    @street_quotas_schema
+    @action(detail=True, methods=["get"])
+    def quotas(self, request, pk=None):
+        """二(二) quotas beside the street's actual staffing, with its communities' quotas and gaps."""
+        return street_quotas_response(request, self.get_object())

@@ -1,0 +1,53 @@
+"""Quota endpoints: the viewsets' `quotas` actions call these; `quotas/summary/` is a small APIView."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessments import selectors
+from assessments.serializers import (
+    AsOfQuerySerializer, BudgetSummarySerializer, CommunityQuotaSerializer, StreetQuotaSerializer,
+    YearQuerySerializer, budget_payload, community_payload, street_payload,
+)
+
+AS_OF_PARAMETER = OpenApiParameter("as_of", str, description="计算日期 YYYY-MM-DD（默认今天）", required=False)
+YEAR_PARAMETER = OpenApiParameter("year", int, description="预算年度（默认今年），按当年1月1日生效的规则测算",
+                                  required=False)
+community_quotas_schema = extend_schema(parameters=[AS_OF_PARAMETER], responses=CommunityQuotaSerializer,
+                                        summary="社区定额、经费与差距（三(一)、三(四)2、五(二)）")
+street_quotas_schema = extend_schema(parameters=[AS_OF_PARAMETER], responses=StreetQuotaSerializer,
+                                     summary="街道定额与差距（二(二)）及所辖社区")
+
+
+def _as_of(request):
+    query = AsOfQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_as_of()
+
+
+def community_quotas_response(request, community) -> Response:
+    report = selectors.community_quota_report(community=community, on=_as_of(request))
+    return Response(CommunityQuotaSerializer(community_payload(report)).data)
+
+
+def street_quotas_response(request, street) -> Response:
+    report = selectors.street_quota_report(street=street, user=request.user, on=_as_of(request))
+    return Response(StreetQuotaSerializer(street_payload(report)).data)
+
+
+class QuotaSummaryView(APIView):
+    """The district budget by street for a year: work funds, party-building funds, long-service awards.
+
+    Scoped: a street's staff get their street only.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[YEAR_PARAMETER], responses=BudgetSummarySerializer,
+                   summary="全区定额经费预算汇总（五(二)、五(四)）")
+    def get(self, request):
+        query = YearQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        budget = selectors.district_budget(user=request.user, year=query.validated_year())
+        return Response(BudgetSummarySerializer(budget_payload(budget)).data)

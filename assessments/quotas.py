@@ -1,0 +1,280 @@
+"""Staffing and funding quotas: every figure the 2018 plan fixes, computed from data and a RuleBook.
+
+Pure functions: they take a community's or street's figures and a `RuleBook(on=date)` and return
+dataclasses whose every figure carries its basis (rule key, the value used, effective date, clause).
+No database access here; `assessments.selectors` reads the figures and the actual staffing.
+
+Interpretations (kept visible in `NOTES`, shown on the pages and returned by the API):
+- Household brackets are half-open [0,3000), [3000,5000), [5000,∞) (DESIGN.md section 2).
+- Party organisation (三(一)): "超过100人" is strictly more than the threshold; exactly 100 → 党总支.
+- Grid workers (三(四)2): ceil(households / 500), or / 300 for a community marked complex. "两委" members
+  serve as grid workers first: the quota counts min(grid workers, "两委" quota) as covered by them and the
+  rest as full-time grid workers to hire. The quota uses the "两委" *quota*, not the actual "两委"; the
+  gap report also shows what the actual "两委" would leave to hire.
+- Party-building funds (五(二)): the base follows the organisation the community should have under 三(一)
+  (a caller may pass the actual kind, e.g. 党支部, to cost that instead); the ¥200 per member is added
+  only for the directly-managed members above 100, whatever the organisation type.
+- Long-service awards (五(四)): "连续工作年满20/30年" is reached in year Y when the anniversary of
+  `community_service_start` falls in Y. The "no violations" condition applies to both awards.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from communities.models import PartyOrganization
+from governance.exceptions import RuleViolation
+from governance.rules import SEED, RuleBook, RuleMissing, bracket
+
+COMMUNITY_RULES = (
+    "community.party_committee_threshold", "community.committee_members", "community.households_per_grid_worker",
+    "community.work_funds", "community.party_building_funds", "service_station.staff_cap",
+)
+STREET_RULES = (
+    "street.staff_cap", "street.extra_career_posts", "street.leadership_posts", "street.organisation_members",
+    "street.npc_committee",
+)
+AWARD_RULES = ("awards.long_service",)
+ALL_RULES = COMMUNITY_RULES + STREET_RULES + AWARD_RULES
+_SEED_CLAUSES = {row["key"]: row["clause"] for row in SEED}
+
+NOTES = [
+    "住户数区间按左闭右开划分：[0,3000)、[3000,5000)、[5000,∞)（三(四)2、五(二)）。",
+    "直管党员超过100人设社区党委；恰为100人不属于“超过”，设党总支（三(一)）。",
+    "网格员按每500户1名、情况复杂社区每300户1名向上取整；“两委”成员优先兼任网格员，兼任人数按“两委”职数"
+    "（而非实际人数）与网格员定额取小值，其余为须招聘的专职网格员（三(四)2）。差距表另列按实际“两委”人数计算的结果。",
+    "党建经费按社区应设党组织类型核定基数；直管党员超过100人的，仅对超出部分每人加200元（五(二)）。",
+    "特殊荣誉奖励：连续从事社区工作起始日期的第20、30个周年日落在当年即为当年“年满”；有违纪违法记录者不符合条件（五(四)）。"
+    "计入的社区工作者为在社区“两委”或专职网格员岗位上任职的人员（三(四)1）。",
+    "年度预算按当年1月1日生效的规则测算（五(二)、五(四)）。",
+]
+
+
+def rules_on(on: datetime.date, *, keys=ALL_RULES, overrides=None, field: str = "as_of") -> RuleBook:
+    """A RuleBook for `on` that has every rule the calculators need, or a RuleViolation naming the first missing."""
+    book = RuleBook(on=on, overrides=overrides)
+    for key in keys:
+        try:
+            book[key]
+        except RuleMissing:
+            raise RuleViolation(f"{on.isoformat()} 没有生效的政策规则 {key}", rule=key,
+                                clause=_SEED_CLAUSES.get(key, ""), field=field) from None
+    return book
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One computed figure and the rule versions it rests on."""
+
+    name: str
+    label: str
+    value: Any
+    basis: tuple[dict, ...] = ()
+
+    @property
+    def clauses(self) -> list[str]:
+        return sorted({b["clause"] for b in self.basis})
+
+
+def _basis(rule, used, figure: str) -> dict:
+    return {**rule.as_basis(used=used), "figure": figure}
+
+
+# --- community (三(一), 三(四)2, 五(二)) ---------------------------------------------------------
+
+def party_organization_quota(*, party_members: int, rules: RuleBook) -> Figure:
+    rule = rules["community.party_committee_threshold"]
+    kind = (PartyOrganization.Kind.PARTY_COMMITTEE if party_members > rule.value
+            else PartyOrganization.Kind.GENERAL_BRANCH)
+    return Figure("party_organization", "应设党组织", str(kind), (_basis(rule, rule.value, "party_organization"),))
+
+
+def committee_members_quota(*, households: int, rules: RuleBook) -> Figure:
+    rule = rules["community.committee_members"]
+    n = bracket(rule.value, households)
+    return Figure("committee_members", "“两委”成员职数", n, (_basis(rule, n, "committee_members"),))
+
+
+def grid_workers_quota(*, households: int, is_complex: bool, rules: RuleBook) -> Figure:
+    rule = rules["community.households_per_grid_worker"]
+    per = rule.value["complex" if is_complex else "standard"]
+    return Figure("grid_workers", "网格员定额", math.ceil(households / per), (_basis(rule, per, "grid_workers"),))
+
+
+def grid_coverage(*, grid_workers: Figure, committee_members: Figure) -> tuple[Figure, Figure]:
+    """三(四)2: "两委" members serve as grid workers first; full-time grid workers fill the rest."""
+    covered = min(grid_workers.value, committee_members.value)
+    both = grid_workers.basis + committee_members.basis
+    basis = tuple({**b, "figure": "grid_covered_by_committee"} for b in both)
+    hire_basis = tuple({**b, "figure": "fulltime_grid_workers"} for b in both)
+    return (
+        Figure("grid_covered_by_committee", "“两委”成员兼任网格员", covered, basis),
+        Figure("fulltime_grid_workers", "须招聘专职网格员", max(grid_workers.value - covered, 0), hire_basis),
+    )
+
+
+def work_funds_quota(*, households: int, rules: RuleBook) -> Figure:
+    rule = rules["community.work_funds"]
+    amount = int(bracket(rule.value, households))
+    return Figure("work_funds", "社区工作经费（元/年）", amount, (_basis(rule, amount, "work_funds"),))
+
+
+def party_building_funds_quota(*, party_members: int, organization_kind: str, rules: RuleBook) -> Figure:
+    rule = rules["community.party_building_funds"]
+    base = int(rule.value["base"][organization_kind])
+    above = max(party_members - int(rule.value["members_above"]), 0)
+    extra = above * int(rule.value["per_member"])
+    used = {"base": base, "members_above": rule.value["members_above"], "per_member": rule.value["per_member"],
+            "extra_members": above}
+    return Figure("party_building_funds", "社区党建经费（元/年）", base + extra,
+                  (_basis(rule, used, "party_building_funds"),))
+
+
+def station_staff_cap(*, rules: RuleBook) -> Figure:
+    rule = rules["service_station.staff_cap"]
+    return Figure("station_staff_cap", "服务站工作人员上限", int(rule.value), (_basis(rule, rule.value, "station_staff_cap"),))
+
+
+@dataclass(frozen=True)
+class CommunityQuota:
+    as_of: datetime.date
+    households: int
+    party_members: int
+    is_complex: bool
+    party_organization: Figure
+    committee_members: Figure
+    grid_workers: Figure
+    grid_covered_by_committee: Figure
+    fulltime_grid_workers: Figure
+    work_funds: Figure
+    party_building_funds: Figure
+    station_staff_cap: Figure
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [self.party_organization, self.committee_members, self.grid_workers, self.grid_covered_by_committee,
+                self.fulltime_grid_workers, self.work_funds, self.party_building_funds, self.station_staff_cap]
+
+    @property
+    def basis(self) -> list[dict]:
+        return [b for fig in self.figures for b in fig.basis]
+
+    @property
+    def party_organization_label(self) -> str:
+        return PartyOrganization.Kind(self.party_organization.value).label
+
+
+def community_quota(*, households: int, party_members: int, is_complex: bool, rules: RuleBook,
+                    organization_kind: str | None = None) -> CommunityQuota:
+    """Every figure 三(一), 三(四)2 and 五(二) fix for one community, as of `rules.on`."""
+    org = party_organization_quota(party_members=party_members, rules=rules)
+    committee = committee_members_quota(households=households, rules=rules)
+    grid = grid_workers_quota(households=households, is_complex=is_complex, rules=rules)
+    covered, hire = grid_coverage(grid_workers=grid, committee_members=committee)
+    return CommunityQuota(
+        as_of=rules.on, households=households, party_members=party_members, is_complex=is_complex,
+        party_organization=org, committee_members=committee, grid_workers=grid,
+        grid_covered_by_committee=covered, fulltime_grid_workers=hire,
+        work_funds=work_funds_quota(households=households, rules=rules),
+        party_building_funds=party_building_funds_quota(
+            party_members=party_members, organization_kind=organization_kind or org.value, rules=rules),
+        station_staff_cap=station_staff_cap(rules=rules),
+    )
+
+
+# --- street (二(二)) ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StreetQuota:
+    as_of: datetime.date
+    staff_cap: Figure
+    counted_categories: list
+    excluded_categories: list
+    principal_posts: Figure
+    deputy_posts: Figure
+    organisation_members: Figure
+    npc_directors: Figure
+    npc_deputy_directors: Figure
+    npc_members_min: Figure
+    npc_members_max: Figure
+    extra_career_posts: Figure
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [self.staff_cap, self.principal_posts, self.deputy_posts, self.organisation_members, self.npc_directors,
+                self.npc_deputy_directors, self.npc_members_min, self.npc_members_max, self.extra_career_posts]
+
+    @property
+    def basis(self) -> list[dict]:
+        return [b for fig in self.figures for b in fig.basis]
+
+
+def street_quota(*, rules: RuleBook) -> StreetQuota:
+    """What 二(二)1 and 二(二)2 fix for every street (the same for each street)."""
+    cap = rules["street.staff_cap"]
+    lead = rules["street.leadership_posts"]
+    org = rules["street.organisation_members"]
+    npc = rules["street.npc_committee"]
+    extra = rules["street.extra_career_posts"]
+
+    def fig(name, label, rule, used):
+        return Figure(name, label, used, (_basis(rule, used, name),))
+
+    return StreetQuota(
+        as_of=rules.on,
+        staff_cap=fig("staff_cap", "街道工作人员上限", cap, cap.value["cap"]),
+        counted_categories=list(cap.value["counted_categories"]),
+        excluded_categories=list(cap.value["excluded_categories"]),
+        principal_posts=fig("principal_posts", "正职领导职数", lead, lead.value["principal"]),
+        deputy_posts=fig("deputy_posts", "副职领导职数", lead, lead.value["deputy"]),
+        organisation_members=fig("organisation_members", "专职组织委员", org, org.value),
+        npc_directors=fig("npc_directors", "人大街道工委主任", npc, npc.value["directors"]),
+        npc_deputy_directors=fig("npc_deputy_directors", "人大街道工委副主任", npc, npc.value["deputy_directors"]),
+        npc_members_min=fig("npc_members_min", "人大街道工委委员下限", npc, npc.value["members_min"]),
+        npc_members_max=fig("npc_members_max", "人大街道工委委员上限", npc, npc.value["members_max"]),
+        extra_career_posts=fig("extra_career_posts", "增加事业编制", extra, extra.value),
+    )
+
+
+# --- long-service awards (五(四)) ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LongServiceAward:
+    years: int
+    anniversary: datetime.date
+    amount: int
+    honours: str
+    eligible: bool
+    reason: str
+    basis: tuple[dict, ...] = field(default=())
+
+    @property
+    def amount_payable(self) -> int:
+        return self.amount if self.eligible else 0
+
+
+def anniversary(start: datetime.date, years: int) -> datetime.date:
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February in a non-leap year: the service is complete on 28 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def long_service_award(*, service_start: datetime.date | None, year: int, has_violation_record: bool,
+                       rules: RuleBook) -> LongServiceAward | None:
+    """The award a community worker reaches in `year`, or None (五(四))."""
+    if service_start is None:
+        return None
+    rule = rules["awards.long_service"]
+    for tier in rule.value:
+        years = int(tier["years"])
+        if service_start.year + years == year:
+            amount = int(tier["amount"])
+            reason = "有违纪违法记录，不符合“无违纪违法情形”的条件（五(四)）" if has_violation_record else ""
+            return LongServiceAward(
+                years=years, anniversary=anniversary(service_start, years), amount=amount,
+                honours=tier.get("honours", ""), eligible=not has_violation_record, reason=reason,
+                basis=(_basis(rule, {"years": years, "amount": amount}, "long_service_award"),),
+            )
+    return None

@@ -1,0 +1,412 @@
+"""Scoped reads for quotas: the calculators of `assessments.quotas` beside the actual staffing.
+
+Every function here runs a constant number of SQL queries however many communities or streets it
+covers: one for the rules, one or two for the rows, two for community staffing, one for street
+staffing, one for the long-service award candidates.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from assessments.quotas import (
+    ALL_RULES, CommunityQuota, LongServiceAward, StreetQuota, community_quota, long_service_award, rules_on,
+    street_quota,
+)
+from communities.models import Community, PartyOrganization
+from communities.selectors import CommunityStaffing, communities_for_user, community_staffing
+from governance.exceptions import RuleViolation
+from governance.models import COMMUNITY_KINDS, Person, Post
+from governance.rules import RuleBook, RuleValue
+from streets.models import Street
+from streets.selectors import StreetStaffing, street_staffing, streets_for_user
+
+STATUS_LABELS = {"ok": "符合", "short": "不足", "over": "超出", "mismatch": "不符", "missing": "未设置"}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A quota beside the actual figure; difference = actual − quota (negative: short)."""
+
+    item: str
+    label: str
+    quota: Any
+    actual: Any
+    difference: int | None
+    status: str
+    clause: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def _count_gap(item, label, quota: int, actual: int, clause: str, *, cap_only=False) -> Gap:
+    diff = actual - quota
+    if diff > 0:
+        status = "over"
+    elif diff < 0 and not cap_only:
+        status = "short"
+    else:
+        status = "ok"
+    return Gap(item, label, quota, actual, diff, status, clause)
+
+
+# --- communities ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CommunityQuotaReport:
+    community: Community
+    quota: CommunityQuota
+    staffing: CommunityStaffing
+    actual_party_organization: str | None
+    gaps: list[Gap]
+
+    @property
+    def actual(self) -> dict:
+        return {
+            "party_organization": self.actual_party_organization,
+            "committee_members": self.staffing.two_committees_count,
+            "fulltime_grid_workers": self.staffing.grid_worker_count,
+            "station_staff": self.staffing.station_staff_count,
+        }
+
+    @property
+    def fulltime_grid_workers_given_actual_committee(self) -> int:
+        """三(四)2 applied to the actual "两委": the full-time grid workers still needed."""
+        return max(self.quota.grid_workers.value - self.staffing.two_committees_count, 0)
+
+    @property
+    def short_or_over(self) -> list[Gap]:
+        return [g for g in self.gaps if g.status != "ok"]
+
+
+def _actual_kind(community: Community) -> str | None:
+    try:
+        return community.party_organization.kind
+    except PartyOrganization.DoesNotExist:
+        return None
+
+
+def _community_gaps(q: CommunityQuota, s: CommunityStaffing, actual_kind: str | None) -> list[Gap]:
+    org = q.party_organization
+    if actual_kind is None:
+        org_status = "missing"
+    else:
+        org_status = "ok" if actual_kind == org.value else "mismatch"
+    label = {k: v for k, v in PartyOrganization.Kind.choices}
+    grid_actual = min(s.two_committees_count, q.grid_workers.value) + s.grid_worker_count
+    return [
+        Gap("party_organization", "党组织设置", label[org.value], label.get(actual_kind, "—"), None, org_status,
+            org.clauses[0]),
+        _count_gap("committee_members", "“两委”成员", q.committee_members.value, s.two_committees_count,
+                   q.committee_members.clauses[0]),
+        _count_gap("grid_workers", "网格员（“两委”兼任＋专职）", q.grid_workers.value, grid_actual,
+                   q.grid_workers.clauses[0]),
+        _count_gap("fulltime_grid_workers", "专职网格员", q.fulltime_grid_workers.value, s.grid_worker_count,
+                   q.fulltime_grid_workers.clauses[0]),
+        _count_gap("station_staff", "服务站工作人员", q.station_staff_cap.value, s.station_staff_count,
+                   q.station_staff_cap.clauses[0], cap_only=True),
+    ]
+
+
+def community_reports(*, communities: list[Community], rules: RuleBook) -> list[CommunityQuotaReport]:
+    """Quota, actual staffing and gaps of several communities: two queries (community_staffing)."""
+    staffing = community_staffing(community_ids=[c.pk for c in communities], on=rules.on)
+    reports = []
+    for c in communities:
+        q = community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
+                            rules=rules)
+        kind = _actual_kind(c)
+        reports.append(CommunityQuotaReport(c, q, staffing[c.pk], kind, _community_gaps(q, staffing[c.pk], kind)))
+    return reports
+
+
+def community_quota_report(*, community: Community, on: datetime.date) -> CommunityQuotaReport:
+    """One community (already fetched from a scoped selector)."""
+    return community_reports(communities=[community], rules=rules_on(on))[0]
+
+
+# --- streets -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StreetQuotaReport:
+    street: Street
+    quota: StreetQuota
+    staffing: StreetStaffing
+    gaps: list[Gap]
+    communities: list[CommunityQuotaReport]
+    career_posts_total: int
+
+    @property
+    def community_totals(self) -> dict:
+        reps = self.communities
+        return {
+            "communities": len(reps),
+            "committee_members_quota": sum(r.quota.committee_members.value for r in reps),
+            "committee_members_actual": sum(r.staffing.two_committees_count for r in reps),
+            "grid_workers_quota": sum(r.quota.grid_workers.value for r in reps),
+            "fulltime_grid_workers_quota": sum(r.quota.fulltime_grid_workers.value for r in reps),
+            "fulltime_grid_workers_actual": sum(r.staffing.grid_worker_count for r in reps),
+            "work_funds": sum(r.quota.work_funds.value for r in reps),
+            "party_building_funds": sum(r.quota.party_building_funds.value for r in reps),
+        }
+
+    @property
+    def actual(self) -> dict:
+        s = self.staffing
+        return {
+            "staff": s.staff_count,
+            "excluded_staff": {k: len(v) for k, v in s.excluded.items() if v},
+            "principal_posts": s.principal_count,
+            "deputy_posts": s.deputy_count,
+            "seconded_leaders": len(s.seconded_leaders),
+            "organisation_members": len(s.organisation_members),
+            "npc_directors": len(s.npc_directors),
+            "npc_deputy_directors": len(s.npc_deputy_directors),
+            "npc_members": len(s.npc_members),
+            "npc_members_not_deputies": len(s.npc_members_not_deputies),
+            "career_posts_total": self.career_posts_total,
+        }
+
+
+def _street_gaps(q: StreetQuota, s: StreetStaffing, street: Street) -> list[Gap]:
+    clause = q.staff_cap.clauses[0]
+    lead_clause = q.principal_posts.clauses[0]
+    npc_clause = q.npc_directors.clauses[0]
+    n_members = len(s.npc_members)
+    lo, hi = q.npc_members_min.value, q.npc_members_max.value
+    if n_members < lo:
+        npc_status, npc_diff = "short", n_members - lo
+    elif n_members > hi:
+        npc_status, npc_diff = "over", n_members - hi
+    else:
+        npc_status, npc_diff = "ok", 0
+    director_not_secretary = s.npc_directors - s.party_secretaries
+    return [
+        _count_gap("staff", "街道工作人员（不含综合执法中队、服务站人员）", q.staff_cap.value, s.staff_count, clause,
+                   cap_only=True),
+        _count_gap("principal_posts", "正职领导（不含挂职）", q.principal_posts.value, s.principal_count, lead_clause),
+        _count_gap("deputy_posts", "副职领导（不含挂职）", q.deputy_posts.value, s.deputy_count, lead_clause),
+        _count_gap("organisation_members", "专职组织委员", q.organisation_members.value, len(s.organisation_members),
+                   q.organisation_members.clauses[0]),
+        _count_gap("npc_directors", "人大街道工委主任", q.npc_directors.value, len(s.npc_directors), npc_clause),
+        Gap("npc_director_is_party_secretary", "人大街道工委主任由党工委书记兼任", "是",
+            "否" if director_not_secretary else ("是" if s.npc_directors else "—"), None,
+            "mismatch" if director_not_secretary else ("ok" if s.npc_directors else "missing"), npc_clause),
+        _count_gap("npc_deputy_directors", "人大街道工委副主任", q.npc_deputy_directors.value,
+                   len(s.npc_deputy_directors), npc_clause),
+        Gap("npc_members", "人大街道工委委员", f"{lo}–{hi}", n_members, npc_diff, npc_status, npc_clause),
+        _count_gap("npc_members_not_deputies", "非人大代表的工委委员", 0, len(s.npc_members_not_deputies), npc_clause,
+                   cap_only=True),
+        _count_gap("extra_career_posts", "增加的事业编制", q.extra_career_posts.value,
+                   q.extra_career_posts.value if street.extra_career_post_granted else 0,
+                   q.extra_career_posts.clauses[0]),
+    ]
+
+
+def street_reports(*, streets: list[Street], communities: list[Community], rules: RuleBook) -> list[StreetQuotaReport]:
+    """Quota, staffing and gaps of several streets and their (already scoped) communities."""
+    q = street_quota(rules=rules)
+    staffing = street_staffing(street_ids=[s.pk for s in streets], on=rules.on, rules=rules)
+    creports = community_reports(communities=communities, rules=rules)
+    extra = q.extra_career_posts.value
+    out = []
+    for street in streets:
+        s = staffing[street.pk]
+        out.append(StreetQuotaReport(
+            street=street, quota=q, staffing=s, gaps=_street_gaps(q, s, street),
+            communities=[r for r in creports if r.community.street_id == street.pk],
+            career_posts_total=street.career_posts + (extra if street.extra_career_post_granted else 0),
+        ))
+    return out
+
+
+def street_quota_report(*, street: Street, user, on: datetime.date) -> StreetQuotaReport:
+    """One street (already fetched from a scoped selector) with the communities the user may see in it."""
+    communities = list(communities_for_user(user=user).filter(street=street))
+    return street_reports(streets=[street], communities=communities, rules=rules_on(on))[0]
+
+
+# --- long-service awards (五(四)) ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AwardRow:
+    person: Person
+    community: Community
+    award: LongServiceAward
+
+
+def _award_years(rules: RuleBook, year: int) -> set[int]:
+    return {year - int(tier["years"]) for tier in rules["awards.long_service"].value}
+
+
+def _award_candidates(*, community_ids_qs, year: int, start_years: set[int]) -> list[Post]:
+    """Community posts (两委 and full-time grid workers, 三(四)1) held during `year` by people whose service
+    started in one of `start_years`: one query."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return list(
+        Post.objects.filter(
+            kind__in=sorted(COMMUNITY_KINDS), community_id__in=community_ids_qs, start_date__lte=last,
+            person__community_service_start__year__in=sorted(start_years),
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .select_related("person", "community", "community__street")
+        .order_by("person_id", "start_date", "pk")
+    )
+
+
+def _awards_from(posts: list[Post], *, year: int, rules: RuleBook) -> list[AwardRow]:
+    rows, seen = [], set()
+    for post in posts:
+        person = post.person
+        if person.pk in seen:
+            continue
+        award = long_service_award(service_start=person.community_service_start, year=year,
+                                   has_violation_record=person.has_violation_record, rules=rules)
+        # A community worker on the day the years are complete: the post is held on the anniversary.
+        if award is None or not post.active_on(award.anniversary):
+            continue
+        seen.add(person.pk)
+        rows.append(AwardRow(person=person, community=post.community, award=award))
+    rows.sort(key=lambda r: (r.community.street.code, r.community.code, r.award.anniversary, r.person.name))
+    return rows
+
+
+def long_service_awards(*, user, year: int, rules: RuleBook | None = None) -> list[AwardRow]:
+    """The community workers in the user's scope who complete 20 or 30 years in `year` (五(四))."""
+    rules = rules or rules_on(datetime.date(year, 1, 1), field="year")
+    posts = _award_candidates(community_ids_qs=communities_for_user(user=user).values("pk"), year=year,
+                              start_years=_award_years(rules, year))
+    return _awards_from(posts, year=year, rules=rules)
+
+
+# --- the district budget (五(二), 五(四)) ----------------------------------------------------------
+
+@dataclass
+class BudgetLine:
+    street: Street | None
+    communities: int = 0
+    households: int = 0
+    party_members: int = 0
+    committee_members: int = 0
+    grid_workers: int = 0
+    fulltime_grid_workers: int = 0
+    work_funds: int = 0
+    party_building_funds: int = 0
+    awards: int = 0
+    award_count: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.work_funds + self.party_building_funds + self.awards
+
+    def add_quota(self, c: Community, q: CommunityQuota) -> None:
+        self.communities += 1
+        self.households += c.households
+        self.party_members += c.party_members
+        self.committee_members += q.committee_members.value
+        self.grid_workers += q.grid_workers.value
+        self.fulltime_grid_workers += q.fulltime_grid_workers.value
+        self.work_funds += q.work_funds.value
+        self.party_building_funds += q.party_building_funds.value
+
+    def add_award(self, award: LongServiceAward) -> None:
+        if award.eligible:
+            self.awards += award.amount
+            self.award_count += 1
+
+
+@dataclass
+class DistrictBudget:
+    year: int
+    as_of: datetime.date
+    lines: list[BudgetLine]
+    totals: BudgetLine
+    communities: list[tuple[Community, CommunityQuota]]
+    awards: list[AwardRow]
+    rules: list[RuleValue] = field(default_factory=list)
+
+    @property
+    def basis(self) -> list[dict]:
+        return [r.as_basis() for r in self.rules]
+
+
+@dataclass(frozen=True)
+class _BudgetInputs:
+    streets: list[Street]
+    communities: list[Community]
+    posts: list[Post]
+
+
+def _budget_inputs(*, user, year: int, start_years: set[int]) -> _BudgetInputs:
+    communities_qs = communities_for_user(user=user)
+    communities = list(communities_qs.order_by("street__code", "code"))
+    streets = {s.pk: s for s in streets_for_user(user=user)}
+    for c in communities:  # community staff see their community's street in the summary
+        streets.setdefault(c.street_id, c.street)
+    posts = _award_candidates(community_ids_qs=communities_qs.values("pk"), year=year, start_years=start_years)
+    return _BudgetInputs(sorted(streets.values(), key=lambda s: s.code), communities, posts)
+
+
+def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook) -> DistrictBudget:
+    lines = {s.pk: BudgetLine(street=s) for s in inputs.streets}
+    totals = BudgetLine(street=None)
+    quotas = []
+    for c in inputs.communities:
+        q = community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
+                            rules=rules)
+        quotas.append((c, q))
+        lines[c.street_id].add_quota(c, q)
+        totals.add_quota(c, q)
+    awards = _awards_from(inputs.posts, year=year, rules=rules)
+    for row in awards:
+        lines[row.community.street_id].add_award(row.award)
+        totals.add_award(row.award)
+    return DistrictBudget(year=year, as_of=rules.on, lines=list(lines.values()), totals=totals, communities=quotas,
+                          awards=awards, rules=[rules[k] for k in ALL_RULES])
+
+
+def district_budget(*, user, year: int) -> DistrictBudget:
+    """The year's work funds, party-building funds and long-service awards by street and for the district,
+    in the user's scope, computed with the rules in force on 1 January of the year."""
+    rules = rules_on(datetime.date(year, 1, 1), field="year")
+    inputs = _budget_inputs(user=user, year=year, start_years=_award_years(rules, year))
+    return _budget_compute(inputs, year=year, rules=rules)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    rule_before: RuleValue
+    rule_after: RuleValue
+    before: DistrictBudget
+    after: DistrictBudget
+
+
+def budget_what_if(*, user, key: str, value: Any, effective_from: datetime.date) -> WhatIf:
+    """The budget for the year of `effective_from`, computed on that date with the rules in force and
+    with `key` replaced by `value`. Nothing is written: the changed rule lives only in a RuleBook override."""
+    before_rules = rules_on(effective_from, field="effective_from")
+    old = before_rules[key] if key in ALL_RULES else None
+    if old is None:
+        raise RuleViolation("该规则不参与定额和经费测算", rule=key, clause="", field="key")
+    new = RuleValue(key=key, title=old.title, value=value, effective_from=effective_from, clause=old.clause)
+    after_rules = rules_on(effective_from, overrides={key: new}, field="effective_from")
+    year = effective_from.year
+    inputs = _budget_inputs(user=user, year=year,
+                            start_years=_award_years(before_rules, year) | _safe_award_years(after_rules, year))
+    before = _budget_compute(inputs, year=year, rules=before_rules)
+    try:
+        after = _budget_compute(inputs, year=year, rules=after_rules)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError):
+        raise RuleViolation(f"新取值的结构与规则 {key} 不符，无法测算", rule=key, clause=old.clause,
+                            field="value") from None
+    return WhatIf(rule_before=old, rule_after=new, before=before, after=after)
+
+
+def _safe_award_years(rules: RuleBook, year: int) -> set[int]:
+    try:
+        return _award_years(rules, year)
+    except (KeyError, TypeError, ValueError):
+        return set()
