@@ -5,9 +5,10 @@ from assessments.api import street_quotas_response, street_quotas_schema
 
 from governance.api import ServiceModelViewSet
 from governance.models import District
+from governance.rules import RuleBook
 from streets import services
 from streets.models import Street, StreetOffice
-from streets.selectors import street_detail_queryset
+from streets.selectors import street_career_posts_total, street_detail_queryset
 
 
 class StreetOfficeSerializer(serializers.ModelSerializer):
@@ -30,7 +31,9 @@ class StreetSerializer(serializers.ModelSerializer):
                   "administrative_posts", "career_posts", "extra_career_post_granted", "career_posts_total", "offices"]
 
     def get_career_posts_total(self, street) -> int:
-        return services.street_career_posts_total(street=street)
+        # One RuleBook for the whole list (the context is shared by every row's serializer).
+        rules = self.context.get("rules") or self.context.setdefault("rules", RuleBook())
+        return street_career_posts_total(street=street, rules=rules)
 
 
 def _street_create(*, acting_user, **fields):

@@ -122,3 +122,9 @@ def street_staffing(*, street_ids, on: datetime.date | None = None, rules: RuleB
                      staff_category=category, is_npc_deputy=npc_deputy, approval_reference=approval,
                      excluded_categories=excluded_categories)
     return result
+
+
+def street_career_posts_total(*, street: Street, rules: RuleBook) -> int:
+    """Career establishment with the extra post of 二(二)1 once it has been granted."""
+    extra = rules["street.extra_career_posts"].value if street.extra_career_post_granted else 0
+    return street.career_posts + extra

@@ -92,10 +92,3 @@ def street_post_check(post: Post) -> None:
             f"增加后为 {staffing.staff_count} 人；如经批准，请填写批准文号",
             rule=cap.key, clause=cap.clause, field="approval_reference")
 
-
-def street_career_posts_total(*, street: Street, on=None) -> int:
-    """Career establishment with the extra post of 二(二)1 when it has been granted."""
-    from governance.rules import rule_value
-
-    extra = rule_value("street.extra_career_posts", on=on).value if street.extra_career_post_granted else 0
-    return street.career_posts + extra

@@ -9,7 +9,7 @@ from governance.rules import RuleBook
 from governance.selectors import active_posts, stationed_units_for_user
 from governance.views import get_scoped_or_404
 from streets.models import StreetOffice
-from streets.selectors import street_staffing, streets_for_user
+from streets.selectors import street_career_posts_total, street_staffing, streets_for_user
 
 
 @login_required
@@ -37,7 +37,7 @@ def street_detail(request, pk):
             "org": rules["street.organisation_members"], "npc": rules["street.npc_committee"],
             "extra": rules["street.extra_career_posts"],
         },
-        "career_total": street.career_posts + (rules["street.extra_career_posts"].value if street.extra_career_post_granted else 0),
+        "career_total": street_career_posts_total(street=street, rules=rules),
         "communities": [{"community": c, "staffing": cstaff[c.pk]} for c in communities],
         "stationed_units": stationed_units_for_user(user=request.user).filter(street=street),
         "findings": findings_for(streets=streets.filter(pk=street.pk),
