@@ -3,6 +3,7 @@ from rest_framework import serializers
 from communities.selectors import communities_for_user
 from governance.api import ScopedFieldsMixin
 from governance.models import Department, Person, PolicyRule, Post, StationedUnit
+from governance.scope import scope_for
 from governance.selectors import people_for_user
 from grids.selectors import grids_for_user
 from service_stations.selectors import stations_for_user
@@ -31,6 +32,16 @@ class PersonSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         model = Person
         fields = ["id", "name", "gender", "phone", "street", "community", "is_party_member", "is_npc_deputy",
                   "community_service_start", "has_violation_record"]
+
+    def validate(self, attrs):
+        # A record with neither street nor community belongs to the district: only district-wide
+        # users may keep one, or a street's clerk would create a row they can no longer see.
+        request = self.context.get("request")
+        street = attrs.get("street", getattr(self.instance, "street", None))
+        community = attrs.get("community", getattr(self.instance, "community", None))
+        if request is not None and not scope_for(request.user).district_wide and not (street or community):
+            raise serializers.ValidationError({"street": ["请选择人员所属的街道或社区。"]})
+        return attrs
 
 
 class PostSerializer(ScopedFieldsMixin, serializers.ModelSerializer):

@@ -92,3 +92,15 @@ def test_a_read_only_reviewer_cannot_open_the_appointment_form():
     street = f.street()
     client = login(f.user(Role.ORGDEPT_REVIEWER))
     assert client.get(f"/streets/{street.pk}/posts/new/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_street_clerk_cannot_create_a_person_outside_any_street(api_for):
+    street = f.street()
+    client = api_for(f.user(Role.STREET_STAFF, street))
+
+    response = client.post("/api/v1/people/", {"name": "无归属"}, format="json")
+
+    assert response.status_code == 400 and "street" in response.json()
+    assert not Person.objects.filter(name="无归属").exists()
+    assert client.post("/api/v1/people/", {"name": "有归属", "street": street.pk}, format="json").status_code == 201
