@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from assessments.quotas import (
     ALL_RULES, CommunityQuota, LongServiceAward, StreetQuota, community_quota, long_service_award, rules_on,
@@ -21,7 +22,7 @@ from governance.exceptions import RuleViolation
 from governance.models import COMMUNITY_KINDS, Person, Post
 from governance.rules import RuleBook, RuleValue
 from streets.models import Street
-from streets.selectors import StreetStaffing, street_staffing, streets_for_user
+from streets.selectors import StreetStaffing, street_career_posts_total, street_staffing, streets_for_user
 
 STATUS_LABELS = {"ok": "符合", "short": "不足", "over": "超出", "mismatch": "不符", "missing": "未设置"}
 
@@ -212,14 +213,13 @@ def street_reports(*, streets: list[Street], communities: list[Community], rules
     q = street_quota(rules=rules)
     staffing = street_staffing(street_ids=[s.pk for s in streets], on=rules.on, rules=rules)
     creports = community_reports(communities=communities, rules=rules)
-    extra = q.extra_career_posts.value
     out = []
     for street in streets:
         s = staffing[street.pk]
         out.append(StreetQuotaReport(
             street=street, quota=q, staffing=s, gaps=_street_gaps(q, s, street),
             communities=[r for r in creports if r.community.street_id == street.pk],
-            career_posts_total=street.career_posts + (extra if street.extra_career_post_granted else 0),
+            career_posts_total=street_career_posts_total(street=street, rules=rules),
         ))
     return out
 
@@ -228,6 +228,19 @@ def street_quota_report(*, street: Street, user, on: datetime.date) -> StreetQuo
     """One street (already fetched from a scoped selector) with the communities the user may see in it."""
     communities = list(communities_for_user(user=user).filter(street=street))
     return street_reports(streets=[street], communities=communities, rules=rules_on(on))[0]
+
+
+def page_quota_report(*, street: Street | None = None, community: Community | None = None,
+                      communities: list[Community] | None = None, on: datetime.date | None = None):
+    """For the street and community pages: the report as of today, or None when a rule is not in force."""
+    on = on or timezone.localdate()
+    try:
+        rules = rules_on(on)
+    except RuleViolation:
+        return None
+    if street is not None:
+        return street_reports(streets=[street], communities=communities or [], rules=rules)[0]
+    return community_reports(communities=[community], rules=rules)[0]
 
 
 # --- long-service awards (五(四)) ----------------------------------------------------------------

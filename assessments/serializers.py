@@ -14,6 +14,10 @@ from assessments.selectors import (
 from communities.models import PartyOrganization
 
 
+# A plain string (not an enum) so the schema does not name PartyOrganization.Kind twice.
+_KIND_HELP = "社区党组织类型：" + "，".join(f"{v}={label}" for v, label in PartyOrganization.Kind.choices)
+
+
 class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, help_text="计算日期（YYYY-MM-DD），默认今天")
 
@@ -49,7 +53,7 @@ class GapSerializer(serializers.Serializer):
 
 
 class CommunityActualSerializer(serializers.Serializer):
-    party_organization = serializers.ChoiceField(choices=PartyOrganization.Kind.choices, allow_null=True)
+    party_organization = serializers.CharField(allow_null=True, help_text=_KIND_HELP)
     committee_members = serializers.IntegerField()
     fulltime_grid_workers = serializers.IntegerField()
     station_staff = serializers.IntegerField()
@@ -63,7 +67,7 @@ class CommunityQuotaSerializer(serializers.Serializer):
     households = serializers.IntegerField()
     party_members = serializers.IntegerField()
     is_complex = serializers.BooleanField()
-    party_organization = serializers.ChoiceField(choices=PartyOrganization.Kind.choices)
+    party_organization = serializers.CharField(help_text=_KIND_HELP)
     party_organization_label = serializers.CharField()
     committee_members = serializers.IntegerField()
     grid_workers = serializers.IntegerField()

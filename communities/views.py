@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from assessments.selectors import page_quota_report
 from communities.selectors import communities_for_user, community_staffing
 from governance.findings import findings_for
 from governance.models import PARTY_KINDS, POST_ORDER, RESIDENTS_COMMITTEE_KINDS, PostKind
@@ -24,5 +25,6 @@ def community_detail(request, pk):
         "staffing": community_staffing(community_ids=[community.pk])[community.pk],
         "findings": findings_for(streets=Street.objects.none(),
                                  communities=communities.filter(pk=community.pk)),
+        "quota_report": page_quota_report(community=community),  # 三(一), 三(四)2, 五(二)
     }
     return render(request, "communities/community_detail.html", context)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
+from assessments import views as assessment_views
 from communities import views as community_views
 from governance import views, views_posts
 from streets import views as street_views
@@ -24,6 +25,9 @@ urlpatterns = [
     path("streets/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "street"}, name="street-post-new"),
     path("communities/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "community"}, name="community-post-new"),
     path("posts/<int:pk>/end/", views_posts.post_end, name="post-end"),
+    path("quotas/", assessment_views.quotas_overview, name="quotas"),
+    path("quotas/export.xlsx", assessment_views.quotas_export, name="quotas-export"),
+    path("quotas/what-if/", assessment_views.quota_what_if, name="quotas-what-if"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include("governance.api_urls")),

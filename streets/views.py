@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import render
 
+from assessments.selectors import page_quota_report
 from communities.selectors import communities_for_user, community_staffing
 from governance.findings import findings_for
 from governance.models import POST_ORDER, STREET_KINDS, Post
@@ -43,5 +44,6 @@ def street_detail(request, pk):
         "findings": findings_for(streets=streets.filter(pk=street.pk),
                                  communities=communities_for_user(user=request.user).filter(street=street)),
         "post_kind": Post,
+        "quota_report": page_quota_report(street=street, communities=communities),  # 二(二), 三(四)2, 五(二)
     }
     return render(request, "streets/street_detail.html", context)

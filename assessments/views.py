@@ -1,0 +1,93 @@
+"""Pages: the district quota and budget page, its Excel export, and the what-if for a rule change."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from assessments.exports import XLSX_CONTENT_TYPE, budget_workbook
+from assessments.forms import RuleWhatIfForm
+from assessments.quotas import NOTES
+from assessments.selectors import budget_what_if, district_budget
+from governance.exceptions import RuleViolation
+from governance.roles import Role, user_role
+from governance.rules import RuleBook
+from governance.scope import scope_for
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 1900 <= year <= 2999 else timezone.localdate().year
+
+
+def _require_scope(request):
+    if scope_for(request.user).is_empty:
+        raise PermissionDenied("没有可查看的街道或社区。")
+
+
+@login_required
+def quotas_overview(request):
+    """District-wide users see every street; a street's staff see their street (scoped selectors)."""
+    _require_scope(request)
+    year = _year(request)
+    context = {"year": year, "notes": NOTES, "can_what_if": user_role(request.user) == Role.DISTRICT_ADMIN,
+               "district_wide": scope_for(request.user).district_wide}
+    try:
+        context["budget"] = district_budget(user=request.user, year=year)
+    except RuleViolation as exc:
+        context["error"] = exc.text
+    return render(request, "assessments/quotas.html", context)
+
+
+@login_required
+def quotas_export(request):
+    _require_scope(request)
+    year = _year(request)
+    try:
+        budget = district_budget(user=request.user, year=year)
+    except RuleViolation as exc:
+        return HttpResponse(exc.text, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(budget_workbook(budget), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="xingqing-quota-budget-{year}.xlsx"'
+    return response
+
+
+@login_required
+def quota_what_if(request):
+    """A district administrator tries a new rule value: old and new totals side by side, nothing saved."""
+    if user_role(request.user) != Role.DISTRICT_ADMIN:
+        raise PermissionDenied("仅区级管理员可进行规则测算。")
+    form = RuleWhatIfForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        try:
+            result = budget_what_if(user=request.user, key=form.cleaned_data["key"], value=form.cleaned_data["value"],
+                                    effective_from=form.cleaned_data["effective_from"])
+        except RuleViolation as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.text)
+    current = {}
+    rules = RuleBook()
+    for key, _label in form.fields["key"].choices:
+        try:
+            current[key] = json.dumps(rules[key].value, ensure_ascii=False)
+        except LookupError:
+            pass
+    rows = []
+    if result:
+        for label, attr in [("社区工作经费（元）", "work_funds"), ("社区党建经费（元）", "party_building_funds"),
+                            ("特殊荣誉奖励（元）", "awards"), ("合计（元）", "total"),
+                            ("“两委”成员职数", "committee_members"), ("网格员定额", "grid_workers"),
+                            ("须招聘专职网格员", "fulltime_grid_workers")]:
+            old, new = getattr(result.before.totals, attr), getattr(result.after.totals, attr)
+            rows.append({"label": label, "old": old, "new": new, "diff": new - old})
+        streets = [(b, a) for b, a in zip(result.before.lines, result.after.lines)]
+    else:
+        streets = []
+    return render(request, "assessments/what_if.html",
+                  {"form": form, "result": result, "rows": rows, "streets": streets, "current": current})
