@@ -7,6 +7,7 @@ a breach with an approval is still listed, marked as approved, so that reviewers
 import datetime
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
 
 from governance.rules import RuleBook
@@ -44,7 +45,7 @@ def findings_for(*, streets, communities, on: datetime.date | None = None) -> li
     extra = rules["street.extra_career_posts"]
     for street in streets:
         s = staffing[street.pk]
-        url = f"/streets/{street.pk}/"
+        url = reverse("street-page", args=[street.pk])
 
         def add(rule, message, approved=False, *, street=street, url=url):
             findings.append(Finding(rule=rule.key, clause=rule.clause, subject=street.name, street=street.name,
@@ -83,7 +84,7 @@ def findings_for(*, streets, communities, on: datetime.date | None = None) -> li
     station_cap = rules["service_station.staff_cap"]
     for community in communities:
         c = cstaff[community.pk]
-        url = f"/communities/{community.pk}/"
+        url = reverse("community-page", args=[community.pk])
 
         def add(rule, message, approved=False, *, community=community, url=url):
             findings.append(Finding(rule=rule.key, clause=rule.clause, subject=community.name,

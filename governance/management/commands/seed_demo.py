@@ -49,6 +49,10 @@ SURNAMES = "王李张刘陈杨马赵黄周吴徐孙胡朱高林何郭罗"
 GIVEN = ["建华", "秀兰", "志强", "丽娟", "海燕", "国庆", "红梅", "永刚", "晓东", "玉萍", "春生", "桂英", "文杰", "静", "磊", "娜"]
 
 
+def index_in_district(street) -> int:
+    return [code for code, _, _ in STREETS].index(street.code)
+
+
 class Command(BaseCommand):
     help = "Load the demo district of Xingqing (idempotent)."
 
@@ -127,6 +131,12 @@ class Command(BaseCommand):
             post(self.person(street=street), PostKind.STREET_STAFF, staff_category=rng.choice(categories))
         for _ in range(rng.randint(3, 6)):
             post(self.person(street=street), PostKind.STREET_STAFF, staff_category=StaffCategory.LAW_ENFORCEMENT)
+        if index == 0:
+            # A street over the cap of 30 with the district's approval, so the findings page has
+            # something real to show (二(二)1): listed, marked as approved.
+            while len({p.person_id for p in street.posts.filter(kind=PostKind.STREET_STAFF)}) < 28:
+                post(self.person(street=street), PostKind.STREET_STAFF, staff_category=StaffCategory.PUBLIC_POST,
+                     approval_reference="兴编办发〔2019〕12号")
         offices = list(street.offices.order_by("kind"))
         for office, head in zip(offices, deputies + deputies[:1]):
             office.head = head
@@ -158,6 +168,8 @@ class Command(BaseCommand):
         kinds = [PostKind.COMMUNITY_SECRETARY, PostKind.COMMUNITY_FULLTIME_DEPUTY, PostKind.COMMUNITY_DEPUTY_SECRETARY,
                  PostKind.COMMUNITY_DEPUTY_SECRETARY, PostKind.COMMUNITY_PARTY_MEMBER, PostKind.COMMUNITY_PARTY_MEMBER,
                  PostKind.COMMUNITY_PARTY_MEMBER]
+        if number == 2 and index_in_district(street) % 3 == 0:
+            party = party[:6]  # a committee one short of 7 (三(一)2): shows up on the findings page
         for person, kind in zip(party, kinds):
             post(person, kind)
         # 交叉任职: the full-time deputy secretary chairs the residents' committee.
