@@ -26,8 +26,23 @@ def exception_handler(exc, context):
     return response
 
 
-class ServiceModelViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                          mixins.ListModelMixin, viewsets.GenericViewSet):
+class ScopedObjectMixin:
+    """get_object() from the scoped queryset; a row outside the scope is a 404 like a missing one,
+    and the attempt is logged as a denied access."""
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+            model = self.get_queryset().model
+            if lookup is not None and str(lookup).isdigit() and model._default_manager.filter(pk=lookup).exists():
+                log_denied(self.request, f"{model._meta.label} {lookup} outside the user's scope")
+            raise
+
+
+class ServiceModelViewSet(ScopedObjectMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                          mixins.UpdateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A viewset whose rows come from a scoped selector and whose writes go through services.
 
     Subclasses set `selector` (user -> queryset), `create_service` and `update_service` with
@@ -41,16 +56,6 @@ class ServiceModelViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mi
 
     def get_queryset(self):
         return type(self).selector(user=self.request.user)
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
-            model = self.get_queryset().model
-            if lookup is not None and str(lookup).isdigit() and model._default_manager.filter(pk=lookup).exists():
-                log_denied(self.request, f"{model._meta.label} {lookup} outside the user's scope")
-            raise
 
     def perform_create(self, serializer):
         serializer.instance = type(self).create_service(acting_user=self.request.user, **serializer.validated_data)

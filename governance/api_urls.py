@@ -9,10 +9,11 @@ from communities.api import CommunityViewSet
 from governance.viewsets import (
     DepartmentViewSet, PersonViewSet, PolicyRuleViewSet, PostViewSet, StationedUnitViewSet,
 )
-from streets.api import StreetViewSet
+from streets.api import StreetOfficeViewSet, StreetViewSet
 
 router = DefaultRouter()
 router.register("streets", StreetViewSet, basename="street")
+router.register("street-offices", StreetOfficeViewSet, basename="street-office")
 router.register("communities", CommunityViewSet, basename="community")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("stationed-units", StationedUnitViewSet, basename="stationed-unit")

@@ -1,14 +1,14 @@
-from rest_framework import serializers
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
 from assessments.api import street_quotas_response, street_quotas_schema
-
-from governance.api import ServiceModelViewSet
+from governance.api import ScopedFieldsMixin, ScopedObjectMixin, ServiceModelViewSet
 from governance.models import District
 from governance.rules import RuleBook
 from streets import services
 from streets.models import Street, StreetOffice
-from streets.selectors import street_career_posts_total, street_detail_queryset
+from governance.selectors import people_for_user
+from streets.selectors import street_career_posts_total, street_detail_queryset, street_offices_for_user
 
 
 class StreetOfficeSerializer(serializers.ModelSerializer):
@@ -57,3 +57,32 @@ class StreetViewSet(ServiceModelViewSet):
     def quotas(self, request, pk=None):
         """二(二) quotas beside the street's actual staffing, with its communities' quotas and gaps."""
         return street_quotas_response(request, self.get_object())
+
+
+class StreetOfficeEditSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    """A street adjusts its offices' duties and names each one's head (二(三))."""
+
+    scoped_fields = {"head": people_for_user}
+    street_name = serializers.CharField(source="street.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = StreetOffice
+        fields = ["id", "street", "street_name", "kind", "kind_label", "duties", "head"]
+        read_only_fields = ["street", "kind"]
+
+
+class StreetOfficeViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                          viewsets.GenericViewSet):
+    """四办一中心. Each street has all five (created with the street); its staff edit duties and heads."""
+
+    serializer_class = StreetOfficeEditSerializer
+    filterset_fields = ["street", "kind"]
+
+    def get_queryset(self):
+        return street_offices_for_user(user=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.street_office_update(
+            office=serializer.instance, acting_user=self.request.user, **serializer.validated_data
+        )

@@ -28,8 +28,8 @@ def street_update(*, street: Street, acting_user, **fields) -> Street:
 
 @transaction.atomic
 def street_office_update(*, office: StreetOffice, acting_user, **fields) -> StreetOffice:
-    head = fields.get("head", office.head)
-    if head is not None:
+    head = fields.get("head")
+    if head is not None and head != office.head:
         # 二(三): "四办一中心"主管人员由班子成员副职兼任.
         is_deputy = active_posts().filter(
             person=head, street_id=office.street_id, kind__in=sorted(STREET_DEPUTY_KINDS)
