@@ -18,6 +18,10 @@ from governance.rules import RuleBook
 from governance.scope import scope_for
 
 
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _year(request) -> int:
     try:
         year = int(request.GET.get("year", ""))
@@ -39,9 +43,11 @@ def quotas_overview(request):
     context = {"year": year, "notes": NOTES, "can_what_if": user_role(request.user) == Role.DISTRICT_ADMIN,
                "district_wide": scope_for(request.user).district_wide}
     try:
-        context["budget"] = district_budget(user=request.user, year=year)
+        context["budget"] = budget = district_budget(user=request.user, year=year)
     except RuleViolation as exc:
         context["error"] = exc.text
+    else:
+        context["basis_rows"] = [{**b, "value_json": _json(b["value"])} for b in budget.basis]
     return render(request, "assessments/quotas.html", context)
 
 
@@ -75,7 +81,7 @@ def quota_what_if(request):
     rules = RuleBook()
     for key, _label in form.fields["key"].choices:
         try:
-            current[key] = json.dumps(rules[key].value, ensure_ascii=False)
+            current[key] = _json(rules[key].value)
         except LookupError:
             pass
     rows = []
@@ -89,5 +95,6 @@ def quota_what_if(request):
         streets = [(b, a) for b, a in zip(result.before.lines, result.after.lines)]
     else:
         streets = []
-    return render(request, "assessments/what_if.html",
-                  {"form": form, "result": result, "rows": rows, "streets": streets, "current": current})
+    values = {"before": _json(result.rule_before.value), "after": _json(result.rule_after.value)} if result else {}
+    return render(request, "assessments/what_if.html", {"form": form, "result": result, "rows": rows,
+                                                         "streets": streets, "current": current, "values": values})
