@@ -62,7 +62,8 @@ def budget_workbook(budget: DistrictBudget) -> bytes:
         for r in budget.awards
     ])
     basis = _sheet(wb, "测算依据", BASIS_HEADERS, [
-        [b["rule"], b["title"], json.dumps(b["value"], ensure_ascii=False), b["effective_from"], b["clause"]] for b in budget.basis
+        [b["rule"], b["title"], json.dumps(b["value"], ensure_ascii=False), b["effective_from"], b["clause"]]
+        for b in budget.basis
     ])
     basis.append([])
     for note in NOTES:

@@ -5,7 +5,7 @@ import json
 from django import forms
 from django.utils import timezone
 
-from assessments.quotas import COMMUNITY_RULES, AWARD_RULES
+from assessments.quotas import AWARD_RULES, COMMUNITY_RULES
 from governance.rules import SEED
 
 _TITLES = {row["key"]: row["title"] for row in SEED}

@@ -2,7 +2,6 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 
 from assessments.api import community_quotas_response, community_quotas_schema
-
 from communities import services
 from communities.models import Community, PartyOrganization, ResidentsCommittee
 from communities.selectors import communities_for_user

@@ -141,7 +141,8 @@ def test_summary_by_street_and_district_in_whole_yuan(api_for, admin_user):
     lines = {line["street"]: line for line in d["lines"]}
     # then
     assert d["as_of"] == "2024-01-01"
-    assert (lines[a.pk]["work_funds"], lines[a.pk]["party_building_funds"], lines[a.pk]["awards"]) == (250000, 82000, 5000)
+    line_a = lines[a.pk]
+    assert (line_a["work_funds"], line_a["party_building_funds"], line_a["awards"]) == (250000, 82000, 5000)
     assert lines[a.pk]["total"] == 337000
     assert (lines[b.pk]["work_funds"], lines[b.pk]["party_building_funds"]) == (130000, 30000)
     assert d["totals"]["total"] == 337000 + 160000
@@ -151,7 +152,8 @@ def test_summary_by_street_and_district_in_whole_yuan(api_for, admin_user):
 
 
 @pytest.mark.parametrize("n", [2, 12])
-def test_summary_and_street_quotas_run_a_constant_number_of_queries(api_for, admin_user, django_assert_max_num_queries, n):
+def test_summary_and_street_quotas_run_a_constant_number_of_queries(api_for, admin_user, django_assert_max_num_queries,
+                                                                   n):
     street = f.street()
     for i in range(n):
         c = f.community(street, households=1000 * i, party_members=90 + i, is_complex=bool(i % 2))
