@@ -201,7 +201,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models have a field called "kind"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PostKindEnum": "governance.models.PostKind",
+        "DepartmentKindEnum": "governance.models.Department.Kind",
+        "StreetOfficeKindEnum": "streets.models.StreetOffice.Kind",
+        "PartyOrganizationKindEnum": "communities.models.PartyOrganization.Kind",
+    },
 }
 
 # Celery: eager (in-process) unless a broker is configured.
