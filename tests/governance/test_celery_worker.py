@@ -16,6 +16,7 @@ from celery import Celery
 from django.db import connection
 
 from governance.models import Post, PostKind
+from governance.rules import rules_seed
 from tests import factories as f
 from tests.conftest import skip_or_fail
 
@@ -97,7 +98,9 @@ def _wait_for(condition, proc, log):
 
 def test_worker_ends_posts_from_the_broker_and_a_repeated_message_changes_nothing(worker):
     proc, sender, queue, log = worker
-    # Given a street with two open posts
+    # Given the policy rules (a transactional test before this one may have flushed the migration's seed)
+    rules_seed()
+    # and a street with two open posts
     street = f.street()
     first, second = f.street_staff(street, 2)
     day = datetime.date(2024, 6, 30)
