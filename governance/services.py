@@ -85,8 +85,29 @@ def person_update(*, person: Person, acting_user, **fields) -> Person:
     return instance_save(person, acting_user=acting_user)
 
 
+def _post_units_check(post: Post) -> None:
+    """The units a post names must nest (community in street, grid in community, station serving them).
+
+    Each unit a post names puts it in that unit's scope (governance.selectors.posts_for_user): a community
+    post naming another street would be shown to that street's staff.
+    """
+    errors = {}
+    if post.community_id and post.street_id and post.community.street_id != post.street_id:
+        errors["street"] = ["社区不属于所选街道。"]
+    if post.grid_id and post.community_id and post.grid.community_id != post.community_id:
+        errors["grid"] = ["网格不属于所选社区。"]
+    if post.station_id:
+        if post.street_id and post.station.street_id != post.street_id:
+            errors["station"] = ["服务站不属于所选街道。"]
+        elif post.community_id and not post.station.communities.filter(pk=post.community_id).exists():
+            errors["station"] = ["服务站不服务所选社区。"]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _post_rules_check(post: Post) -> None:
     """The policy rules a post must satisfy, by the unit it belongs to."""
+    _post_units_check(post)
     if post.kind in STREET_KINDS:
         from streets.services import street_post_check
 

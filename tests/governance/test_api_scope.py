@@ -319,3 +319,24 @@ def test_post_end_action_on_another_streets_post_is_404(world, api_for):
     assert snapshot(Post) == before
     assert client.post(f"{API}/posts/{world['post_a'].pk}/end/", {"end_date": "2024-06-30"},
                        format="json").status_code == 200
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"kind": "rc_member", "community": "ca", "street": "b"}, "street"),
+    ({"kind": "grid_worker", "community": "ca", "grid": "grid_b"}, "grid"),
+    ({"kind": "station_staff", "station": "station_b", "street": "a"}, "station"),
+    ({"kind": "station_staff", "station": "station_a", "community": "cb"}, "station"),
+])
+def test_post_naming_units_that_do_not_nest_is_400_and_not_shown_to_another_street(world, api_for, admin_user,
+                                                                                 body, field):
+    # given an administrator, who may name any unit
+    client = api_for(admin_user)
+    before = snapshot(Post)
+    # when a post names a community of street a with a street, grid or station of street b
+    person = f.person(is_party_member=True)
+    data = {"person": person.pk, **{k: (world[v].pk if k != "kind" else v) for k, v in body.items()}}
+    response = client.post(f"{API}/posts/", data, format="json")
+    # then it is refused (it would have been shown to street b's staff) and nothing is written
+    assert response.status_code == 400
+    assert field in response.json()
+    assert snapshot(Post) == before
