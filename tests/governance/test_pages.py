@@ -134,3 +134,30 @@ def test_language_can_be_switched_to_english(client, login, two_streets):
     assert 'lang="en"' in html
     assert "District overview" in html
     assert "全区概览" not in html
+
+
+@pytest.mark.parametrize("role", [Role.STATION_WORKER, Role.GRID_WORKER])
+def test_station_and_grid_workers_home_shows_only_their_unit(client, login, two_streets, role):
+    # given a station and a grid on each street
+    units = {side: (f.station(two_streets[side], two_streets[f"c{side}"]) if role == Role.STATION_WORKER
+                    else f.grid(two_streets[f"c{side}"]))
+             for side in ("a", "b")}
+    login(role, units["a"])
+    # when the worker opens home
+    html = text(client.get("/"))
+    # then they see their own unit and nothing of the other street
+    assert units["a"].name in html
+    assert units["b"].name not in html and "乙街" not in html and "乙一社区" not in html
+    # and the street and community pages are closed to them
+    assert client.get(f"/streets/{two_streets['a'].pk}/").status_code == 404
+    assert client.get(f"/communities/{two_streets['ca'].pk}/").status_code == 404
+
+
+def test_user_without_a_role_sees_no_unit(client, two_streets):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("nobody", password="pw-Secret-2018"))
+    html = text(client.get("/"))
+    assert "甲街" not in html and "乙街" not in html
+    assert "您的账号尚未分配管理范围" in html
+    assert client.get(f"/streets/{two_streets['a'].pk}/").status_code == 404
