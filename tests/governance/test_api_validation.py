@@ -206,3 +206,13 @@ def test_cap_breaking_update_via_api_is_400_and_changes_nothing(clerk, street_a)
     squad.refresh_from_db()
     assert squad.staff_category == StaffCategory.LAW_ENFORCEMENT
     assert squad.history.count() == 1
+
+
+@pytest.mark.parametrize(("language", "expected"), [("zh-hans", "该字段不能为空。"), ("en", "This field may not be blank.")])
+def test_field_errors_follow_the_request_language(clerk, street_a, language, expected):
+    before = counts(*COMMUNITY_TABLES)
+    response = clerk.post(f"{API}/communities/", {"code": "c-x", "name": "", "street": street_a.pk},
+                          format="json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    assert response.json()["name"] == [expected]
+    assert counts(*COMMUNITY_TABLES) == before
