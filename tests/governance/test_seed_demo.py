@@ -63,7 +63,10 @@ def test_seed_demo_twice_is_idempotent(seeded_twice, db):
 
 def test_seed_demo_creates_the_named_accounts_with_their_roles(seeded):
     users = {u.username: u for u in get_user_model().objects.all()}
-    expected = {"admin": Role.DISTRICT_ADMIN, "orgdept": Role.ORGDEPT_REVIEWER, "civil-affairs": Role.CIVIL_AFFAIRS}
+    expected = {"admin": Role.DISTRICT_ADMIN, "orgdept": Role.ORGDEPT_REVIEWER, "civil-affairs": Role.CIVIL_AFFAIRS,
+                "dept-finance": Role.DEPARTMENT_USER, "street-fhbj": Role.STREET_STAFF,
+                "community-fhbj-01": Role.COMMUNITY_STAFF, "station-fhbj-01": Role.STATION_WORKER,
+                "grid-fhbj-01-g1": Role.GRID_WORKER}
     for street in Street.objects.all():
         expected[f"street-{street.code}"] = Role.STREET_STAFF
     for community in Community.objects.all():
