@@ -64,4 +64,6 @@ def post_end(request, pk):
     messages.success(request, f"{post.person.name} 已离任{post.get_kind_display()}。")
     if post.community_id:
         return redirect("community-page", pk=post.community_id)
-    return redirect("street-page", pk=post.street_id)
+    # A station post may name only its station: go back to the station's street.
+    street_id = post.street_id or (post.station.street_id if post.station_id else None)
+    return redirect("street-page", pk=street_id) if street_id else redirect("home")

@@ -161,3 +161,25 @@ def test_user_without_a_role_sees_no_unit(client, two_streets):
     assert "甲街" not in html and "乙街" not in html
     assert "您的账号尚未分配管理范围" in html
     assert client.get(f"/streets/{two_streets['a'].pk}/").status_code == 404
+
+
+def test_ending_a_station_post_from_the_pages_returns_to_the_street(client, login, two_streets):
+    # given a station post that names no community (the API allows it), on street a
+    station = f.station(two_streets["a"], two_streets["ca"])
+    post = f.post(PostKind.STATION_STAFF, station=station)
+    login(Role.STREET_STAFF, two_streets["a"])
+    # when the street's clerk ends it
+    response = client.post(f"/posts/{post.pk}/end/")
+    # then it is ended and the clerk is sent back to the street's page
+    assert response.status_code == 302
+    assert response["Location"] == f"/streets/{two_streets['a'].pk}/"
+    post.refresh_from_db()
+    assert post.end_date is not None
+
+
+def test_ending_another_streets_post_from_the_pages_is_404_and_changes_nothing(client, login, two_streets):
+    post = f.post(PostKind.STREET_STAFF, street=two_streets["b"], staff_category=StaffCategory.ADMINISTRATIVE)
+    login(Role.STREET_STAFF, two_streets["a"])
+    assert client.post(f"/posts/{post.pk}/end/").status_code == 404
+    post.refresh_from_db()
+    assert post.end_date is None and post.history.count() == 1
