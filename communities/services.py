@@ -2,27 +2,19 @@
 
 from django.db import transaction
 
+from assessments.quotas import party_organization_quota
 from communities.models import Community, PartyOrganization, ResidentsCommittee
 from governance.exceptions import RuleViolation
 from governance.models import PARTY_KINDS, Post
-from governance.rules import rule_value
+from governance.rules import RuleBook
 from governance.services import instance_save, model_update
-
-
-def expected_party_organization_kind(*, party_members: int, on=None) -> tuple[str, object]:
-    """三(一): more than the threshold of directly-managed members → 党委, otherwise 党总支.
-
-    Returns the kind and the rule version used. Exactly the threshold is not "more than": 党总支.
-    """
-    rule = rule_value("community.party_committee_threshold", on=on)
-    kind = PartyOrganization.Kind.PARTY_COMMITTEE if party_members > rule.value else PartyOrganization.Kind.GENERAL_BRANCH
-    return kind, rule
 
 
 @transaction.atomic
 def community_create(*, acting_user, **fields) -> Community:
     community = instance_save(Community(**fields), acting_user=acting_user)
-    kind, _ = expected_party_organization_kind(party_members=community.party_members)
+    # 三(一): the organisation the community's directly-managed members call for, decided in one place.
+    kind = party_organization_quota(party_members=community.party_members, rules=RuleBook()).value
     instance_save(PartyOrganization(community=community, kind=kind,
                             name=f"{community.name}{PartyOrganization.Kind(kind).label.removeprefix('社区')}"),
           acting_user=acting_user)

@@ -26,6 +26,7 @@ class Finding:
 
 def findings_for(*, streets, communities, on: datetime.date | None = None) -> list[Finding]:
     """Findings for the given (already scoped) street and community querysets, in a constant number of queries."""
+    from assessments.quotas import party_organization_quota
     from communities.models import PartyOrganization
     from communities.selectors import community_staffing
     from governance.models import PostKind
@@ -90,8 +91,7 @@ def findings_for(*, streets, communities, on: datetime.date | None = None) -> li
             findings.append(Finding(rule=rule.key, clause=rule.clause, subject=community.name,
                                     street=community.street.name, message=message, url=url, approved=approved))
 
-        expected = (PartyOrganization.Kind.PARTY_COMMITTEE if community.party_members > threshold.value
-                    else PartyOrganization.Kind.GENERAL_BRANCH)
+        expected = PartyOrganization.Kind(party_organization_quota(party_members=community.party_members, rules=rules).value)
         org_row = getattr(community, "party_organization", None)
         if org_row is None:
             add(threshold, f"未设社区党组织（应设{expected.label}）")

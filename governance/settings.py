@@ -227,5 +227,7 @@ LOGGING = {
     "loggers": {
         "governance.security": {"handlers": ["console"], "level": "WARNING", "propagate": True},
         "django": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+        # 403s and 404s are logged once, by governance.security, with user, path and reason.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
