@@ -27,7 +27,7 @@ install: $(STAMP)
 run: $(STAMP)
 	@export DJANGO_DEBUG=1; \
 	$(PY) manage.py migrate --noinput && \
-	if $(PY) manage.py shell -c "import sys; from streets.models import Street; sys.exit(0 if Street.objects.exists() else 1)"; then \
+	if $(PY) manage.py shell --no-imports -c "import sys; from streets.models import Street; sys.exit(0 if Street.objects.exists() else 1)"; then \
 		echo "Database already holds data: demo data not loaded again."; \
 	else \
 		$(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)" || exit 1; \
