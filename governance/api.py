@@ -85,3 +85,4 @@ class ScopedFieldsMixin:
                 else:
                     fields[name].queryset = selector(user=request.user)
         return fields
+

@@ -16,3 +16,13 @@ class ScopedModelPermissions(DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
+
+    def has_permission(self, request, view):
+        # An action that changes an existing row (e.g. POST /posts/{id}/end/) needs the change
+        # permission, not the add permission DRF maps every POST to.
+        if getattr(view, "action", None) in getattr(view, "change_actions", ()):
+            if not (request.user and request.user.is_authenticated):
+                return False
+            model = view.get_queryset().model
+            return request.user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+        return super().has_permission(request, view)

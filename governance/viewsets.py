@@ -80,6 +80,7 @@ class PostViewSet(ServiceModelViewSet):
     update_service = services.post_update
     instance_kwarg = "post"
     filterset_class = PostFilter
+    change_actions = ("end",)
 
     @extend_schema(request=PostEndSerializer, responses=PostSerializer)
     @action(detail=True, methods=["post"])

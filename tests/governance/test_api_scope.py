@@ -340,3 +340,28 @@ def test_post_naming_units_that_do_not_nest_is_400_and_not_shown_to_another_stre
     assert response.status_code == 400
     assert field in response.json()
     assert snapshot(Post) == before
+
+
+@pytest.mark.django_db
+def test_a_filter_on_another_streets_id_answers_like_an_unknown_id(api_for):
+    a, b = f.street(), f.street()
+    client = api_for(f.user(Role.STREET_STAFF, a))
+
+    other = client.get(f"/api/v1/communities/?street={b.pk}")
+    unknown = client.get("/api/v1/communities/?street=999999")
+    own = client.get(f"/api/v1/communities/?street={a.pk}")
+
+    assert other.status_code == unknown.status_code == 400
+    assert other.json().keys() == unknown.json().keys() == {"street"}
+    assert own.status_code == 200
+
+
+@pytest.mark.django_db
+def test_ending_a_post_needs_the_change_permission(api_for):
+    street = f.street()
+    post = f.post(PostKind.STREET_STAFF, street=street, staff_category="career")
+    reviewer = f.user(Role.ORGDEPT_REVIEWER)
+
+    assert api_for(reviewer).post(f"/api/v1/posts/{post.pk}/end/", {}, format="json").status_code == 403
+    post.refresh_from_db()
+    assert post.end_date is None
