@@ -6,6 +6,7 @@ that token-authenticated API calls are attributed too.
 """
 
 import datetime
+import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -20,15 +21,21 @@ from governance.models import (
 from governance.roles import SCOPE_PERMISSION, Role
 from governance.scope import scope_reset
 
+logger = logging.getLogger(__name__)
 
-def instance_save(instance: models.Model, *, acting_user, update_fields: list[str] | None = None) -> models.Model:
-    """full_clean (fields and constraints), then save, attributing the history row to acting_user."""
-    instance.full_clean()
+
+def instance_save(instance: models.Model, *, acting_user, update_fields: list[str] | None = None,
+                  validate: bool = True) -> models.Model:
+    """full_clean (fields and constraints) unless the caller just did, then save, attributing the
+    history row to acting_user."""
+    if validate:
+        instance.full_clean()
     instance._history_user = acting_user if acting_user and acting_user.is_authenticated else None
     try:
         instance.save(update_fields=update_fields)
-    except IntegrityError as exc:  # a race past full_clean: answer like a validation error
-        raise ValidationError(f"数据冲突，请刷新后重试：{exc}") from exc
+    except IntegrityError as exc:  # a race past full_clean: the constraint held; answer like a validation error
+        logger.warning("integrity error saving %s: %s", instance._meta.label, exc)
+        raise ValidationError("数据已被他人同时修改，未保存。请刷新页面后重试。") from exc
     return instance
 
 
@@ -148,7 +155,7 @@ def post_create(*, acting_user, **fields) -> Post:
     post.full_clean()
     _lock_unit(post)
     _post_rules_check(post)
-    return instance_save(post, acting_user=acting_user)
+    return instance_save(post, acting_user=acting_user, validate=False)
 
 
 @transaction.atomic
@@ -158,7 +165,7 @@ def post_update(*, post: Post, acting_user, **fields) -> Post:
     post.full_clean()
     _lock_unit(post)
     _post_rules_check(post)
-    return instance_save(post, acting_user=acting_user)
+    return instance_save(post, acting_user=acting_user, validate=False)
 
 
 @transaction.atomic
