@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from assessments.quotas import AWARD_RULES, COMMUNITY_RULES
-from governance.rules import SEED
+from governance.rules import SEED, rule_value_errors
 
 _TITLES = {row["key"]: row["title"] for row in SEED}
 # Only the rules the budget depends on: the street rules of 二(二) fix no money.
@@ -24,6 +24,13 @@ class RuleWhatIfForm(forms.Form):
             return json.loads(self.cleaned_data["value"])
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(f"不是有效的 JSON：{exc.msg}（第{exc.lineno}行第{exc.colno}列）") from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "key" in cleaned and "value" in cleaned:
+            for error in rule_value_errors(cleaned["key"], cleaned["value"]):
+                self.add_error("value", error)
+        return cleaned
 
     def clean_effective_from(self):
         date = self.cleaned_data["effective_from"]

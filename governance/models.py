@@ -4,6 +4,7 @@ and the policy rules stored as data."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -284,3 +285,10 @@ class PolicyRule(models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.clause}，{self.effective_from} 起）"
+
+    def clean(self):
+        from governance.rules import rule_value_errors
+
+        errors = rule_value_errors(self.key, self.value)
+        if errors:
+            raise ValidationError({"value": errors})

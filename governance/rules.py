@@ -6,6 +6,7 @@ administrator changes a rule by adding a version with a later effective date (ad
 """
 
 import datetime
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,3 +179,55 @@ def rules_seed(apps=None) -> int:
         )
         created += was_created
     return created
+
+
+def _shape(value):
+    """The JSON shape of a rule value: types, dict keys and list element shapes, not the numbers."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return ["list", _shape(value[0]) if value else None]
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in sorted(value.items())}
+    return type(value).__name__
+
+
+def _numbers(value):
+    if isinstance(value, bool):
+        return
+    if isinstance(value, (int, float)):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+
+
+def rule_value_errors(key: str, value) -> list[str]:
+    """Why a new value cannot stand for rule `key` (empty when it can): it must keep the seeded shape,
+    with no negative numbers, and brackets must start at 0 and rise. Keeps a typo in the admin from
+    breaking every calculator that reads the rule."""
+    seeded = next((row["value"] for row in SEED if row["key"] == key), None)
+    if seeded is None:
+        return []
+    errors = []
+    expected = _shape(seeded)
+    if isinstance(value, list) and value and isinstance(seeded, list):
+        shapes_ok = all(_shape(item) == expected[1] for item in value)
+    else:
+        shapes_ok = _shape(value) == expected
+    if not shapes_ok:
+        errors.append(f"取值结构须与原规则一致，例如：{json.dumps(seeded, ensure_ascii=False)}")
+    if any(n < 0 for n in _numbers(value)):
+        errors.append("取值不能为负数。")
+    if shapes_ok and isinstance(value, list) and value and isinstance(value[0], dict) and "min" in value[0]:
+        mins = [row["min"] for row in value]
+        if mins[0] != 0 or any(b <= a for a, b in zip(mins, mins[1:])):
+            errors.append("区间下限须从0开始并逐级递增。")
+    return errors
