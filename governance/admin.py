@@ -1,9 +1,15 @@
 """Admin pages for the district administrator. Every save goes through the services (validation,
 rules, audit); history is visible on each object through django-simple-history."""
 
+import json
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from governance import services
@@ -103,3 +109,23 @@ class PolicyRuleAdmin(ServiceSaveAdmin):
     list_display = ["key", "title", "value", "effective_from", "clause"]
     list_filter = ["clause"]
     search_fields = ["key", "title"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A version already in force has been cited by computed figures: the rule changes by a new
+        # version with a later effective date (the link below), not by rewriting this one.
+        if obj is not None and obj.effective_from <= timezone.localdate():
+            return ["key", "title", "value", "effective_from", "clause", "new_version"]
+        return []
+
+    @admin.display(description="修改规则")
+    def new_version(self, obj):
+        query = urlencode({"key": obj.key, "title": obj.title, "clause": obj.clause,
+                           "value": json.dumps(obj.value, ensure_ascii=False), "note": obj.note})
+        url = reverse("admin:governance_policyrule_add") + "?" + query
+        return format_html('<a class="button" href="{}">以此为基础新增版本（填写新的生效日期）</a>', url)
+
+    def save_model(self, request, obj, form, change):
+        fields = None
+        if change and obj.effective_from <= timezone.localdate():
+            fields = ["note"]  # only the note of a version in force can change
+        services.instance_save(obj, acting_user=request.user, update_fields=fields)
