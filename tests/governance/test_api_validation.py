@@ -1,6 +1,9 @@
 """Bad input gets a 400 with field errors and writes nothing; a rule that blocks names its key and clause."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from communities.models import Community, PartyOrganization, ResidentsCommittee
 from governance.models import Person, Post, PostKind, StaffCategory, StationedUnit
@@ -216,3 +219,17 @@ def test_field_errors_follow_the_request_language(clerk, street_a, language, exp
     assert response.status_code == 400
     assert response.json()["name"] == [expected]
     assert counts(*COMMUNITY_TABLES) == before
+
+
+@pytest.mark.django_db
+def test_a_token_made_with_drf_create_token_authenticates_with_the_users_scope(api):
+    street = f.street()
+    clerk = f.user(Role.STREET_STAFF, street)
+    out = StringIO()
+
+    call_command("drf_create_token", clerk.username, stdout=out)
+    key = out.getvalue().split()[2]
+
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    body = api.get("/api/v1/streets/").json()
+    assert [row["id"] for row in body["results"]] == [street.pk]
