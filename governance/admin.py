@@ -124,6 +124,11 @@ class PolicyRuleAdmin(ServiceSaveAdmin):
         url = reverse("admin:governance_policyrule_add") + "?" + query
         return format_html('<a class="button" href="{}">以此为基础新增版本（填写新的生效日期）</a>', url)
 
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.effective_from <= timezone.localdate():
+            return False  # a version in force stays: figures computed with it cite it
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         fields = None
         if change and obj.effective_from <= timezone.localdate():

@@ -52,9 +52,9 @@ def audit_entries(*, limit: int = 200) -> list[AuditEntry]:
                 old = getattr(before, f.attname) if before is not None else None
                 if before is None and row.history_type == "+":
                     if new not in (None, "", False):
-                        changes.append((str(f.verbose_name), "", new))
+                        changes.append((f, None, new))
                 elif old != new:
-                    changes.append((str(f.verbose_name), old, new))
+                    changes.append((f, old, new))
             previous[row.id] = row
             entries.append(AuditEntry(
                 when=row.history_date,
@@ -65,4 +65,34 @@ def audit_entries(*, limit: int = 200) -> list[AuditEntry]:
                 changes=changes,
             ))
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:limit]
+    entries = entries[:limit]
+    _readable(entries)
+    return entries
+
+
+def _readable(entries: list[AuditEntry]) -> None:
+    """Show labels, not codes: choice labels, 是/否, and the names of related rows (one query per
+    related model, whatever the number of entries)."""
+    wanted: dict = {}
+    for entry in entries:
+        for f, old, new in entry.changes:
+            if f.is_relation:
+                wanted.setdefault(f.related_model, set()).update(v for v in (old, new) if v is not None)
+    names = {
+        model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(list(ids)).items()}
+        for model, ids in wanted.items()
+    }
+
+    def show(f, value):
+        if value is None or value == "":
+            return ""
+        if f.is_relation:
+            return names.get(f.related_model, {}).get(value, f"#{value}")
+        if f.choices:
+            return dict(f.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return value
+
+    for entry in entries:
+        entry.changes = [(str(f.verbose_name), show(f, old), show(f, new)) for f, old, new in entry.changes]
