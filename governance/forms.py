@@ -39,3 +39,24 @@ class PostForm(forms.Form):
         if cleaned.get("person") and cleaned.get("new_person_name"):
             raise forms.ValidationError("已有人员和新增人员只能填写一项。")
         return cleaned
+
+
+def form_add_service_errors(form: forms.Form, exc) -> None:
+    """Show a service's ValidationError on the form: on the field it names, else above the form."""
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    for field, errors in items:
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class PersonForm(forms.Form):
+    """Correct a person's record. Labels, lengths and choices come from the model; the unit does not change here."""
+
+    FIELDS = ["name", "gender", "phone", "is_party_member", "is_npc_deputy", "community_service_start",
+              "has_violation_record"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(
+            Person, fields=self.FIELDS,
+            widgets={"community_service_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
+        ))

@@ -6,7 +6,9 @@ from rest_framework.authtoken.views import obtain_auth_token
 from assessments import views as assessment_views
 from communities import views as community_views
 from governance import views, views_posts
+from governance.views_people import people_roster, person_edit
 from streets import views as street_views
+from streets.views_offices import street_office_edit
 
 admin.site.site_header = "兴庆区街道社区治理系统 · 管理"
 admin.site.site_title = "兴庆区街道社区治理系统"
@@ -25,6 +27,10 @@ urlpatterns = [
     path("streets/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "street"}, name="street-post-new"),
     path("communities/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "community"}, name="community-post-new"),
     path("posts/<int:pk>/end/", views_posts.post_end, name="post-end"),
+    path("streets/<int:pk>/people/", people_roster, {"unit_kind": "street"}, name="street-people"),
+    path("communities/<int:pk>/people/", people_roster, {"unit_kind": "community"}, name="community-people"),
+    path("people/<int:pk>/edit/", person_edit, name="person-edit"),
+    path("street-offices/<int:pk>/edit/", street_office_edit, name="street-office-edit"),
     path("quotas/", assessment_views.quotas_overview, name="quotas"),
     path("quotas/export.xlsx", assessment_views.quotas_export, name="quotas-export"),
     path("quotas/what-if/", assessment_views.quota_what_if, name="quotas-what-if"),

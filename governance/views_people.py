@@ -1,0 +1,60 @@
+"""The people roster of a street or community (人员名册), and correcting one person's record."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from governance import services
+from governance.forms import PersonForm, form_add_service_errors
+from governance.selectors import active_posts, people_for_user
+from governance.views import get_scoped_or_404
+from governance.views_posts import _unit
+
+
+@login_required
+def people_roster(request, unit_kind, pk):
+    if not request.user.has_perm("governance.view_person"):
+        raise PermissionDenied("您的角色不能查看人员名册。")
+    unit, people, _, page = _unit(request, unit_kind, pk)
+    # Current posts in one query whatever the number of people.
+    people = people.prefetch_related(Prefetch(
+        "posts", queryset=active_posts().select_related("community", "station", "grid").order_by("start_date", "pk"),
+        to_attr="current_posts",
+    ))
+    return render(request, "governance/people_roster.html",
+                  {"unit": unit, "unit_kind": unit_kind, "page": page, "people": people})
+
+
+def _roster_url(request, person):
+    """Back to the roster the clerk came from (?next=), else the person's own unit."""
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    if person.community_id:
+        return reverse("community-people", args=[person.community_id])
+    if person.street_id:
+        return reverse("street-people", args=[person.street_id])
+    return reverse("home")
+
+
+@login_required
+def person_edit(request, pk):
+    if not request.user.has_perm("governance.change_person"):
+        raise PermissionDenied("您的角色不能修改人员档案。")
+    person = get_scoped_or_404(request, people_for_user(user=request.user), pk)
+    form = PersonForm(request.POST or None, initial={name: getattr(person, name) for name in PersonForm.FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            person.refresh_from_db()  # the service set the fields before refusing; nothing was saved
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已更新 {person.name} 的人员档案。")
+            return redirect(_roster_url(request, person))
+    return render(request, "governance/person_form.html",
+                  {"form": form, "person": person, "back": _roster_url(request, person)})
