@@ -15,8 +15,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from governance.exceptions import RuleViolation
 from governance.models import (
-    COMMUNITY_KINDS, STATION_KINDS, STREET_KINDS, Department, Person, PolicyRule, Post, StationedUnit,
+    COMMUNITY_KINDS, PARTY_KINDS, STATION_KINDS, STREET_KINDS, Department, Person, PolicyRule, Post, PostKind,
+    StationedUnit,
 )
 from governance.roles import SCOPE_PERMISSION, Role
 from governance.scope import scope_reset
@@ -86,10 +88,22 @@ def person_create(*, acting_user, **fields) -> Person:
 
 @transaction.atomic
 def person_update(*, person: Person, acting_user, **fields) -> Person:
+    """Change a person's record; the flags a post depends on cannot be removed while it is held."""
+    from governance.selectors import active_posts
+
+    held = set(active_posts().filter(person=person).values_list("kind", flat=True))
+    if fields.get("is_npc_deputy") is False and person.is_npc_deputy and PostKind.NPC_MEMBER in held:
+        raise RuleViolation(f"{person.name}现任人大街道工委委员，须为现任兴庆区人大代表；请先办理离任",
+                            rule="street.npc_committee", clause="二(二)2", field="is_npc_deputy")
+    if fields.get("is_party_member") is False and person.is_party_member and held & PARTY_KINDS:
+        raise RuleViolation(f"{person.name}现任社区党组织班子成员，须为中共党员；请先办理离任",
+                            rule="community.party_committee_size", clause="三(一)2", field="is_party_member")
+    candidate = Person(**{**{f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields}})
     for name, value in fields.items():
-        setattr(person, name, value)
-    _person_check(person)
-    return instance_save(person, acting_user=acting_user)
+        setattr(candidate, name, value)
+    _person_check(candidate)
+    data = {**fields, "street": candidate.street} if "community" in fields else fields
+    return model_update(instance=person, acting_user=acting_user, data=data)
 
 
 def _post_units_check(post: Post) -> None:

@@ -1,9 +1,11 @@
 """The people roster (人员名册) of a street or community, and correcting a person's record."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from governance.models import Person, PostKind
+from governance.services import person_update, post_end
 from governance.roles import Role
 from tests import factories as f
 
@@ -161,3 +163,32 @@ def test_the_edit_page_goes_back_only_to_a_local_page():
     response = client.post(f"/people/{person.pk}/edit/?next=https://evil.example/", {"name": "新名字"})
 
     assert response.status_code == 302 and response["Location"] == f"/streets/{street.pk}/people/"
+
+
+@pytest.mark.django_db
+def test_a_sitting_npc_member_keeps_the_npc_deputy_flag_until_the_post_ends():
+    street = f.street()
+    member = f.post(PostKind.NPC_MEMBER, street=street, person=f.person(is_npc_deputy=True, street=street))
+
+    with pytest.raises(ValidationError) as exc:
+        person_update(person=member.person, acting_user=None, is_npc_deputy=False)
+    assert "二(二)2" in str(exc.value)
+    member.person.refresh_from_db()
+    assert member.person.is_npc_deputy
+
+    post_end(post=member, acting_user=None, end_date=member.start_date)
+    person_update(person=member.person, acting_user=None, is_npc_deputy=False)
+    member.person.refresh_from_db()
+    assert not member.person.is_npc_deputy
+
+
+@pytest.mark.django_db
+def test_a_party_post_holder_keeps_the_party_member_flag():
+    community = f.community()
+    secretary = f.post(PostKind.COMMUNITY_SECRETARY, community=community)
+
+    with pytest.raises(ValidationError) as exc:
+        person_update(person=secretary.person, acting_user=None, is_party_member=False, phone="123")
+    assert "三(一)2" in str(exc.value)
+    secretary.person.refresh_from_db()
+    assert secretary.person.is_party_member and secretary.person.phone == ""
