@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,19 +15,25 @@ from governance.selectors import active_posts, people_for_user
 from governance.views import get_scoped_or_404
 from governance.views_posts import _unit
 
+ROSTER_PAGE_SIZE = 50
+
 
 @login_required
 def people_roster(request, unit_kind, pk):
     if not request.user.has_perm("governance.view_person"):
         raise PermissionDenied("您的角色不能查看人员名册。")
     unit, people, _, page = _unit(request, unit_kind, pk)
-    # Current posts in one query whatever the number of people.
-    people = people.prefetch_related(Prefetch(
+    query = request.GET.get("q", "").strip()
+    if query:
+        people = people.filter(name__contains=query)
+    # 50 a page; current posts in one query whatever the number of people on it.
+    rows = Paginator(people.order_by("name", "pk"), ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    prefetch_related_objects(rows.object_list, Prefetch(
         "posts", queryset=active_posts().select_related("community", "station", "grid").order_by("start_date", "pk"),
         to_attr="current_posts",
     ))
     return render(request, "governance/people_roster.html",
-                  {"unit": unit, "unit_kind": unit_kind, "page": page, "people": people})
+                  {"unit": unit, "unit_kind": unit_kind, "page": page, "people": rows, "q": query})
 
 
 def _roster_url(request, person):

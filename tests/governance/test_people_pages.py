@@ -192,3 +192,19 @@ def test_a_party_post_holder_keeps_the_party_member_flag():
     assert "三(一)2" in str(exc.value)
     secretary.person.refresh_from_db()
     assert secretary.person.is_party_member and secretary.person.phone == ""
+
+
+@pytest.mark.django_db
+def test_the_roster_pages_fifty_people_and_finds_by_name():
+    street = f.street()
+    for n in range(55):
+        f.person(street=street, name=f"王{n:02d}")
+    f.person(street=street, name="马建华")
+    client = login(f.user(Role.STREET_STAFF, street))
+
+    first = client.get(f"/streets/{street.pk}/people/")
+    second = client.get(f"/streets/{street.pk}/people/?page=2")
+    found = client.get(f"/streets/{street.pk}/people/?q=建华")
+
+    assert len(first.context["people"]) == 50 and len(second.context["people"]) == 6
+    assert [p.name for p in found.context["people"]] == ["马建华"]
