@@ -56,14 +56,40 @@ class PostInline(admin.TabularInline):
         return False
 
 
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            changed = {name: cleaned[name] for name in self.changed_data if name in cleaned}
+            try:
+                services.person_update_check(person=Person.objects.get(pk=self.instance.pk), fields=changed)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from exc
+        return cleaned
+
+
 @admin.register(Person)
 class PersonAdmin(ServiceSaveAdmin):
+    form = PersonAdminForm
     list_display = ["name", "street", "community", "is_party_member", "is_npc_deputy"]
     list_filter = ["street", "is_party_member", "is_npc_deputy"]
     list_select_related = ["street", "community"]
     search_fields = ["name", "phone"]
     autocomplete_fields = ["street", "community"]
     inlines = [PostInline]
+
+    def save_model(self, request, obj, form, change):
+        # Through the person services, so the rules on a person's flags apply here too.
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        if change:
+            form.instance = services.person_update(person=Person.objects.get(pk=obj.pk), acting_user=request.user, **data)
+        else:
+            fields = {f.name: getattr(obj, f.name) for f in Person._meta.concrete_fields if f.name != "id"}
+            form.instance = services.person_create(acting_user=request.user, **fields)
 
 
 class PostAdminForm(forms.ModelForm):

@@ -86,9 +86,8 @@ def person_create(*, acting_user, **fields) -> Person:
     return instance_save(person, acting_user=acting_user)
 
 
-@transaction.atomic
-def person_update(*, person: Person, acting_user, **fields) -> Person:
-    """Change a person's record; the flags a post depends on cannot be removed while it is held."""
+def person_update_check(*, person: Person, fields: dict) -> None:
+    """The flags a held post depends on cannot be removed while it is held (forms call this in clean())."""
     from governance.selectors import active_posts
 
     held = set(active_posts().filter(person=person).values_list("kind", flat=True))
@@ -98,7 +97,13 @@ def person_update(*, person: Person, acting_user, **fields) -> Person:
     if fields.get("is_party_member") is False and person.is_party_member and held & PARTY_KINDS:
         raise RuleViolation(f"{person.name}现任社区党组织班子成员，须为中共党员；请先办理离任",
                             rule="community.party_committee_size", clause="三(一)2", field="is_party_member")
-    candidate = Person(**{**{f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields}})
+
+
+@transaction.atomic
+def person_update(*, person: Person, acting_user, **fields) -> Person:
+    """Change a person's record (only the fields given, saved with update_fields)."""
+    person_update_check(person=person, fields=fields)
+    candidate = Person(**{f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields})
     for name, value in fields.items():
         setattr(candidate, name, value)
     _person_check(candidate)

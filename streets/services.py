@@ -28,15 +28,19 @@ def street_update(*, street: Street, acting_user, **fields) -> Street:
 
 @transaction.atomic
 def street_office_update(*, office: StreetOffice, acting_user, **fields) -> StreetOffice:
-    head = fields.get("head")
-    if head is not None and head != office.head:
-        # 二(三): "四办一中心"主管人员由班子成员副职兼任.
-        is_deputy = active_posts().filter(
-            person=head, street_id=office.street_id, kind__in=sorted(STREET_DEPUTY_KINDS)
-        ).exists()
-        if not is_deputy:
-            raise RuleViolation("主管领导须由街道班子成员副职兼任", rule="street.offices", clause="二(三)", field="head")
+    street_office_head_check(office=office, head=fields.get("head"))
     return model_update(instance=office, acting_user=acting_user, data=fields)
+
+
+def street_office_head_check(*, office: StreetOffice, head) -> None:
+    """二(三): "四办一中心"主管人员由班子成员副职兼任 (forms call this in clean())."""
+    if head is None or head == office.head:
+        return
+    is_deputy = active_posts().filter(
+        person=head, street_id=office.street_id, kind__in=sorted(STREET_DEPUTY_KINDS)
+    ).exists()
+    if not is_deputy:
+        raise RuleViolation("主管领导须由街道班子成员副职兼任", rule="street.offices", clause="二(三)", field="head")
 
 
 def street_post_check(post: Post) -> None:
