@@ -43,6 +43,7 @@ test: $(STAMP)
 	$(VENV)/bin/pytest
 
 check: $(STAMP)
+	$(VENV)/bin/ruff check .
 	DJANGO_DEBUG=1 $(PY) manage.py check
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 

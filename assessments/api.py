@@ -7,8 +7,14 @@ from rest_framework.views import APIView
 
 from assessments import selectors
 from assessments.serializers import (
-    AsOfQuerySerializer, BudgetSummarySerializer, CommunityQuotaSerializer, StreetQuotaSerializer,
-    YearQuerySerializer, budget_payload, community_payload, street_payload,
+    AsOfQuerySerializer,
+    BudgetSummarySerializer,
+    CommunityQuotaSerializer,
+    StreetQuotaSerializer,
+    YearQuerySerializer,
+    budget_payload,
+    community_payload,
+    street_payload,
 )
 
 AS_OF_PARAMETER = OpenApiParameter("as_of", str, description="计算日期 YYYY-MM-DD（默认今天）", required=False)

@@ -13,7 +13,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.quotas import (
-    ALL_RULES, CommunityQuota, LongServiceAward, StreetQuota, community_quota, long_service_award, rules_on,
+    ALL_RULES,
+    CommunityQuota,
+    LongServiceAward,
+    StreetQuota,
+    community_quota,
+    long_service_award,
+    rules_on,
     street_quota,
 )
 from communities.models import Community, PartyOrganization

@@ -9,10 +9,14 @@ from rest_framework import serializers
 
 from assessments.quotas import NOTES
 from assessments.selectors import (
-    AwardRow, BudgetLine, CommunityQuotaReport, DistrictBudget, Gap, StreetQuotaReport,
+    AwardRow,
+    BudgetLine,
+    CommunityQuotaReport,
+    DistrictBudget,
+    Gap,
+    StreetQuotaReport,
 )
 from communities.models import PartyOrganization
-
 
 # A plain string (not an enum) so the schema does not name PartyOrganization.Kind twice.
 _KIND_HELP = "社区党组织类型：" + "，".join(f"{v}={label}" for v, label in PartyOrganization.Kind.choices)

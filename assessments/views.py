@@ -92,7 +92,7 @@ def quota_what_if(request):
                             ("须招聘专职网格员", "fulltime_grid_workers")]:
             old, new = getattr(result.before.totals, attr), getattr(result.after.totals, attr)
             rows.append({"label": label, "old": old, "new": new, "diff": new - old})
-        streets = [(b, a) for b, a in zip(result.before.lines, result.after.lines)]
+        streets = [(b, a) for b, a in zip(result.before.lines, result.after.lines, strict=True)]
     else:
         streets = []
     values = {"before": _json(result.rule_before.value), "after": _json(result.rule_after.value)} if result else {}

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from communities.models import Community
 from governance.models import (
-    COMMUNITY_KINDS, PARTY_KINDS, RESIDENTS_COMMITTEE_KINDS, STATION_KINDS, TWO_COMMITTEES_KINDS, PostKind,
+    COMMUNITY_KINDS,
+    PARTY_KINDS,
+    RESIDENTS_COMMITTEE_KINDS,
+    STATION_KINDS,
+    TWO_COMMITTEES_KINDS,
+    PostKind,
 )
 from governance.scope import scope_for
 from governance.selectors import active_posts

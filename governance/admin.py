@@ -59,7 +59,8 @@ class PostInline(admin.TabularInline):
 class PersonAdminForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = "__all__"
+        fields = ["name", "gender", "phone", "street", "community", "is_party_member", "is_npc_deputy",
+                  "community_service_start", "has_violation_record", "user"]
 
     def clean(self):
         cleaned = super().clean()
@@ -95,7 +96,8 @@ class PersonAdmin(ServiceSaveAdmin):
 class PostAdminForm(forms.ModelForm):
     class Meta:
         model = Post
-        fields = "__all__"
+        fields = ["person", "kind", "street", "community", "station", "grid", "staff_category", "is_secondment",
+                  "seconded_from", "start_date", "end_date", "approval_reference", "note"]
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,11 @@ from rest_framework.routers import DefaultRouter
 from assessments.api import QuotaSummaryView
 from communities.api import CommunityViewSet
 from governance.viewsets import (
-    DepartmentViewSet, PersonViewSet, PolicyRuleViewSet, PostViewSet, StationedUnitViewSet,
+    DepartmentViewSet,
+    PersonViewSet,
+    PolicyRuleViewSet,
+    PostViewSet,
+    StationedUnitViewSet,
 )
 from streets.api import StreetOfficeViewSet, StreetViewSet
 

@@ -228,6 +228,6 @@ def rule_value_errors(key: str, value) -> list[str]:
         errors.append("取值不能为负数。")
     if shapes_ok and isinstance(value, list) and value and isinstance(value[0], dict) and "min" in value[0]:
         mins = [row["min"] for row in value]
-        if mins[0] != 0 or any(b <= a for a, b in zip(mins, mins[1:])):
+        if mins[0] != 0 or any(b <= a for a, b in zip(mins, mins[1:], strict=False)):
             errors.append("区间下限须从0开始并逐级递增。")
     return errors

@@ -17,7 +17,15 @@ from guardian.shortcuts import assign_perm
 
 from governance.exceptions import RuleViolation
 from governance.models import (
-    COMMUNITY_KINDS, PARTY_KINDS, STATION_KINDS, STREET_KINDS, Department, Person, PolicyRule, Post, PostKind,
+    COMMUNITY_KINDS,
+    PARTY_KINDS,
+    STATION_KINDS,
+    STREET_KINDS,
+    Department,
+    Person,
+    PolicyRule,
+    Post,
+    PostKind,
     StationedUnit,
 )
 from governance.roles import SCOPE_PERMISSION, Role

@@ -10,10 +10,18 @@ from governance import services
 from governance.api import ServiceModelViewSet
 from governance.models import District
 from governance.selectors import (
-    departments_for_user, people_for_user, policy_rules_list, posts_for_user, stationed_units_for_user,
+    departments_for_user,
+    people_for_user,
+    policy_rules_list,
+    posts_for_user,
+    stationed_units_for_user,
 )
 from governance.serializers import (
-    DepartmentSerializer, PersonSerializer, PolicyRuleSerializer, PostSerializer, StationedUnitSerializer,
+    DepartmentSerializer,
+    PersonSerializer,
+    PolicyRuleSerializer,
+    PostSerializer,
+    StationedUnitSerializer,
 )
 
 

@@ -5,9 +5,9 @@ from assessments.api import street_quotas_response, street_quotas_schema
 from governance.api import ScopedFieldsMixin, ScopedObjectMixin, ServiceModelViewSet
 from governance.models import District
 from governance.rules import RuleBook
+from governance.selectors import people_for_user
 from streets import services
 from streets.models import Street, StreetOffice
-from governance.selectors import people_for_user
 from streets.selectors import street_career_posts_total, street_detail_queryset, street_offices_for_user
 
 

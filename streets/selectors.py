@@ -8,7 +8,11 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from governance.models import (
-    NPC_KINDS, STREET_DEPUTY_KINDS, STREET_KINDS, STREET_PRINCIPAL_KINDS, PostKind,
+    NPC_KINDS,
+    STREET_DEPUTY_KINDS,
+    STREET_KINDS,
+    STREET_PRINCIPAL_KINDS,
+    PostKind,
 )
 from governance.rules import RuleBook
 from governance.scope import scope_for

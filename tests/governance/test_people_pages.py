@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from governance.models import Person, PostKind
-from governance.services import person_update, post_end
 from governance.roles import Role
+from governance.services import person_update, post_end
 from tests import factories as f
 
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from governance.models import PolicyRule
 from governance.rules import rule_value
@@ -38,7 +39,7 @@ def test_a_new_version_from_the_link_takes_effect_on_its_date(admin_client):
     initial = {k: v[0] for k, v in parse_qs(urlparse(link).query).items()}
     assert admin_client.get(link).status_code == 200
 
-    later = datetime.date.today() + datetime.timedelta(days=40)
+    later = timezone.localdate() + datetime.timedelta(days=40)
     response = admin_client.post("/admin/governance/policyrule/add/", {
         **initial, "value": json.dumps(5), "effective_from": later.isoformat(),
     })

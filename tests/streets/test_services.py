@@ -1,6 +1,7 @@
 """Street rules at their boundaries (二(二)1, 二(二)2, 二(三))."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from governance.exceptions import RuleViolation
 from governance.models import Post, PostKind, StaffCategory
@@ -143,7 +144,7 @@ def test_third_principal_is_refused():
     street = f.street()
     leadership(street)
     # the unique constraint allows one sitting director; a third principal cannot be added as such
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         f.post(PostKind.STREET_DIRECTOR, street=street)
 
 

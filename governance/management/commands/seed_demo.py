@@ -12,10 +12,15 @@ from django.db import transaction
 
 from communities.models import Community
 from communities.services import community_create
-from governance.models import Department, District, Person, PostKind, StaffCategory, StationedUnit
+from governance.models import Department, District, PostKind, StaffCategory, StationedUnit
 from governance.roles import Role
 from governance.services import (
-    department_create, instance_save, person_create, post_create, stationed_unit_create, user_create_with_role,
+    department_create,
+    instance_save,
+    person_create,
+    post_create,
+    stationed_unit_create,
+    user_create_with_role,
 )
 from grids.models import Grid
 from service_stations.models import ServiceStation
@@ -138,7 +143,7 @@ class Command(BaseCommand):
                 post(self.person(street=street), PostKind.STREET_STAFF, staff_category=StaffCategory.PUBLIC_POST,
                      approval_reference="兴编办发〔2019〕12号")
         offices = list(street.offices.order_by("kind"))
-        for office, head in zip(offices, deputies + deputies[:1]):
+        for office, head in zip(offices, deputies + deputies[:1], strict=True):
             office.head = head
             instance_save(office, acting_user=None)
         for level, unit_name in ((StationedUnit.Level.REGION, "自治区{}厅机关"), (StationedUnit.Level.CITY, "银川市{}局"),
@@ -170,7 +175,7 @@ class Command(BaseCommand):
                  PostKind.COMMUNITY_PARTY_MEMBER]
         if number == 2 and index_in_district(street) % 3 == 0:
             party = party[:6]  # a committee one short of 7 (三(一)2): shows up on the findings page
-        for person, kind in zip(party, kinds):
+        for person, kind in zip(party, kinds, strict=False):
             post(person, kind)
         # 交叉任职: the full-time deputy secretary chairs the residents' committee.
         post(party[1], PostKind.RC_DIRECTOR)
