@@ -185,6 +185,16 @@ def _today():
     return timezone.localdate()
 
 
+# Posts with one holder at a time, and the unit they are unique in. The database holds the open-ended
+# case (a partial unique constraint on end_date IS NULL); services refuse overlapping dated terms.
+SINGLE_HOLDER_KINDS = {
+    PostKind.COMMUNITY_SECRETARY: "community", PostKind.COMMUNITY_FULLTIME_DEPUTY: "community",
+    PostKind.STREET_PARTY_SECRETARY: "street", PostKind.STREET_DIRECTOR: "street",
+    PostKind.NPC_DIRECTOR: "street", PostKind.NPC_DEPUTY_DIRECTOR: "street",
+    PostKind.RC_DIRECTOR: "community", PostKind.STATION_HEAD: "station",
+}
+
+
 def _active_unique(kind, field, name):
     return models.UniqueConstraint(
         fields=[field], condition=Q(kind=kind, end_date__isnull=True), name=name,

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -19,6 +20,7 @@ from governance.exceptions import RuleViolation
 from governance.models import (
     COMMUNITY_KINDS,
     PARTY_KINDS,
+    SINGLE_HOLDER_KINDS,
     STATION_KINDS,
     STREET_KINDS,
     Department,
@@ -139,9 +141,28 @@ def _post_units_check(post: Post) -> None:
         raise ValidationError(errors)
 
 
+def _single_holder_check(post: Post) -> None:
+    """One holder at a time (e.g. 书记1名, 三(一)2): no two terms of such a post may overlap in one unit."""
+    unit = SINGLE_HOLDER_KINDS.get(post.kind)
+    if unit is None:
+        return
+    overlapping = Post.objects.filter(kind=post.kind, **{f"{unit}_id": getattr(post, f"{unit}_id")}).exclude(pk=post.pk)
+    overlapping = overlapping.filter(Q(end_date__isnull=True) | Q(end_date__gte=post.start_date))
+    if post.end_date is not None:
+        overlapping = overlapping.filter(start_date__lte=post.end_date)
+    other = overlapping.select_related("person").first()
+    if other is not None:
+        until = f"至 {other.end_date}" if other.end_date else "（在任）"
+        raise ValidationError({"kind": [
+            f"{PostKind(post.kind).label}只能有一名在任人员：{other.person.name}任期 {other.start_date} {until}，"
+            "与本次任期重叠。请先办理离任或调整任职日期。"
+        ]})
+
+
 def _post_rules_check(post: Post) -> None:
     """The policy rules a post must satisfy, by the unit it belongs to."""
     _post_units_check(post)
+    _single_holder_check(post)
     if post.kind in STREET_KINDS:
         from streets.services import street_post_check
 

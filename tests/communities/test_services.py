@@ -121,3 +121,18 @@ def test_non_party_member_may_sit_on_the_residents_committee():
     community = f.community()
     f.post(PostKind.RC_MEMBER, community=community, person=f.person(is_party_member=False))
     assert Post.objects.filter(community=community, kind=PostKind.RC_MEMBER).count() == 1
+
+
+def test_a_new_secretary_cannot_overlap_a_term_that_ends_later(db):
+    # given a secretary whose term ends on 30 June
+    community = f.community()
+    f.post(PostKind.COMMUNITY_SECRETARY, community=community, start_date=datetime.date(2024, 1, 1),
+           end_date=datetime.date(2024, 6, 30))
+
+    # when a successor is appointed from 1 June, the terms overlap: refused
+    with pytest.raises(ValidationError) as exc:
+        f.post(PostKind.COMMUNITY_SECRETARY, community=community, start_date=datetime.date(2024, 6, 1))
+    assert "重叠" in str(exc.value)
+
+    # from 1 July, the day after, it is accepted
+    f.post(PostKind.COMMUNITY_SECRETARY, community=community, start_date=datetime.date(2024, 7, 1))
