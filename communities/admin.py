@@ -1,13 +1,18 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 
 from communities import services
 from communities.models import Community, PartyOrganization, ResidentsCommittee
+from communities.resources import CommunityFiguresResource
 from governance.admin import ServiceSaveAdmin
 from governance.services import instance_save
 
 
 @admin.register(Community)
-class CommunityAdmin(ServiceSaveAdmin):
+class CommunityAdmin(ImportExportMixin, ServiceSaveAdmin):
+    """Communities; 导入/导出 updates households, party members and the complex flag from a sheet."""
+
+    resource_classes = [CommunityFiguresResource]
     list_display = ["code", "name", "street", "households", "party_members", "is_complex"]
     list_filter = ["street", "is_complex"]
     list_select_related = ["street"]

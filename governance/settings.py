@@ -171,6 +171,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
+# Spreadsheet import in the admin needs the change permission on the model, export the view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+
 # REST API (DESIGN.md section 5).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
