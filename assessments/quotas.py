@@ -23,6 +23,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from communities.models import PartyOrganization
 from governance.exceptions import RuleViolation
 from governance.rules import SEED, RuleBook, RuleMissing, bracket
@@ -58,7 +60,7 @@ def rules_on(on: datetime.date, *, keys=ALL_RULES, overrides=None, field: str = 
         try:
             book[key]
         except RuleMissing:
-            raise RuleViolation(f"{on.isoformat()} 没有生效的政策规则 {key}", rule=key,
+            raise RuleViolation(_("%(date)s 没有生效的政策规则 %(key)s") % {"date": on.isoformat(), "key": key}, rule=key,
                                 clause=_SEED_CLAUSES.get(key, ""), field=field) from None
     return book
 
@@ -87,19 +89,19 @@ def party_organization_quota(*, party_members: int, rules: RuleBook) -> Figure:
     rule = rules["community.party_committee_threshold"]
     kind = (PartyOrganization.Kind.PARTY_COMMITTEE if party_members > rule.value
             else PartyOrganization.Kind.GENERAL_BRANCH)
-    return Figure("party_organization", "应设党组织", str(kind), (_basis(rule, rule.value, "party_organization"),))
+    return Figure("party_organization", _("应设党组织"), str(kind), (_basis(rule, rule.value, "party_organization"),))
 
 
 def committee_members_quota(*, households: int, rules: RuleBook) -> Figure:
     rule = rules["community.committee_members"]
     n = bracket(rule.value, households)
-    return Figure("committee_members", "“两委”成员职数", n, (_basis(rule, n, "committee_members"),))
+    return Figure("committee_members", _("“两委”成员职数"), n, (_basis(rule, n, "committee_members"),))
 
 
 def grid_workers_quota(*, households: int, is_complex: bool, rules: RuleBook) -> Figure:
     rule = rules["community.households_per_grid_worker"]
     per = rule.value["complex" if is_complex else "standard"]
-    return Figure("grid_workers", "网格员定额", math.ceil(households / per), (_basis(rule, per, "grid_workers"),))
+    return Figure("grid_workers", _("网格员定额"), math.ceil(households / per), (_basis(rule, per, "grid_workers"),))
 
 
 def grid_coverage(*, grid_workers: Figure, committee_members: Figure) -> tuple[Figure, Figure]:
@@ -109,15 +111,15 @@ def grid_coverage(*, grid_workers: Figure, committee_members: Figure) -> tuple[F
     basis = tuple({**b, "figure": "grid_covered_by_committee"} for b in both)
     hire_basis = tuple({**b, "figure": "fulltime_grid_workers"} for b in both)
     return (
-        Figure("grid_covered_by_committee", "“两委”成员兼任网格员", covered, basis),
-        Figure("fulltime_grid_workers", "须招聘专职网格员", max(grid_workers.value - covered, 0), hire_basis),
+        Figure("grid_covered_by_committee", _("“两委”成员兼任网格员"), covered, basis),
+        Figure("fulltime_grid_workers", _("须招聘专职网格员"), max(grid_workers.value - covered, 0), hire_basis),
     )
 
 
 def work_funds_quota(*, households: int, rules: RuleBook) -> Figure:
     rule = rules["community.work_funds"]
     amount = int(bracket(rule.value, households))
-    return Figure("work_funds", "社区工作经费（元/年）", amount, (_basis(rule, amount, "work_funds"),))
+    return Figure("work_funds", _("社区工作经费（元/年）"), amount, (_basis(rule, amount, "work_funds"),))
 
 
 def party_building_funds_quota(*, party_members: int, organization_kind: str, rules: RuleBook) -> Figure:
@@ -127,13 +129,13 @@ def party_building_funds_quota(*, party_members: int, organization_kind: str, ru
     extra = above * int(rule.value["per_member"])
     used = {"base": base, "members_above": rule.value["members_above"], "per_member": rule.value["per_member"],
             "extra_members": above}
-    return Figure("party_building_funds", "社区党建经费（元/年）", base + extra,
+    return Figure("party_building_funds", _("社区党建经费（元/年）"), base + extra,
                   (_basis(rule, used, "party_building_funds"),))
 
 
 def station_staff_cap(*, rules: RuleBook) -> Figure:
     rule = rules["service_station.staff_cap"]
-    return Figure("station_staff_cap", "服务站工作人员上限", int(rule.value), (_basis(rule, rule.value, "station_staff_cap"),))
+    return Figure("station_staff_cap", _("服务站工作人员上限"), int(rule.value), (_basis(rule, rule.value, "station_staff_cap"),))
 
 
 @dataclass(frozen=True)
@@ -223,17 +225,17 @@ def street_quota(*, rules: RuleBook) -> StreetQuota:
 
     return StreetQuota(
         as_of=rules.on,
-        staff_cap=fig("staff_cap", "街道工作人员上限", cap, cap.value["cap"]),
+        staff_cap=fig("staff_cap", _("街道工作人员上限"), cap, cap.value["cap"]),
         counted_categories=list(cap.value["counted_categories"]),
         excluded_categories=list(cap.value["excluded_categories"]),
-        principal_posts=fig("principal_posts", "正职领导职数", lead, lead.value["principal"]),
-        deputy_posts=fig("deputy_posts", "副职领导职数", lead, lead.value["deputy"]),
-        organisation_members=fig("organisation_members", "专职组织委员", org, org.value),
-        npc_directors=fig("npc_directors", "人大街道工委主任", npc, npc.value["directors"]),
-        npc_deputy_directors=fig("npc_deputy_directors", "人大街道工委副主任", npc, npc.value["deputy_directors"]),
-        npc_members_min=fig("npc_members_min", "人大街道工委委员下限", npc, npc.value["members_min"]),
-        npc_members_max=fig("npc_members_max", "人大街道工委委员上限", npc, npc.value["members_max"]),
-        extra_career_posts=fig("extra_career_posts", "增加事业编制", extra, extra.value),
+        principal_posts=fig("principal_posts", _("正职领导职数"), lead, lead.value["principal"]),
+        deputy_posts=fig("deputy_posts", _("副职领导职数"), lead, lead.value["deputy"]),
+        organisation_members=fig("organisation_members", _("专职组织委员"), org, org.value),
+        npc_directors=fig("npc_directors", _("人大街道工委主任"), npc, npc.value["directors"]),
+        npc_deputy_directors=fig("npc_deputy_directors", _("人大街道工委副主任"), npc, npc.value["deputy_directors"]),
+        npc_members_min=fig("npc_members_min", _("人大街道工委委员下限"), npc, npc.value["members_min"]),
+        npc_members_max=fig("npc_members_max", _("人大街道工委委员上限"), npc, npc.value["members_max"]),
+        extra_career_posts=fig("extra_career_posts", _("增加事业编制"), extra, extra.value),
     )
 
 

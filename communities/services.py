@@ -1,6 +1,7 @@
 """Writes for communities, and the rules a community post must satisfy (三(一), 三(四))."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from assessments.quotas import party_organization_quota
 from communities.models import Community, PartyOrganization, ResidentsCommittee
@@ -34,7 +35,7 @@ def party_organization_update(*, organization: PartyOrganization, acting_user, *
 
 def community_post_check(post: Post) -> None:
     if post.kind in PARTY_KINDS and not post.person.is_party_member:
-        raise RuleViolation(f"{post.person.name}不是中共党员，不能任社区党组织班子成员",
+        raise RuleViolation(_("%(name)s不是中共党员，不能任社区党组织班子成员") % {"name": post.person.name},
                             rule="community.party_committee_size", clause="三(一)2", field="person")
     if post.person.community_id and post.person.community_id != post.community_id:
-        raise RuleViolation("人员档案属于其他社区，不能在本社区任职", rule="community.posts", clause="三(四)2", field="person")
+        raise RuleViolation(_("人员档案属于其他社区，不能在本社区任职"), rule="community.posts", clause="三(四)2", field="person")

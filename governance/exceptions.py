@@ -5,6 +5,7 @@ show it as a form error. Raise it from services only.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class RuleViolation(ValidationError):
@@ -12,7 +13,7 @@ class RuleViolation(ValidationError):
         self.rule = rule
         self.clause = clause
         self.field = field
-        text = f"{message}（依据：{clause}，规则 {rule}）"
+        text = _("%(message)s（依据：%(clause)s，规则 %(rule)s）") % {"message": message, "clause": clause, "rule": rule}
         self.text = text
         if field:
             super().__init__({field: [text]}, code=rule)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.rules import RuleBook
 
@@ -53,30 +54,35 @@ def findings_for(*, streets, communities, on: datetime.date | None = None) -> li
                                     message=message, url=url, approved=approved))
 
         if s.staff_count > cap.value["cap"]:
-            add(cap, f"街道工作人员 {s.staff_count} 人，超过上限 {cap.value['cap']} 人", approved=bool(s.approvals))
+            add(cap, _("街道工作人员 %(count)s 人，超过上限 %(cap)s 人") % {"count": s.staff_count, "cap": cap.value["cap"]},
+                approved=bool(s.approvals))
         if s.principal_count > lead.value["principal"]:
-            add(lead, f"正职领导 {s.principal_count} 名，超过 {lead.value['principal']} 名", approved=bool(s.approvals))
+            add(lead, _("正职领导 %(count)s 名，超过 %(max)s 名") % {"count": s.principal_count, "max": lead.value["principal"]},
+                approved=bool(s.approvals))
         if s.deputy_count > lead.value["deputy"]:
-            add(lead, f"副职领导 {s.deputy_count} 名，超过 {lead.value['deputy']} 名", approved=bool(s.approvals))
+            add(lead, _("副职领导 %(count)s 名，超过 %(max)s 名") % {"count": s.deputy_count, "max": lead.value["deputy"]},
+                approved=bool(s.approvals))
         if len(s.organisation_members) != org.value:
-            add(org, f"专职组织委员 {len(s.organisation_members)} 名，应为 {org.value} 名")
+            add(org, _("专职组织委员 %(count)s 名，应为 %(expected)s 名") % {"count": len(s.organisation_members), "expected": org.value})
         if not s.npc_directors:
-            add(npc, "人大街道工委未设主任")
+            add(npc, _("人大街道工委未设主任"))
         elif s.npc_directors != s.party_secretaries:
-            add(npc, "人大街道工委主任应由街道党工委书记兼任")
+            add(npc, _("人大街道工委主任应由街道党工委书记兼任"))
         if len(s.npc_deputy_directors) != npc.value["deputy_directors"]:
-            add(npc, f"人大街道工委副主任 {len(s.npc_deputy_directors)} 名，应为 {npc.value['deputy_directors']} 名")
+            add(npc, _("人大街道工委副主任 %(count)s 名，应为 %(expected)s 名")
+                % {"count": len(s.npc_deputy_directors), "expected": npc.value["deputy_directors"]})
         if not npc.value["members_min"] <= len(s.npc_members) <= npc.value["members_max"]:
-            add(npc, f"人大街道工委委员 {len(s.npc_members)} 名，应为 {npc.value['members_min']}-{npc.value['members_max']} 名")
+            add(npc, _("人大街道工委委员 %(count)s 名，应为 %(min)s-%(max)s 名")
+                % {"count": len(s.npc_members), "min": npc.value["members_min"], "max": npc.value["members_max"]})
         if s.npc_members_not_deputies:
-            add(npc, f"{len(s.npc_members_not_deputies)} 名人大街道工委委员不是现任兴庆区人大代表")
+            add(npc, _("%(count)s 名人大街道工委委员不是现任兴庆区人大代表") % {"count": len(s.npc_members_not_deputies)})
         if not street.extra_career_post_granted and extra.value:
-            add(extra, f"尚未增加 {extra.value} 名事业编制")
+            add(extra, _("尚未增加 %(n)s 名事业编制") % {"n": extra.value})
         present = {office.kind for office in street.offices.all()}
         missing = [label for kind, label in StreetOffice.Kind.choices if kind not in present]
         if missing:
             findings.append(Finding(rule="street.offices", clause="二(三)", subject=street.name, street=street.name,
-                                    message="未设置：" + "、".join(missing), url=url))
+                                    message=_("未设置：%(offices)s") % {"offices": "、".join(missing)}, url=url))
 
     communities = list(communities.select_related("street", "party_organization"))
     cstaff = community_staffing(community_ids=[c.pk for c in communities], on=on)
@@ -94,15 +100,16 @@ def findings_for(*, streets, communities, on: datetime.date | None = None) -> li
         expected = PartyOrganization.Kind(party_organization_quota(party_members=community.party_members, rules=rules).value)
         org_row = getattr(community, "party_organization", None)
         if org_row is None:
-            add(threshold, f"未设社区党组织（应设{expected.label}）")
+            add(threshold, _("未设社区党组织（应设%(expected)s）") % {"expected": expected.label})
         elif org_row.kind != expected:
-            add(threshold, f"直管党员 {community.party_members} 人，应设{expected.label}，现为{org_row.get_kind_display()}")
+            add(threshold, _("直管党员 %(members)s 人，应设%(expected)s，现为%(actual)s")
+                % {"members": community.party_members, "expected": expected.label, "actual": org_row.get_kind_display()})
         if c.count(PostKind.COMMUNITY_SECRETARY) == 0:
-            add(size, "社区党组织未设书记")
+            add(size, _("社区党组织未设书记"))
         if org_row is not None and org_row.kind == PartyOrganization.Kind.PARTY_COMMITTEE:
             n = c.party_committee_size
             if not (size.value["min"] <= n <= size.value["max"]) or (size.value["odd"] and n % 2 == 0):
-                add(size, f"社区党委班子 {n} 人，应为 {size.value['min']}—{size.value['max']} 人的单数")
+                add(size, _("社区党委班子 %(n)s 人，应为 %(min)s—%(max)s 人的单数") % {"n": n, "min": size.value["min"], "max": size.value["max"]})
         if c.station_staff_count > station_cap.value:
-            add(station_cap, f"服务站工作人员 {c.station_staff_count} 名，超过 {station_cap.value} 名")
+            add(station_cap, _("服务站工作人员 %(count)s 名，超过 %(max)s 名") % {"count": c.station_staff_count, "max": station_cap.value})
     return findings

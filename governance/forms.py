@@ -1,6 +1,8 @@
 """Forms for the clerk's pages. They shape input; the services decide the rules."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from governance.models import COMMUNITY_KINDS, STREET_KINDS, Person, Post, PostKind
 
@@ -8,19 +10,19 @@ from governance.models import COMMUNITY_KINDS, STREET_KINDS, Person, Post, PostK
 class PostForm(forms.Form):
     """Appoint someone to a post in one unit: an existing person, or a new one entered here."""
 
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="人员（已有档案）")
-    new_person_name = forms.CharField(max_length=50, required=False, label="或新增人员姓名")
-    new_person_party_member = forms.BooleanField(required=False, label="新增人员为中共党员")
-    new_person_npc_deputy = forms.BooleanField(required=False, label="新增人员为现任兴庆区人大代表")
-    kind = forms.ChoiceField(label="职务")
-    staff_category = forms.ChoiceField(required=False, label="人员类别",
-                                       help_text="街道工作人员必填：决定是否计入30人上限（二(二)1）。")
-    is_secondment = forms.BooleanField(required=False, label="挂职", help_text="挂职领导不计入领导职数（二(二)2）。")
-    seconded_from = forms.CharField(max_length=100, required=False, label="原单位及职务")
-    start_date = forms.DateField(label="任职日期", widget=forms.DateInput(attrs={"type": "date"}))
-    approval_reference = forms.CharField(max_length=100, required=False, label="超额批准文号",
-                                         help_text="超出职数或人数上限时填写，记入审计记录。")
-    note = forms.CharField(max_length=200, required=False, label="备注")
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=gettext_lazy("人员（已有档案）"))
+    new_person_name = forms.CharField(max_length=50, required=False, label=gettext_lazy("或新增人员姓名"))
+    new_person_party_member = forms.BooleanField(required=False, label=gettext_lazy("新增人员为中共党员"))
+    new_person_npc_deputy = forms.BooleanField(required=False, label=gettext_lazy("新增人员为现任兴庆区人大代表"))
+    kind = forms.ChoiceField(label=gettext_lazy("职务"))
+    staff_category = forms.ChoiceField(required=False, label=gettext_lazy("人员类别"),
+                                       help_text=gettext_lazy("街道工作人员必填：决定是否计入30人上限（二(二)1）。"))
+    is_secondment = forms.BooleanField(required=False, label=gettext_lazy("挂职"), help_text=gettext_lazy("挂职领导不计入领导职数（二(二)2）。"))
+    seconded_from = forms.CharField(max_length=100, required=False, label=gettext_lazy("原单位及职务"))
+    start_date = forms.DateField(label=gettext_lazy("任职日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    approval_reference = forms.CharField(max_length=100, required=False, label=gettext_lazy("超额批准文号"),
+                                         help_text=gettext_lazy("超出职数或人数上限时填写，记入审计记录。"))
+    note = forms.CharField(max_length=200, required=False, label=gettext_lazy("备注"))
 
     def __init__(self, *args, unit_kind: str, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,9 +37,9 @@ class PostForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("person") and not cleaned.get("new_person_name"):
-            raise forms.ValidationError("请选择已有人员，或填写新增人员姓名。")
+            raise forms.ValidationError(_("请选择已有人员，或填写新增人员姓名。"))
         if cleaned.get("person") and cleaned.get("new_person_name"):
-            raise forms.ValidationError("已有人员和新增人员只能填写一项。")
+            raise forms.ValidationError(_("已有人员和新增人员只能填写一项。"))
         return cleaned
 
 

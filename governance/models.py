@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -195,10 +197,15 @@ SINGLE_HOLDER_KINDS = {
 }
 
 
+def _one_holder_message(label: str) -> str:
+    return gettext("%(kind)s只能有一名在任人员。") % {"kind": label}
+
+
 def _active_unique(kind, field, name):
     return models.UniqueConstraint(
         fields=[field], condition=Q(kind=kind, end_date__isnull=True), name=name,
-        violation_error_message=f"{PostKind(kind).label}只能有一名在任人员。",
+        # Translated when the constraint reports, in the request's language.
+        violation_error_message=lazy(_one_holder_message, str)(PostKind(kind).label),
     )
 
 
@@ -230,22 +237,22 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="post_end_after_start",
-                violation_error_message="离任日期不能早于任职日期。",
+                violation_error_message=gettext_lazy("离任日期不能早于任职日期。"),
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=sorted(STREET_KINDS)) | Q(street__isnull=False),
                 name="post_street_kind_has_street",
-                violation_error_message="街道职务必须指定街道。",
+                violation_error_message=gettext_lazy("街道职务必须指定街道。"),
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=sorted(COMMUNITY_KINDS)) | Q(community__isnull=False),
                 name="post_community_kind_has_community",
-                violation_error_message="社区职务必须指定社区。",
+                violation_error_message=gettext_lazy("社区职务必须指定社区。"),
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=sorted(STATION_KINDS)) | Q(station__isnull=False),
                 name="post_station_kind_has_station",
-                violation_error_message="服务站职务必须指定服务站。",
+                violation_error_message=gettext_lazy("服务站职务必须指定服务站。"),
             ),
             # One sitting holder (三(一)2: 书记1名, 专职副书记1名; 二(二)2: 人大街道工委主任1名, 副主任1名).
             _active_unique(PostKind.COMMUNITY_SECRETARY, "community", "post_one_community_secretary"),

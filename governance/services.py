@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from governance.exceptions import RuleViolation
@@ -47,7 +48,7 @@ def instance_save(instance: models.Model, *, acting_user, update_fields: list[st
         instance.save(update_fields=update_fields)
     except IntegrityError as exc:  # a race past full_clean: the constraint held; answer like a validation error
         logger.warning("integrity error saving %s: %s", instance._meta.label, exc)
-        raise ValidationError("数据已被他人同时修改，未保存。请刷新页面后重试。") from exc
+        raise ValidationError(_("数据已被他人同时修改，未保存。请刷新页面后重试。")) from exc
     return instance
 
 
@@ -84,7 +85,7 @@ def stationed_unit_update(*, unit: StationedUnit, acting_user, **fields) -> Stat
 
 def _person_check(person: Person) -> None:
     if person.community_id and person.street_id and person.community.street_id != person.street_id:
-        raise ValidationError({"community": ["社区不属于所选街道。"]})
+        raise ValidationError({"community": [_("社区不属于所选街道。")]})
     if person.community_id and not person.street_id:
         person.street_id = person.community.street_id
 
@@ -102,10 +103,10 @@ def person_update_check(*, person: Person, fields: dict) -> None:
 
     held = set(active_posts().filter(person=person).values_list("kind", flat=True))
     if fields.get("is_npc_deputy") is False and person.is_npc_deputy and PostKind.NPC_MEMBER in held:
-        raise RuleViolation(f"{person.name}现任人大街道工委委员，须为现任兴庆区人大代表；请先办理离任",
+        raise RuleViolation(_("%(name)s现任人大街道工委委员，须为现任兴庆区人大代表；请先办理离任") % {"name": person.name},
                             rule="street.npc_committee", clause="二(二)2", field="is_npc_deputy")
     if fields.get("is_party_member") is False and person.is_party_member and held & PARTY_KINDS:
-        raise RuleViolation(f"{person.name}现任社区党组织班子成员，须为中共党员；请先办理离任",
+        raise RuleViolation(_("%(name)s现任社区党组织班子成员，须为中共党员；请先办理离任") % {"name": person.name},
                             rule="community.party_committee_size", clause="三(一)2", field="is_party_member")
 
 
@@ -129,14 +130,14 @@ def _post_units_check(post: Post) -> None:
     """
     errors = {}
     if post.community_id and post.street_id and post.community.street_id != post.street_id:
-        errors["street"] = ["社区不属于所选街道。"]
+        errors["street"] = [_("社区不属于所选街道。")]
     if post.grid_id and post.community_id and post.grid.community_id != post.community_id:
-        errors["grid"] = ["网格不属于所选社区。"]
+        errors["grid"] = [_("网格不属于所选社区。")]
     if post.station_id:
         if post.street_id and post.station.street_id != post.street_id:
-            errors["station"] = ["服务站不属于所选街道。"]
+            errors["station"] = [_("服务站不属于所选街道。")]
         elif post.community_id and not post.station.communities.filter(pk=post.community_id).exists():
-            errors["station"] = ["服务站不服务所选社区。"]
+            errors["station"] = [_("服务站不服务所选社区。")]
     if errors:
         raise ValidationError(errors)
 
@@ -152,10 +153,10 @@ def _single_holder_check(post: Post) -> None:
         overlapping = overlapping.filter(start_date__lte=post.end_date)
     other = overlapping.select_related("person").first()
     if other is not None:
-        until = f"至 {other.end_date}" if other.end_date else "（在任）"
+        until = _("至 %(date)s") % {"date": other.end_date} if other.end_date else _("（在任）")
         raise ValidationError({"kind": [
-            f"{PostKind(post.kind).label}只能有一名在任人员：{other.person.name}任期 {other.start_date} {until}，"
-            "与本次任期重叠。请先办理离任或调整任职日期。"
+            _("%(kind)s只能有一名在任人员：%(name)s任期 %(start)s %(until)s，与本次任期重叠。请先办理离任或调整任职日期。")
+            % {"kind": PostKind(post.kind).label, "name": other.person.name, "start": other.start_date, "until": until}
         ]})
 
 
@@ -227,7 +228,7 @@ def policy_rule_version_create(*, acting_user, key: str, value, effective_from: 
     """A new version of an existing rule, in force from `effective_from` (earlier versions stay for the past)."""
     current = PolicyRule.objects.filter(key=key).order_by("-effective_from").first()
     if current is None:
-        raise ValidationError({"key": [f"未知的政策规则：{key}"]})
+        raise ValidationError({"key": [_("未知的政策规则：%(key)s") % {"key": key}]})
     rule = PolicyRule(key=key, title=current.title, clause=current.clause, value=value,
                       effective_from=effective_from, note=note or current.note)
     return instance_save(rule, acting_user=acting_user)
@@ -238,7 +239,7 @@ def user_create_with_role(*, username: str, password: str | None, role: Role, sc
                           display_name: str = "") -> "models.Model":
     """Create or update a login with one role and, for scoped roles, the grant on its unit. Idempotent."""
     User = get_user_model()
-    user, _ = User.objects.get_or_create(username=username)
+    user, _created = User.objects.get_or_create(username=username)
     user.first_name = display_name[:150]
     user.is_staff = role == Role.DISTRICT_ADMIN
     user.is_superuser = False
@@ -247,7 +248,7 @@ def user_create_with_role(*, username: str, password: str | None, role: Role, sc
     user.save()
     user.groups.set([Group.objects.get(name=role.value)])
     if role in SCOPE_PERMISSION and scope_object is not None:
-        _, perm = SCOPE_PERMISSION[role]
+        _model, perm = SCOPE_PERMISSION[role]
         assign_perm(perm, user, scope_object)
     elif role in SCOPE_PERMISSION and role != Role.DEPARTMENT_USER:
         raise ValueError(f"Role {role} needs a unit to scope it.")

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from governance import services
 from governance.forms import PersonForm, form_add_service_errors
@@ -21,8 +22,8 @@ ROSTER_PAGE_SIZE = 50
 @login_required
 def people_roster(request, unit_kind, pk):
     if not request.user.has_perm("governance.view_person"):
-        raise PermissionDenied("您的角色不能查看人员名册。")
-    unit, people, _, page = _unit(request, unit_kind, pk)
+        raise PermissionDenied(_("您的角色不能查看人员名册。"))
+    unit, people, _unit_fields, page = _unit(request, unit_kind, pk)
     query = request.GET.get("q", "").strip()
     if query:
         people = people.filter(name__contains=query)
@@ -51,7 +52,7 @@ def _roster_url(request, person):
 @login_required
 def person_edit(request, pk):
     if not request.user.has_perm("governance.change_person"):
-        raise PermissionDenied("您的角色不能修改人员档案。")
+        raise PermissionDenied(_("您的角色不能修改人员档案。"))
     person = get_scoped_or_404(request, people_for_user(user=request.user), pk)
     form = PersonForm(request.POST or None, initial={name: getattr(person, name) for name in PersonForm.FIELDS})
     if request.method == "POST" and form.is_valid():
@@ -61,7 +62,7 @@ def person_edit(request, pk):
             person.refresh_from_db()  # the service set the fields before refusing; nothing was saved
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"已更新 {person.name} 的人员档案。")
+            messages.success(request, _("已更新 %(name)s 的人员档案。") % {"name": person.name})
             return redirect(_roster_url(request, person))
     return render(request, "governance/person_form.html",
                   {"form": form, "person": person, "back": _roster_url(request, person)})

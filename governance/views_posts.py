@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.selectors import communities_for_user
@@ -26,7 +27,7 @@ def _unit(request, unit_kind, pk):
 @login_required
 def post_new(request, unit_kind, pk):
     if not request.user.has_perm("governance.add_post"):
-        raise PermissionDenied("您的角色不能任免职务。")
+        raise PermissionDenied(_("您的角色不能任免职务。"))
     unit, people, unit_fields, page = _unit(request, unit_kind, pk)
     form = PostForm(request.POST or None, unit_kind=unit_kind, people=people)
     if request.method == "POST" and form.is_valid():
@@ -49,7 +50,7 @@ def post_new(request, unit_kind, pk):
             for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"已任命 {post.person.name} 为{post.get_kind_display()}。")
+            messages.success(request, _("已任命 %(name)s 为%(kind)s。") % {"name": post.person.name, "kind": post.get_kind_display()})
             return redirect(page, pk=unit.pk)
     return render(request, "governance/post_form.html", {"form": form, "unit": unit, "unit_kind": unit_kind, "page": page})
 
@@ -58,10 +59,10 @@ def post_new(request, unit_kind, pk):
 @require_POST
 def post_end(request, pk):
     if not request.user.has_perm("governance.change_post"):
-        raise PermissionDenied("您的角色不能任免职务。")
+        raise PermissionDenied(_("您的角色不能任免职务。"))
     post = get_scoped_or_404(request, posts_for_user(user=request.user), pk)
     services.post_end(post=post, acting_user=request.user)
-    messages.success(request, f"{post.person.name} 已离任{post.get_kind_display()}。")
+    messages.success(request, _("%(name)s 已离任%(kind)s。") % {"name": post.person.name, "kind": post.get_kind_display()})
     if post.community_id:
         return redirect("community-page", pk=post.community_id)
     # A station post may name only its station: go back to the station's street.

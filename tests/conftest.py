@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from governance.roles import Role
@@ -15,6 +16,15 @@ def skip_or_fail(reason: str):
         pytest.fail(f"{reason} (CI=true: a missing service is a failure)")
     pytest.skip(reason)
 
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """The language middleware activates the request's language in the test's thread and leaves it active;
+    start each test in the default language (zh-hans), so rule messages a test reads do not depend on order."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 @pytest.fixture
 def two_streets(db):

@@ -221,6 +221,30 @@ def test_field_errors_follow_the_request_language(clerk, street_a, language, exp
     assert counts(*COMMUNITY_TABLES) == before
 
 
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "A street normally has no more than 30 staff (including public-welfare posts (公岗), \"Three Supports "
+           "and One Assistance\" (三支一扶) staff and policy-placement staff); with this one it would have 31. If the "
+           "excess has been approved, enter the approval reference (basis: 二(二)1, rule street.staff_cap)"),
+    ("zh-hans", "街道工作人员一般不超过 30 人（含公岗、三支一扶及政策性安置人员），增加后为 31 人；如经批准，请填写批准文号"
+                "（依据：二(二)1，规则 street.staff_cap）"),
+])
+def test_rule_messages_follow_the_request_language(clerk, street_a, language, expected):
+    # given a street at its cap of 30
+    f.street_staff(street_a, 30)
+    person = f.person(street=street_a)
+    before = counts(Post)
+    # when the 31st counted person is posted without an approval, asking for an answer in `language`
+    response = clerk.post(f"{API}/posts/", {"person": person.pk, "kind": "street_staff", "street": street_a.pk,
+                                            "staff_category": StaffCategory.PUBLIC_POST},
+                          format="json", HTTP_ACCEPT_LANGUAGE=language)
+    # then the rule's message is in that language, the rule and clause are still named, and nothing is written
+    assert response.status_code == 400
+    body = response.json()
+    assert body["approval_reference"] == [expected]
+    assert (body["rule"], body["clause"]) == ("street.staff_cap", "二(二)1")
+    assert counts(Post) == before
+
 @pytest.mark.django_db
 def test_a_token_made_with_drf_create_token_authenticates_with_the_users_scope(api):
     street = f.street()
