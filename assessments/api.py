@@ -1,6 +1,7 @@
 """Quota endpoints: the viewsets' `quotas` actions call these; `quotas/summary/` is a small APIView."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +17,10 @@ from assessments.serializers import (
     community_payload,
     street_payload,
 )
+from communities.selectors import communities_for_user
+from governance.api import ScopedObjectMixin
+from governance.permissions import ScopedModelPermissions
+from streets.selectors import streets_for_user
 
 AS_OF_PARAMETER = OpenApiParameter("as_of", str, description="计算日期 YYYY-MM-DD（默认今天）", required=False)
 YEAR_PARAMETER = OpenApiParameter("year", int, description="预算年度（默认今年），按当年1月1日生效的规则测算",
@@ -40,6 +45,32 @@ def community_quotas_response(request, community) -> Response:
 def street_quotas_response(request, street) -> Response:
     report = selectors.street_quota_report(street=street, user=request.user, on=_as_of(request))
     return Response(StreetQuotaSerializer(street_payload(report)).data)
+
+
+class CommunityQuotasView(ScopedObjectMixin, GenericAPIView):
+    """三(一), 三(四)2, 五(二) quotas beside the community's actual figures, each with its basis."""
+
+    permission_classes = [ScopedModelPermissions]
+
+    def get_queryset(self):
+        return communities_for_user(user=self.request.user)
+
+    @community_quotas_schema
+    def get(self, request, pk=None):
+        return community_quotas_response(request, self.get_object())
+
+
+class StreetQuotasView(ScopedObjectMixin, GenericAPIView):
+    """二(二) quotas beside the street's actual staffing, with its communities' quotas and gaps."""
+
+    permission_classes = [ScopedModelPermissions]
+
+    def get_queryset(self):
+        return streets_for_user(user=self.request.user)
+
+    @street_quotas_schema
+    def get(self, request, pk=None):
+        return street_quotas_response(request, self.get_object())
 
 
 class QuotaSummaryView(APIView):

@@ -25,9 +25,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from communities.checks import party_organization_required
 from communities.models import PartyOrganization
-from governance.exceptions import RuleViolation
-from governance.rules import SEED, RuleBook, RuleMissing, bracket
+from governance.rules import RuleBook, bracket
 
 COMMUNITY_RULES = (
     "community.party_committee_threshold", "community.committee_members", "community.households_per_grid_worker",
@@ -39,7 +39,6 @@ STREET_RULES = (
 )
 AWARD_RULES = ("awards.long_service",)
 ALL_RULES = COMMUNITY_RULES + STREET_RULES + AWARD_RULES
-_SEED_CLAUSES = {row["key"]: row["clause"] for row in SEED}
 
 NOTES = [
     "住户数区间按左闭右开划分：[0,3000)、[3000,5000)、[5000,∞)（三(四)2、五(二)）。",
@@ -54,15 +53,9 @@ NOTES = [
 
 
 def rules_on(on: datetime.date, *, keys=ALL_RULES, overrides=None, field: str = "as_of") -> RuleBook:
-    """A RuleBook for `on` that has every rule the calculators need, or a RuleViolation naming the first missing."""
-    book = RuleBook(on=on, overrides=overrides)
-    for key in keys:
-        try:
-            book[key]
-        except RuleMissing:
-            raise RuleViolation(_("%(date)s 没有生效的政策规则 %(key)s") % {"date": on.isoformat(), "key": key}, rule=key,
-                                clause=_SEED_CLAUSES.get(key, ""), field=field) from None
-    return book
+    """A RuleBook for `on` that has every rule the calculators need, or a RuleMissing (a RuleViolation)
+    naming the first missing rule on `field`."""
+    return RuleBook(on=on, overrides=overrides).require(keys, field=field)
 
 
 @dataclass(frozen=True)
@@ -86,9 +79,9 @@ def _basis(rule, used, figure: str) -> dict:
 # --- community (三(一), 三(四)2, 五(二)) ---------------------------------------------------------
 
 def party_organization_quota(*, party_members: int, rules: RuleBook) -> Figure:
+    """三(一), decided by communities.checks.party_organization_required; here with its basis."""
     rule = rules["community.party_committee_threshold"]
-    kind = (PartyOrganization.Kind.PARTY_COMMITTEE if party_members > rule.value
-            else PartyOrganization.Kind.GENERAL_BRANCH)
+    kind = party_organization_required(party_members=party_members, rules=rules)
     return Figure("party_organization", _("应设党组织"), str(kind), (_basis(rule, rule.value, "party_organization"),))
 
 

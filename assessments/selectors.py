@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.quotas import (
     ALL_RULES,
@@ -22,11 +22,15 @@ from assessments.quotas import (
     rules_on,
     street_quota,
 )
+from communities import checks as community_checks
+from communities.findings import actual_party_organization_kind
 from communities.models import Community, PartyOrganization
 from communities.selectors import CommunityStaffing, communities_for_user, community_staffing
 from governance.exceptions import RuleViolation
-from governance.models import COMMUNITY_KINDS, Person, Post
-from governance.rules import RuleBook, RuleValue
+from governance.models import COMMUNITY_WORKER_KINDS, Person, Post
+from governance.rules import RuleBook, RuleValue, rule_ref
+from service_stations import checks as station_checks
+from streets import checks as street_checks
 from streets.models import Street
 from streets.selectors import StreetStaffing, street_career_posts_total, street_staffing, streets_for_user
 
@@ -50,15 +54,25 @@ class Gap:
         return STATUS_LABELS[self.status]
 
 
-def _count_gap(item, label, quota: int, actual: int, clause: str, *, cap_only=False) -> Gap:
+def _count_gap(item, label, quota: int, actual: int, clause: str, *, cap_only=False, breaches=None) -> Gap:
+    """A quota beside the actual count. Where a rule check decides the item (`breaches`: what it found for
+    this item), "over" comes from the check, so that the gap table, the findings and the refusals agree."""
     diff = actual - quota
-    if diff > 0:
+    if breaches is not None:
+        over = any(not b.short for b in breaches)
+    else:
+        over = diff > 0
+    if over:
         status = "over"
     elif diff < 0 and not cap_only:
         status = "short"
     else:
         status = "ok"
     return Gap(item, label, quota, actual, diff, status, clause)
+
+
+def _items(breaches, item: str) -> list:
+    return [b for b in breaches or [] if b.item == item]
 
 
 # --- communities ---------------------------------------------------------------------------------
@@ -90,19 +104,19 @@ class CommunityQuotaReport:
         return [g for g in self.gaps if g.status != "ok"]
 
 
-def _actual_kind(community: Community) -> str | None:
-    try:
-        return community.party_organization.kind
-    except PartyOrganization.DoesNotExist:
-        return None
+_actual_kind = actual_party_organization_kind
 
 
-def _community_gaps(q: CommunityQuota, s: CommunityStaffing, actual_kind: str | None) -> list[Gap]:
+def _community_gaps(q: CommunityQuota, s: CommunityStaffing, actual_kind: str | None, c: Community,
+                    rules: RuleBook) -> list[Gap]:
     org = q.party_organization
-    if actual_kind is None:
-        org_status = "missing"
+    org_breaches = community_checks.party_organization(party_members=c.party_members, actual_kind=actual_kind,
+                                                       rules=rules)
+    if not org_breaches:
+        org_status = "ok"
     else:
-        org_status = "ok" if actual_kind == org.value else "mismatch"
+        org_status = "missing" if org_breaches[0].short else "mismatch"
+    station_breaches = station_checks.staff_cap(count=s.station_staff_count, rules=rules)
     label = {k: v for k, v in PartyOrganization.Kind.choices}
     grid_actual = min(s.two_committees_count, q.grid_workers.value) + s.grid_worker_count
     return [
@@ -115,7 +129,7 @@ def _community_gaps(q: CommunityQuota, s: CommunityStaffing, actual_kind: str | 
         _count_gap("fulltime_grid_workers", "专职网格员", q.fulltime_grid_workers.value, s.grid_worker_count,
                    q.fulltime_grid_workers.clauses[0]),
         _count_gap("station_staff", "服务站工作人员", q.station_staff_cap.value, s.station_staff_count,
-                   q.station_staff_cap.clauses[0], cap_only=True),
+                   q.station_staff_cap.clauses[0], cap_only=True, breaches=station_breaches),
     ]
 
 
@@ -127,7 +141,8 @@ def community_reports(*, communities: list[Community], rules: RuleBook) -> list[
         q = community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
                             rules=rules)
         kind = _actual_kind(c)
-        reports.append(CommunityQuotaReport(c, q, staffing[c.pk], kind, _community_gaps(q, staffing[c.pk], kind)))
+        reports.append(CommunityQuotaReport(c, q, staffing[c.pk], kind,
+                                            _community_gaps(q, staffing[c.pk], kind, c, rules)))
     return reports
 
 
@@ -179,7 +194,7 @@ class StreetQuotaReport:
         }
 
 
-def _street_gaps(q: StreetQuota, s: StreetStaffing, street: Street) -> list[Gap]:
+def _street_gaps(q: StreetQuota, s: StreetStaffing, street: Street, rules: RuleBook) -> list[Gap]:
     clause = q.staff_cap.clauses[0]
     lead_clause = q.principal_posts.clauses[0]
     npc_clause = q.npc_directors.clauses[0]
@@ -192,11 +207,14 @@ def _street_gaps(q: StreetQuota, s: StreetStaffing, street: Street) -> list[Gap]
     else:
         npc_status, npc_diff = "ok", 0
     director_not_secretary = s.npc_directors - s.party_secretaries
+    leadership = street_checks.leadership_posts(s, rules)
     return [
         _count_gap("staff", "街道工作人员（不含综合执法中队、服务站人员）", q.staff_cap.value, s.staff_count, clause,
-                   cap_only=True),
-        _count_gap("principal_posts", "正职领导（不含挂职）", q.principal_posts.value, s.principal_count, lead_clause),
-        _count_gap("deputy_posts", "副职领导（不含挂职）", q.deputy_posts.value, s.deputy_count, lead_clause),
+                   cap_only=True, breaches=street_checks.staff_cap(s, rules)),
+        _count_gap("principal_posts", "正职领导（不含挂职）", q.principal_posts.value, s.principal_count, lead_clause,
+                   breaches=_items(leadership, "principal")),
+        _count_gap("deputy_posts", "副职领导（不含挂职）", q.deputy_posts.value, s.deputy_count, lead_clause,
+                   breaches=_items(leadership, "deputy")),
         _count_gap("organisation_members", "专职组织委员", q.organisation_members.value, len(s.organisation_members),
                    q.organisation_members.clauses[0]),
         _count_gap("npc_directors", "人大街道工委主任", q.npc_directors.value, len(s.npc_directors), npc_clause),
@@ -223,7 +241,7 @@ def street_reports(*, streets: list[Street], communities: list[Community], rules
     for street in streets:
         s = staffing[street.pk]
         out.append(StreetQuotaReport(
-            street=street, quota=q, staffing=s, gaps=_street_gaps(q, s, street),
+            street=street, quota=q, staffing=s, gaps=_street_gaps(q, s, street, rules),
             communities=[r for r in creports if r.community.street_id == street.pk],
             career_posts_total=street_career_posts_total(street=street, rules=rules),
         ))
@@ -234,19 +252,6 @@ def street_quota_report(*, street: Street, user, on: datetime.date) -> StreetQuo
     """One street (already fetched from a scoped selector) with the communities the user may see in it."""
     communities = list(communities_for_user(user=user).filter(street=street))
     return street_reports(streets=[street], communities=communities, rules=rules_on(on))[0]
-
-
-def page_quota_report(*, street: Street | None = None, community: Community | None = None,
-                      communities: list[Community] | None = None, on: datetime.date | None = None):
-    """For the street and community pages: the report as of today, or None when a rule is not in force."""
-    on = on or timezone.localdate()
-    try:
-        rules = rules_on(on)
-    except RuleViolation:
-        return None
-    if street is not None:
-        return street_reports(streets=[street], communities=communities or [], rules=rules)[0]
-    return community_reports(communities=[community], rules=rules)[0]
 
 
 # --- long-service awards (五(四)) ----------------------------------------------------------------
@@ -268,7 +273,7 @@ def _award_candidates(*, community_ids_qs, year: int, start_years: set[int]) -> 
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return list(
         Post.objects.filter(
-            kind__in=sorted(COMMUNITY_KINDS), community_id__in=community_ids_qs, start_date__lte=last,
+            kind__in=sorted(COMMUNITY_WORKER_KINDS), community_id__in=community_ids_qs, start_date__lte=last,
             person__community_service_start__year__in=sorted(start_years),
         ).filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .select_related("person", "community", "community__street")
@@ -409,7 +414,7 @@ def budget_what_if(*, user, key: str, value: Any, effective_from: datetime.date)
     before_rules = rules_on(effective_from, field="effective_from")
     old = before_rules[key] if key in ALL_RULES else None
     if old is None:
-        raise RuleViolation("该规则不参与定额和经费测算", rule=key, clause="", field="key")
+        raise RuleViolation(_("该规则不参与定额和经费测算"), rule=rule_ref(key), field="key")
     new = RuleValue(key=key, title=old.title, value=value, effective_from=effective_from, clause=old.clause)
     after_rules = rules_on(effective_from, overrides={key: new}, field="effective_from")
     year = effective_from.year
@@ -419,8 +424,7 @@ def budget_what_if(*, user, key: str, value: Any, effective_from: datetime.date)
     try:
         after = _budget_compute(inputs, year=year, rules=after_rules)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError):
-        raise RuleViolation(f"新取值的结构与规则 {key} 不符，无法测算", rule=key, clause=old.clause,
-                            field="value") from None
+        raise RuleViolation(_("新取值的结构与原规则不符，无法测算"), rule=old, field="value") from None
     return WhatIf(rule_before=old, rule_after=new, before=before, after=after)
 
 
@@ -429,3 +433,21 @@ def _safe_award_years(rules: RuleBook, year: int) -> set[int]:
         return _award_years(rules, year)
     except (KeyError, TypeError, ValueError):
         return set()
+
+
+# --- sections of the street and community pages (registered in AssessmentsConfig.ready()) ---------
+
+def street_page_section(request, street: Street, *, rules: RuleBook, communities: list[Community], **_shared) -> dict:
+    try:
+        rules.require(ALL_RULES)
+    except RuleViolation:
+        return {"quota_report": None}
+    return {"quota_report": street_reports(streets=[street], communities=communities, rules=rules)[0]}
+
+
+def community_page_section(request, community: Community, *, rules: RuleBook, **_shared) -> dict:
+    try:
+        rules.require(ALL_RULES)
+    except RuleViolation:
+        return {"quota_report": None}
+    return {"quota_report": community_reports(communities=[community], rules=rules)[0]}

@@ -1,12 +1,9 @@
 from rest_framework import serializers
-from rest_framework.decorators import action
 
-from assessments.api import community_quotas_response, community_quotas_schema
 from communities import services
 from communities.models import Community, PartyOrganization, ResidentsCommittee
 from communities.selectors import communities_for_user
 from governance.api import ScopedFieldsMixin, ServiceModelViewSet
-from streets.selectors import streets_for_user
 
 
 class PartyOrganizationSerializer(serializers.ModelSerializer):
@@ -26,7 +23,6 @@ class ResidentsCommitteeSerializer(serializers.ModelSerializer):
 
 
 class CommunitySerializer(ScopedFieldsMixin, serializers.ModelSerializer):
-    scoped_fields = {"street": streets_for_user}
     street_name = serializers.CharField(source="street.name", read_only=True)
     party_organization = PartyOrganizationSerializer(read_only=True)
     residents_committee = ResidentsCommitteeSerializer(read_only=True)
@@ -48,9 +44,3 @@ class CommunityViewSet(ServiceModelViewSet):
     filterset_fields = ["street", "is_complex"]
     search_fields = ["name", "code"]
     ordering_fields = ["code", "name", "households", "party_members"]
-
-    @community_quotas_schema
-    @action(detail=True, methods=["get"])
-    def quotas(self, request, pk=None):
-        """三(一), 三(四)2, 五(二) quotas beside the actual figures, each with its basis."""
-        return community_quotas_response(request, self.get_object())

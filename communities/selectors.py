@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from communities.models import Community
+from communities.models import Community, PartyOrganization, ResidentsCommittee
 from governance.models import (
     COMMUNITY_KINDS,
     PARTY_KINDS,
@@ -16,18 +16,23 @@ from governance.models import (
     TWO_COMMITTEES_KINDS,
     PostKind,
 )
-from governance.scope import scope_for
+from governance.scope import scoped
 from governance.selectors import active_posts
 
 
 def communities_for_user(*, user) -> QuerySet[Community]:
-    scope = scope_for(user)
-    qs = Community.objects.select_related("street", "party_organization", "residents_committee")
-    if scope.district_wide:
-        return qs
-    from django.db.models import Q
+    return scoped(Community.objects.select_related("street", "party_organization", "residents_committee"), user,
+                  street="street_id", community="pk")
 
-    return qs.filter(Q(street_id__in=scope.street_ids) | Q(pk__in=scope.community_ids))
+
+def party_organizations_for_user(*, user) -> QuerySet[PartyOrganization]:
+    return scoped(PartyOrganization.objects.select_related("community"), user,
+                  street="community__street_id", community="community_id")
+
+
+def residents_committees_for_user(*, user) -> QuerySet[ResidentsCommittee]:
+    return scoped(ResidentsCommittee.objects.select_related("community"), user,
+                  street="community__street_id", community="community_id")
 
 
 @dataclass

@@ -1,21 +1,21 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from assessments.selectors import page_quota_report
 from communities.selectors import communities_for_user, community_staffing
 from governance.findings import findings_for
 from governance.models import PARTY_KINDS, POST_ORDER, RESIDENTS_COMMITTEE_KINDS, PostKind
+from governance.registry import page_sections
+from governance.rules import RuleBook
 from governance.selectors import active_posts
 from governance.views import get_scoped_or_404
-from streets.models import Street
 
 
 @login_required
 def community_detail(request, pk):
-    """A community's page: party organisation, residents' committee, community workers, findings."""
-    communities = communities_for_user(user=request.user)
-    community = get_scoped_or_404(request, communities, pk)
-    posts = sorted(active_posts().filter(community=community).select_related("person"),
+    """A community's page: party organisation, residents' committee, community workers, grids, findings."""
+    community = get_scoped_or_404(request, communities_for_user(user=request.user), pk)
+    rules = RuleBook()
+    posts = sorted(active_posts().filter(community=community).select_related("person", "grid"),
                    key=lambda p: (POST_ORDER[p.kind], p.pk))
     context = {
         "community": community,
@@ -23,8 +23,8 @@ def community_detail(request, pk):
         "rc_posts": [p for p in posts if p.kind in RESIDENTS_COMMITTEE_KINDS],
         "grid_workers": [p for p in posts if p.kind == PostKind.GRID_WORKER],
         "staffing": community_staffing(community_ids=[community.pk])[community.pk],
-        "findings": findings_for(streets=Street.objects.none(),
-                                 communities=communities.filter(pk=community.pk)),
-        "quota_report": page_quota_report(community=community),  # 三(一), 三(四)2, 五(二)
+        "findings": findings_for(user=request.user, rules=rules, community_id=community.pk),
+        # Sections other apps add: the quotas and gaps of 三(一), 三(四)2, 五(二); the grids.
+        **page_sections("community", request, community, rules=rules),
     }
     return render(request, "communities/community_detail.html", context)

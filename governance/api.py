@@ -7,6 +7,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from governance.exceptions import RuleViolation
+from governance.registry import registry, selector_for
 from governance.security import log_denied
 
 
@@ -45,7 +46,9 @@ class ServiceModelViewSet(ScopedObjectMixin, mixins.CreateModelMixin, mixins.Ret
                           mixins.UpdateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A viewset whose rows come from a scoped selector and whose writes go through services.
 
-    Subclasses set `selector` (user -> queryset), `create_service` and `update_service` with
+    The rows come from the selector its model registered (governance.registry.scoped_model): a model
+    that declared no scope cannot be listed. A subclass may set `selector` to a richer selector of the
+    same model (one that prefetches for its page). It sets `create_service` and `update_service` with
     `instance_kwarg`, the keyword the update service takes the instance by.
     """
 
@@ -55,7 +58,10 @@ class ServiceModelViewSet(ScopedObjectMixin, mixins.CreateModelMixin, mixins.Ret
     instance_kwarg = "instance"
 
     def get_queryset(self):
-        return type(self).selector(user=self.request.user)
+        model = self.get_serializer_class().Meta.model
+        registered = selector_for(model)  # ImproperlyConfigured if the model declared no scope
+        selector = type(self).selector or registered
+        return selector(user=self.request.user)
 
     def perform_create(self, serializer):
         serializer.instance = type(self).create_service(acting_user=self.request.user, **serializer.validated_data)
@@ -67,22 +73,21 @@ class ServiceModelViewSet(ScopedObjectMixin, mixins.CreateModelMixin, mixins.Ret
 
 
 class ScopedFieldsMixin:
-    """Limits each relation field's choices to what the requesting user may see.
-
-    `scoped_fields = {"street": streets_for_user, ...}`: an id outside the user's scope is answered
-    like an unknown id ("对象不存在"), so scope does not leak through validation messages.
-    """
-
-    scoped_fields: dict = {}
+    """Limits each writable relation field's choices to what the requesting user may see, through the
+    selector its model registered: an id outside the user's scope is answered like an unknown id
+    ("对象不存在"), so scope does not leak through validation messages."""
 
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
-        for name, selector in self.scoped_fields.items():
-            if name in fields and not fields[name].read_only:
-                if request is None:
-                    fields[name].queryset = fields[name].queryset.none()
-                else:
-                    fields[name].queryset = selector(user=request.user)
+        for field in fields.values():
+            target = getattr(field, "child_relation", field)
+            queryset = getattr(target, "queryset", None)
+            if field.read_only or queryset is None or queryset.model not in registry.scoped_models:
+                continue
+            if request is None:
+                target.queryset = queryset.none()
+            else:
+                target.queryset = selector_for(queryset.model)(user=request.user)
         return fields
 

@@ -1,10 +1,12 @@
-"""/api/v1/: the REST API other district systems use (DESIGN.md section 5)."""
+"""/api/v1/: the REST API other district systems use (DESIGN.md section 5).
+
+Project wiring: it composes every app's endpoints, and is the one API module that imports them all."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from assessments.api import QuotaSummaryView
+from assessments.api import CommunityQuotasView, QuotaSummaryView, StreetQuotasView
 from communities.api import CommunityViewSet
 from governance.viewsets import (
     DepartmentViewSet,
@@ -27,6 +29,8 @@ router.register("policy-rules", PolicyRuleViewSet, basename="policy-rule")
 
 urlpatterns = [
     path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),
+    path("streets/<int:pk>/quotas/", StreetQuotasView.as_view(), name="street-quotas"),
+    path("communities/<int:pk>/quotas/", CommunityQuotasView.as_view(), name="community-quotas"),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -9,11 +9,11 @@ from datetime import datetime
 
 from django.apps import apps
 
-AUDITED = [
-    "governance.Person", "governance.Post", "governance.PolicyRule", "governance.Department",
-    "governance.StationedUnit", "streets.Street", "streets.StreetOffice", "communities.Community",
-    "communities.PartyOrganization", "communities.ResidentsCommittee",
-]
+from governance.registry import registry
+
+# The core's own audited models; each app registers its own (governance.registry.audited).
+CORE_AUDITED = ["governance.Person", "governance.Post", "governance.PolicyRule", "governance.Department",
+                "governance.StationedUnit"]
 
 _SKIP = {"history_id", "history_date", "history_change_reason", "history_type", "history_user", "history_user_id", "id"}
 _TYPES = {"+": "新增", "~": "修改", "-": "删除"}
@@ -31,7 +31,7 @@ class AuditEntry:
 
 def audit_entries(*, limit: int = 200) -> list[AuditEntry]:
     entries: list[AuditEntry] = []
-    for label in AUDITED:
+    for label in registry.audited:
         model = apps.get_model(label)
         history = model.history.model
         latest = list(history.objects.select_related("history_user").order_by("-history_date")[:limit])

@@ -1,7 +1,8 @@
 """The one exception type for a policy rule that blocks an action (STYLE.md 7).
 
-It carries the rule's key and clause, so the API can answer 400 with the rule named and a page can
-show it as a form error. Raise it from services only.
+It carries the rule (its key, title and clause, taken from the rule object that the check read), so
+the API can answer 400 with the rule named and a page can show it as a form error citing the clause
+and the rule's Chinese title. Raise it from services and rule checks only.
 """
 
 from django.core.exceptions import ValidationError
@@ -9,13 +10,17 @@ from django.utils.translation import gettext as _
 
 
 class RuleViolation(ValidationError):
-    def __init__(self, message: str, *, rule: str, clause: str, field: str | None = None):
-        self.rule = rule
-        self.clause = clause
+    def __init__(self, message: str, *, rule, field: str | None = None):
+        """`rule` is the rule version the check read (a governance.rules.RuleValue, or a RuleRef for a
+        rule with no version in force)."""
+        self.rule = rule.key
+        self.clause = rule.clause
+        self.title = rule.title
         self.field = field
-        text = _("%(message)s（依据：%(clause)s，规则 %(rule)s）") % {"message": message, "clause": clause, "rule": rule}
+        text = _("%(message)s（依据：%(clause)s %(title)s）") % {
+            "message": message, "clause": rule.clause, "title": rule.title}
         self.text = text
         if field:
-            super().__init__({field: [text]}, code=rule)
+            super().__init__({field: [text]}, code=rule.key)
         else:
-            super().__init__(text, code=rule)
+            super().__init__(text, code=rule.key)

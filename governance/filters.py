@@ -3,6 +3,8 @@
 from django_filters.filters import ModelChoiceFilter
 from django_filters.rest_framework import DjangoFilterBackend
 
+from governance.registry import registry, selector_for
+
 
 class ScopedFilterBackend(DjangoFilterBackend):
     """Filters on a relation (``?street=``, ``?person=``...) accept only ids inside the user's scope.
@@ -15,25 +17,8 @@ class ScopedFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
-        selectors = _scope_selectors()
         for flt in filterset.filters.values():
             model = getattr(getattr(flt, "queryset", None), "model", None)
-            if isinstance(flt, ModelChoiceFilter) and model in selectors:
-                flt.queryset = selectors[model](user=request.user)
+            if isinstance(flt, ModelChoiceFilter) and model in registry.scoped_models:
+                flt.queryset = selector_for(model)(user=request.user)
         return filterset
-
-
-def _scope_selectors() -> dict:
-    from communities.models import Community
-    from communities.selectors import communities_for_user
-    from governance.models import Person
-    from governance.selectors import people_for_user
-    from grids.models import Grid
-    from grids.selectors import grids_for_user
-    from service_stations.models import ServiceStation
-    from service_stations.selectors import stations_for_user
-    from streets.models import Street
-    from streets.selectors import streets_for_user
-
-    return {Street: streets_for_user, Community: communities_for_user, Person: people_for_user,
-            ServiceStation: stations_for_user, Grid: grids_for_user}

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance.models import COMMUNITY_KINDS, STREET_KINDS, Person, Post, PostKind
+from governance.models import Person, Post
 
 
 class PostForm(forms.Form):
@@ -24,13 +24,14 @@ class PostForm(forms.Form):
                                          help_text=gettext_lazy("超出职数或人数上限时填写，记入审计记录。"))
     note = forms.CharField(max_length=200, required=False, label=gettext_lazy("备注"))
 
-    def __init__(self, *args, unit_kind: str, people, **kwargs):
+    def __init__(self, *args, kinds, street_fields: bool, people, **kwargs):
+        """`kinds`: the post kinds of the unit (governance.views_posts.unit_kinds, from POST_KINDS);
+        `street_fields`: the staffing fields only street posts have."""
         super().__init__(*args, **kwargs)
-        kinds = STREET_KINDS if unit_kind == "street" else COMMUNITY_KINDS
-        self.fields["kind"].choices = [(k.value, k.label) for k in PostKind if k in kinds]
+        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
         self.fields["staff_category"].choices = [("", "—")] + list(Post._meta.get_field("staff_category").choices)
         self.fields["person"].queryset = people
-        if unit_kind != "street":
+        if not street_fields:
             for name in ("staff_category", "is_secondment", "seconded_from", "new_person_npc_deputy"):
                 self.fields.pop(name)
 

@@ -2,6 +2,7 @@
 and the policy rules stored as data."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -150,24 +151,82 @@ class PostKind(models.TextChoices):
     STATION_STAFF = "station_staff", "服务站工作人员"
 
 
-STREET_PRINCIPAL_KINDS = frozenset({PostKind.STREET_PARTY_SECRETARY, PostKind.STREET_DIRECTOR})
-STREET_DEPUTY_KINDS = frozenset({PostKind.STREET_DEPUTY_SECRETARY, PostKind.STREET_DEPUTY_DIRECTOR})
-STREET_LEADERSHIP_KINDS = STREET_PRINCIPAL_KINDS | STREET_DEPUTY_KINDS
-NPC_KINDS = frozenset({PostKind.NPC_DIRECTOR, PostKind.NPC_DEPUTY_DIRECTOR, PostKind.NPC_MEMBER})
-STREET_KINDS = STREET_LEADERSHIP_KINDS | NPC_KINDS | {
-    PostKind.STREET_COMMITTEE_MEMBER, PostKind.ORGANISATION_MEMBER, PostKind.STREET_STAFF,
+@dataclass(frozen=True)
+class KindSpec:
+    """What a post kind needs, declared once: the kind sets, the database constraints, the form choices
+    and the rule checks all derive from `POST_KINDS`."""
+
+    unit: str  # the unit a post of this kind belongs to: "street", "community" or "station"
+    groups: frozenset = frozenset()  # the counts it joins (see KIND_GROUPS)
+    single_holder: str = ""  # key of the policy rule that allows one holder at a time in its unit
+    party_member: bool = False  # the holder must be a party member (三(一)2)
+    npc_deputy: bool = False  # the holder must be a sitting district NPC deputy (二(二)2)
+    grid: bool = False  # may name a grid (appointed from a grid's page too)
+
+
+KIND_GROUPS = {
+    "principal": "街道正职领导（二(二)2）",
+    "deputy": "街道副职领导（二(二)2）",
+    "npc": "人大街道工委（二(二)2）",
+    "party": "社区党组织班子（三(一)2）",
+    "residents_committee": "社区居委会（三(三)）",
+    "community_worker": "职业化社区工作者：“两委”成员和专职网格员（三(四)1）",
 }
-PARTY_KINDS = frozenset({
-    PostKind.COMMUNITY_SECRETARY, PostKind.COMMUNITY_FULLTIME_DEPUTY,
-    PostKind.COMMUNITY_DEPUTY_SECRETARY, PostKind.COMMUNITY_PARTY_MEMBER,
-})
-RESIDENTS_COMMITTEE_KINDS = frozenset({PostKind.RC_DIRECTOR, PostKind.RC_DEPUTY_DIRECTOR, PostKind.RC_MEMBER})
+
+_S, _C, _ST = "street", "community", "station"
+POST_KINDS: dict[str, KindSpec] = {
+    PostKind.STREET_PARTY_SECRETARY: KindSpec(_S, frozenset({"principal"}), single_holder="street.leadership_posts"),
+    PostKind.STREET_DIRECTOR: KindSpec(_S, frozenset({"principal"}), single_holder="street.leadership_posts"),
+    PostKind.STREET_DEPUTY_SECRETARY: KindSpec(_S, frozenset({"deputy"})),
+    PostKind.STREET_DEPUTY_DIRECTOR: KindSpec(_S, frozenset({"deputy"})),
+    PostKind.STREET_COMMITTEE_MEMBER: KindSpec(_S),
+    PostKind.ORGANISATION_MEMBER: KindSpec(_S),
+    PostKind.NPC_DIRECTOR: KindSpec(_S, frozenset({"npc"}), single_holder="street.npc_committee"),
+    PostKind.NPC_DEPUTY_DIRECTOR: KindSpec(_S, frozenset({"npc"}), single_holder="street.npc_committee"),
+    PostKind.NPC_MEMBER: KindSpec(_S, frozenset({"npc"}), npc_deputy=True),
+    PostKind.STREET_STAFF: KindSpec(_S),
+    PostKind.COMMUNITY_SECRETARY: KindSpec(_C, frozenset({"party", "community_worker"}), party_member=True,
+                                           single_holder="community.party_committee_size"),
+    PostKind.COMMUNITY_FULLTIME_DEPUTY: KindSpec(_C, frozenset({"party", "community_worker"}), party_member=True,
+                                                 single_holder="community.party_committee_size"),
+    PostKind.COMMUNITY_DEPUTY_SECRETARY: KindSpec(_C, frozenset({"party", "community_worker"}), party_member=True),
+    PostKind.COMMUNITY_PARTY_MEMBER: KindSpec(_C, frozenset({"party", "community_worker"}), party_member=True),
+    PostKind.RC_DIRECTOR: KindSpec(_C, frozenset({"residents_committee", "community_worker"}),
+                                   single_holder="community.residents_committee"),
+    PostKind.RC_DEPUTY_DIRECTOR: KindSpec(_C, frozenset({"residents_committee", "community_worker"})),
+    PostKind.RC_MEMBER: KindSpec(_C, frozenset({"residents_committee", "community_worker"})),
+    PostKind.GRID_WORKER: KindSpec(_C, frozenset({"community_worker"}), grid=True),
+    PostKind.STATION_HEAD: KindSpec(_ST, single_holder="service_station.staff_cap"),
+    PostKind.STATION_STAFF: KindSpec(_ST),
+}
+assert set(POST_KINDS) == set(PostKind), "every post kind is declared in POST_KINDS"
+
+
+def kinds(*, unit: str | None = None, group: str | None = None) -> frozenset:
+    """The post kinds of a unit and/or in a group, from POST_KINDS."""
+    return frozenset(
+        k for k, spec in POST_KINDS.items()
+        if (unit is None or spec.unit == unit) and (group is None or group in spec.groups)
+    )
+
+
+STREET_PRINCIPAL_KINDS = kinds(group="principal")
+STREET_DEPUTY_KINDS = kinds(group="deputy")
+STREET_LEADERSHIP_KINDS = STREET_PRINCIPAL_KINDS | STREET_DEPUTY_KINDS
+NPC_KINDS = kinds(group="npc")
+STREET_KINDS = kinds(unit="street")
+PARTY_KINDS = kinds(group="party")
+RESIDENTS_COMMITTEE_KINDS = kinds(group="residents_committee")
 # "两委" = the community party organisation's committee and the residents' committee (三(四)1).
 TWO_COMMITTEES_KINDS = PARTY_KINDS | RESIDENTS_COMMITTEE_KINDS
-COMMUNITY_KINDS = TWO_COMMITTEES_KINDS | {PostKind.GRID_WORKER}
-STATION_KINDS = frozenset({PostKind.STATION_HEAD, PostKind.STATION_STAFF})
+# Community workers (三(四)1): the "两委" members and the full-time grid workers.
+COMMUNITY_WORKER_KINDS = kinds(group="community_worker")
+COMMUNITY_KINDS = kinds(unit="community")
+STATION_KINDS = kinds(unit="station")
 # Posts listed in the order of the document: leaders first.
 POST_ORDER = {kind: index for index, kind in enumerate(PostKind)}
+# The unit each single-holder kind is unique in (its own unit).
+SINGLE_HOLDER_KINDS = {k: spec.unit for k, spec in POST_KINDS.items() if spec.single_holder}
 
 
 class StaffCategory(models.TextChoices):
@@ -187,16 +246,8 @@ def _today():
     return timezone.localdate()
 
 
-# Posts with one holder at a time, and the unit they are unique in. The database holds the open-ended
-# case (a partial unique constraint on end_date IS NULL); services refuse overlapping dated terms.
-SINGLE_HOLDER_KINDS = {
-    PostKind.COMMUNITY_SECRETARY: "community", PostKind.COMMUNITY_FULLTIME_DEPUTY: "community",
-    PostKind.STREET_PARTY_SECRETARY: "street", PostKind.STREET_DIRECTOR: "street",
-    PostKind.NPC_DIRECTOR: "street", PostKind.NPC_DEPUTY_DIRECTOR: "street",
-    PostKind.RC_DIRECTOR: "community", PostKind.STATION_HEAD: "station",
-}
-
-
+# One holder at a time: the database holds the open-ended case (a partial unique constraint on
+# end_date IS NULL); services refuse overlapping dated terms.
 def _one_holder_message(label: str) -> str:
     return gettext("%(kind)s只能有一名在任人员。") % {"kind": label}
 
@@ -239,30 +290,19 @@ class Post(models.Model):
                 name="post_end_after_start",
                 violation_error_message=gettext_lazy("离任日期不能早于任职日期。"),
             ),
-            models.CheckConstraint(
-                condition=~Q(kind__in=sorted(STREET_KINDS)) | Q(street__isnull=False),
-                name="post_street_kind_has_street",
-                violation_error_message=gettext_lazy("街道职务必须指定街道。"),
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind__in=sorted(COMMUNITY_KINDS)) | Q(community__isnull=False),
-                name="post_community_kind_has_community",
-                violation_error_message=gettext_lazy("社区职务必须指定社区。"),
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind__in=sorted(STATION_KINDS)) | Q(station__isnull=False),
-                name="post_station_kind_has_station",
-                violation_error_message=gettext_lazy("服务站职务必须指定服务站。"),
-            ),
-            # One sitting holder (三(一)2: 书记1名, 专职副书记1名; 二(二)2: 人大街道工委主任1名, 副主任1名).
-            _active_unique(PostKind.COMMUNITY_SECRETARY, "community", "post_one_community_secretary"),
-            _active_unique(PostKind.COMMUNITY_FULLTIME_DEPUTY, "community", "post_one_fulltime_deputy"),
-            _active_unique(PostKind.STREET_PARTY_SECRETARY, "street", "post_one_street_party_secretary"),
-            _active_unique(PostKind.STREET_DIRECTOR, "street", "post_one_street_director"),
-            _active_unique(PostKind.NPC_DIRECTOR, "street", "post_one_npc_director"),
-            _active_unique(PostKind.NPC_DEPUTY_DIRECTOR, "street", "post_one_npc_deputy_director"),
-            _active_unique(PostKind.RC_DIRECTOR, "community", "post_one_rc_director"),
-            _active_unique(PostKind.STATION_HEAD, "station", "post_one_station_head"),
+            *[
+                models.CheckConstraint(
+                    condition=~Q(kind__in=sorted(kinds(unit=unit))) | Q(**{f"{unit}__isnull": False}),
+                    name=f"post_{unit}_kind_has_{unit}", violation_error_message=message,
+                )
+                for unit, message in (
+                    ("street", gettext_lazy("街道职务必须指定街道。")),
+                    ("community", gettext_lazy("社区职务必须指定社区。")),
+                    ("station", gettext_lazy("服务站职务必须指定服务站。")),
+                )
+            ],
+            # One sitting holder (三(一)2: 书记1名, 专职副书记1名; 二(二)2: 人大街道工委主任1名, 副主任1名; ...).
+            *[_active_unique(kind, unit, f"post_one_{kind}") for kind, unit in SINGLE_HOLDER_KINDS.items()],
         ]
 
     def __str__(self):

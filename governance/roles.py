@@ -23,82 +23,81 @@ class Role(models.TextChoices):
 
 DISTRICT_WIDE_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.ORGDEPT_REVIEWER, Role.CIVIL_AFFAIRS, Role.DEPARTMENT_USER})
 
-# The object a scoped role's grant is held on: (app_label.model, scope permission codename).
-SCOPE_PERMISSION = {
-    Role.STREET_STAFF: ("streets.street", "streets.access_street"),
-    Role.COMMUNITY_STAFF: ("communities.community", "communities.access_community"),
-    Role.STATION_WORKER: ("service_stations.servicestation", "service_stations.access_station"),
-    Role.GRID_WORKER: ("grids.grid", "grids.access_grid"),
-    Role.DEPARTMENT_USER: ("governance.department", "governance.access_department"),
-}
-
-DOMAIN_MODELS = [
+# The district-wide core's own models. Each app adds its models and its roles' permissions in its
+# AppConfig.ready() (governance.registry.role_permissions / domain_models below).
+CORE_MODELS = [
     "governance.department", "governance.stationedunit", "governance.person", "governance.post",
-    "governance.policyrule", "streets.street", "streets.streetoffice", "communities.community",
-    "communities.partyorganization", "communities.residentscommittee", "grids.grid",
-    "service_stations.servicestation",
+    "governance.policyrule",
 ]
 
 
-def _crud(model: str, *actions: str) -> list[str]:
+def crud(model: str, *actions: str) -> list[str]:
     app, name = model.split(".")
     return [f"{app}.{action}_{name}" for action in actions]
 
 
-def _view_all() -> list[str]:
-    return [perm for model in DOMAIN_MODELS for perm in _crud(model, "view")]
+def domain_models(*models: str) -> None:
+    """Register an app's models: the district administrator manages them, district-wide roles read them."""
+    from governance import registry
+
+    registry.role_permissions(Role.DISTRICT_ADMIN, [p for m in models for p in crud(m, "view", "add", "change", "delete")])
+    for role in (Role.ORGDEPT_REVIEWER, Role.CIVIL_AFFAIRS, Role.DEPARTMENT_USER):
+        registry.role_permissions(role, [p for m in models for p in crud(m, "view")])
 
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.DISTRICT_ADMIN: [
-        "governance.view_district_wide",
-        *[perm for model in DOMAIN_MODELS for perm in _crud(model, "view", "add", "change", "delete")],
-    ],
-    Role.ORGDEPT_REVIEWER: ["governance.view_district_wide", *_view_all()],
-    Role.CIVIL_AFFAIRS: ["governance.view_district_wide", *_view_all()],
-    Role.DEPARTMENT_USER: ["governance.view_district_wide", *_view_all()],
+_CORE_PERMISSIONS: dict[str, list[str]] = {
+    Role.DISTRICT_ADMIN: ["governance.view_district_wide"],
+    Role.ORGDEPT_REVIEWER: ["governance.view_district_wide"],
+    Role.CIVIL_AFFAIRS: ["governance.view_district_wide"],
+    Role.DEPARTMENT_USER: ["governance.view_district_wide"],
     Role.STREET_STAFF: [
-        *_crud("streets.street", "view", "change"),
-        *_crud("streets.streetoffice", "view", "change"),
-        *_crud("communities.community", "view", "add", "change"),
-        *_crud("communities.partyorganization", "view", "add", "change"),
-        *_crud("communities.residentscommittee", "view", "add", "change"),
-        *_crud("governance.stationedunit", "view", "add", "change"),
-        *_crud("governance.person", "view", "add", "change"),
-        *_crud("governance.post", "view", "add", "change"),
-        *_crud("governance.department", "view"),
-        *_crud("governance.policyrule", "view"),
-        *_crud("grids.grid", "view"),
-        *_crud("service_stations.servicestation", "view"),
+        *crud("governance.stationedunit", "view", "add", "change"),
+        *crud("governance.person", "view", "add", "change"),
+        *crud("governance.post", "view", "add", "change"),
+        *crud("governance.department", "view"),
+        *crud("governance.policyrule", "view"),
     ],
     Role.COMMUNITY_STAFF: [
-        *_crud("communities.community", "view", "change"),
-        *_crud("communities.partyorganization", "view", "change"),
-        *_crud("communities.residentscommittee", "view", "change"),
-        *_crud("governance.person", "view", "add", "change"),
-        *_crud("governance.post", "view", "add", "change"),
-        *_crud("governance.department", "view"),
-        *_crud("governance.policyrule", "view"),
-        *_crud("grids.grid", "view"),
+        *crud("governance.person", "view", "add", "change"),
+        *crud("governance.post", "view", "add", "change"),
+        *crud("governance.department", "view"),
+        *crud("governance.policyrule", "view"),
     ],
-    Role.STATION_WORKER: [
-        *_crud("service_stations.servicestation", "view"),
-        *_crud("governance.department", "view"),
-        *_crud("governance.policyrule", "view"),
-    ],
-    Role.GRID_WORKER: [
-        *_crud("grids.grid", "view"),
-        *_crud("governance.department", "view"),
-        *_crud("governance.policyrule", "view"),
-    ],
+    Role.STATION_WORKER: [*crud("governance.department", "view"), *crud("governance.policyrule", "view")],
+    Role.GRID_WORKER: [*crud("governance.department", "view"), *crud("governance.policyrule", "view")],
 }
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Every role's permissions: the core's and those the apps registered."""
+    from governance.registry import registry
+
+    result = {str(role): list(perms) for role, perms in _CORE_PERMISSIONS.items()}
+    for model in CORE_MODELS:
+        result[Role.DISTRICT_ADMIN].extend(crud(model, "view", "add", "change", "delete"))
+        for role in (Role.ORGDEPT_REVIEWER, Role.CIVIL_AFFAIRS, Role.DEPARTMENT_USER):
+            result[role].extend(crud(model, "view"))
+    for role, perms in registry.role_permissions.items():
+        result.setdefault(role, []).extend(perms)
+    return {role: sorted(set(perms)) for role, perms in result.items()}
+
+
+def scope_permission(role) -> tuple[str, str] | None:
+    """The (model label, permission) of the per-object grant that gives a scoped role its unit."""
+    from governance.registry import registry
+
+    if role == Role.DEPARTMENT_USER:
+        return ("governance.department", "governance.access_department")
+    grant = registry.scope_grants.get(str(role))
+    return (grant.model_label, grant.permission) if grant else None
 
 
 def roles_sync() -> None:
     """Write each role's group and exactly its permissions. Idempotent."""
     from django.contrib.auth.models import Group, Permission
 
-    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    wanted_by_role = role_permissions()
+    wanted = {perm for perms in wanted_by_role.values() for perm in perms}
     by_name = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type")
@@ -106,8 +105,8 @@ def roles_sync() -> None:
     missing = wanted - by_name.keys()
     if missing:
         raise LookupError(f"Permissions not found (run migrate): {sorted(missing)}")
-    for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
+    for role, perms in wanted_by_role.items():
+        group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set([by_name[p] for p in perms])
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from governance.exceptions import RuleViolation
 from governance.models import PolicyRule
 
 # The document (银兴党办发〔2018〕200号) is dated 2018-11-05, but 六(二) starts the pilot streets on it from
@@ -38,8 +40,29 @@ class RuleValue:
         }
 
 
-class RuleMissing(LookupError):
-    pass
+@dataclass(frozen=True)
+class RuleRef:
+    """A rule named by a check or a message when no version of it is in force (key, title, clause from the seed)."""
+
+    key: str
+    title: str
+    clause: str
+
+
+def rule_ref(key: str) -> RuleRef:
+    row = next((r for r in SEED if r["key"] == key), None)
+    return RuleRef(key=key, title=row["title"] if row else key, clause=row["clause"] if row else "")
+
+
+class RuleMissing(RuleViolation):
+    """No version of a rule is in force on the date asked: a write or a figure dated before the rule's
+    first version. Answered like any refusal (400 / a form error naming the rule), never a 500."""
+
+    def __init__(self, key: str, on: datetime.date, *, field: str | None = None):
+        super().__init__(
+            _("%(date)s 没有生效的政策规则（最早的版本晚于该日期），请检查日期") % {"date": on.isoformat()},
+            rule=rule_ref(key), field=field,
+        )
 
 
 def _row_to_value(row: PolicyRule) -> RuleValue:
@@ -50,12 +73,16 @@ def rule_value(key: str, *, on: datetime.date | None = None) -> RuleValue:
     on = on or timezone.localdate()
     row = PolicyRule.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from").first()
     if row is None:
-        raise RuleMissing(f"No version of policy rule {key!r} is in force on {on}.")
+        raise RuleMissing(key, on)
     return _row_to_value(row)
 
 
 class RuleBook:
-    """All rules in force on one date, read in one query, for calculators that need many of them."""
+    """All rules in force on one date, read in one query, for calculators and checks that need many of them.
+
+    One RuleBook serves one request: counts computed from it (a street's staffing...) are kept in
+    `cache`, so the page, the findings and the gap table share them.
+    """
 
     def __init__(self, *, on: datetime.date | None = None, overrides: dict[str, RuleValue] | None = None):
         self.on = on or timezone.localdate()
@@ -65,12 +92,23 @@ class RuleBook:
             self._rules.setdefault(row.key, _row_to_value(row))
         if overrides:
             self._rules.update(overrides)
+        self.cache: dict = {}
 
     def __getitem__(self, key: str) -> RuleValue:
         try:
             return self._rules[key]
         except KeyError:
-            raise RuleMissing(f"No version of policy rule {key!r} is in force on {self.on}.") from None
+            raise RuleMissing(key, self.on) from None
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._rules
+
+    def require(self, keys, *, field: str | None = None) -> "RuleBook":
+        """This book, once every rule in `keys` is in force; else a RuleMissing naming the first missing."""
+        for key in keys:
+            if key not in self._rules:
+                raise RuleMissing(key, self.on, field=field)
+        return self
 
 
 def bracket(brackets: list[dict], amount: int) -> int:
@@ -107,6 +145,11 @@ SEED: list[dict] = [
     {"key": "street.npc_committee", "title": "人大街道工委组成", "clause": "二(二)2",
      "value": {"directors": 1, "deputy_directors": 1, "members_min": 1, "members_max": 3},
      "note": "主任由街道党工委书记兼任；副主任1名由街道副书记或副主任兼任；委员1-3名，须为辖区当届兴庆区级人大代表。"},
+    {"key": "street.offices_and_centre", "title": "四办一中心", "clause": "二(三)",
+     "value": {"offices": ["party_building", "coordination", "public_service", "governance", "livelihood_centre"],
+               "head": "deputy"},
+     "note": "设基层党建、综合协调、公共服务、基层治理4个办公室和民生服务管理中心；主管人员由班子成员副职兼任；"
+     "各街道可调整优化岗位职责。"},
     {"key": "big_committee.meetings_per_year", "title": "大工委联席会议次数", "clause": "二(四)1", "value": 2,
      "note": "每年召开不少于2次。"},
     {"key": "stationed_unit.score_weights", "title": "驻区单位党建考核赋分权重", "clause": "二(四)2",
@@ -130,6 +173,9 @@ SEED: list[dict] = [
      "note": "一般不超过4名，含站长1名；社区工作者兼任须经区委组织部审批。"},
     {"key": "residents.deliberation_per_month", "title": "社区议事园频次", "clause": "三(三)1", "value": 1,
      "note": "每月至少组织一次。"},
+    {"key": "community.residents_committee", "title": "社区居委会主任", "clause": "三(三)2",
+     "value": {"director": 1},
+     "note": "居委会主任1名，与社区党委书记、服务站站长定期向居民代表会议报告工作（三报告一评议一监督）。"},
     {"key": "community.committee_members", "title": "社区“两委”成员职数", "clause": "三(四)2",
      "value": [{"min": 0, "value": 5}, {"min": 3000, "value": 7}, {"min": 5000, "value": 9}],
      "note": "3000户以下5名，3000-5000户7名，5000户以上9名。" + HALF_OPEN},

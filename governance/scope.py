@@ -1,11 +1,16 @@
 """What part of the district a user may see: read once per request from guardian's per-object grants.
 
-Every scoped selector starts from `scope_for(user)`; nothing else decides scope.
+Every scoped selector filters through `scoped(queryset, user, street=..., community=..., ...)`; nothing
+else decides scope. Grants given to one of the user's groups count like grants given to the user.
+Which permission fills which level is registered by the apps (`governance.registry.scope_grant`).
 """
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+LEVELS = ("street_ids", "community_ids", "station_ids", "grid_ids", "department_ids")
 
 
 @dataclass(frozen=True)
@@ -24,13 +29,15 @@ class Scope:
 
 NO_SCOPE = Scope(district_wide=False)
 
-_FIELDS = {
-    ("streets", "access_street"): "street_ids",
-    ("communities", "access_community"): "community_ids",
-    ("service_stations", "access_station"): "station_ids",
-    ("grids", "access_grid"): "grid_ids",
-    ("governance", "access_department"): "department_ids",
-}
+
+def _grant_levels() -> dict[tuple[str, str], str]:
+    from governance.registry import registry
+
+    levels = {("governance", "access_department"): "department_ids"}
+    for grant in registry.scope_grants.values():
+        app_label, codename = grant.permission.split(".")
+        levels[(app_label, codename)] = grant.level
+    return levels
 
 
 def scope_for(user) -> Scope:
@@ -42,16 +49,20 @@ def scope_for(user) -> Scope:
     if user.is_superuser or user.has_perm("governance.view_district_wide"):
         scope = Scope(district_wide=True)
     else:
-        from guardian.models import UserObjectPermission
+        from guardian.models import GroupObjectPermission, UserObjectPermission
 
-        found: dict[str, set[int]] = {name: set() for name in _FIELDS.values()}
-        rows = UserObjectPermission.objects.filter(
-            user=user, permission__codename__in=[codename for _, codename in _FIELDS]
-        ).values_list("permission__content_type__app_label", "permission__codename", "object_pk")
-        for app_label, codename, object_pk in rows:
-            field = _FIELDS.get((app_label, codename))
-            if field:
-                found[field].add(int(object_pk))
+        levels = _grant_levels()
+        codenames = sorted({codename for _app, codename in levels})
+        found: dict[str, set[int]] = {name: set() for name in LEVELS}
+        fields = ("permission__content_type__app_label", "permission__codename", "object_pk")
+        rows = UserObjectPermission.objects.filter(user=user, permission__codename__in=codenames).values_list(*fields)
+        group_rows = GroupObjectPermission.objects.filter(
+            group__user=user, permission__codename__in=codenames
+        ).values_list(*fields)
+        for app_label, codename, object_pk in [*rows, *group_rows]:
+            level = levels.get((app_label, codename))
+            if level and str(object_pk).isdigit():
+                found[level].add(int(object_pk))
         scope = Scope(district_wide=False, **{k: frozenset(v) for k, v in found.items()})
     user._governance_scope = scope
     return scope
@@ -62,3 +73,32 @@ def scope_reset(user) -> None:
     for attr in ("_governance_scope", "_perm_cache", "_user_perm_cache", "_group_perm_cache", "_role_names"):
         if hasattr(user, attr):
             delattr(user, attr)
+
+
+def scope_q(scope: Scope, **paths) -> Q | None:
+    """The filter of a scope over a model: `paths` name, for each level the model belongs to, the lookup
+    (or lookups) that hold that level's id, e.g. `street="street_id", community="community_id"`.
+    None means "everything" (district-wide)."""
+    if scope.district_wide:
+        return None
+    parts = [
+        Q(**{f"{lookup}__in": sorted(ids)})
+        for level, lookups in paths.items() if (ids := getattr(scope, f"{level}_ids"))
+        for lookup in ((lookups,) if isinstance(lookups, str) else lookups)
+    ]
+    if not parts:
+        return Q(pk__in=[])
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
+def scoped(queryset: QuerySet, user, **paths) -> QuerySet:
+    """`queryset` limited to the user's scope; see scope_q for `paths`. A user with no scope sees nothing."""
+    scope = scope_for(user)
+    if scope.district_wide:
+        return queryset
+    if not any(getattr(scope, f"{level}_ids") for level in paths):
+        return queryset.none()
+    return queryset.filter(scope_q(scope, **paths))

@@ -1,4 +1,4 @@
-"""Reads for the district-wide domain, scoped to the user (STYLE.md 2)."""
+"""Reads for the district-wide domain, scoped to the user (STYLE.md 2) through governance.scope.scoped."""
 
 import datetime
 
@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from governance.models import Department, Person, PolicyRule, Post, StationedUnit
-from governance.scope import scope_for
+from governance.scope import scoped
 
 
 def departments_for_user(*, user) -> QuerySet[Department]:
@@ -18,36 +18,20 @@ def departments_for_user(*, user) -> QuerySet[Department]:
 
 
 def stationed_units_for_user(*, user) -> QuerySet[StationedUnit]:
-    scope = scope_for(user)
-    qs = StationedUnit.objects.select_related("street")
-    if scope.district_wide:
-        return qs
-    return qs.filter(street_id__in=scope.street_ids)
+    return scoped(StationedUnit.objects.select_related("street"), user, street="street_id")
 
 
 def people_for_user(*, user) -> QuerySet[Person]:
-    scope = scope_for(user)
-    qs = Person.objects.select_related("street", "community")
-    if scope.district_wide:
-        return qs
-    return qs.filter(
-        Q(street_id__in=scope.street_ids)
-        | Q(community__street_id__in=scope.street_ids)
-        | Q(community_id__in=scope.community_ids)
-    )
+    # A person of a community also carries the community's street (governance.services._person_check).
+    return scoped(Person.objects.select_related("street", "community"), user,
+                  street="street_id", community="community_id")
 
 
 def posts_for_user(*, user) -> QuerySet[Post]:
-    scope = scope_for(user)
-    qs = Post.objects.select_related("person", "street", "community", "station", "grid")
-    if scope.district_wide:
-        return qs
-    return qs.filter(
-        Q(street_id__in=scope.street_ids)
-        | Q(community__street_id__in=scope.street_ids)
-        | Q(station__street_id__in=scope.street_ids)
-        | Q(community_id__in=scope.community_ids)
-        | Q(station_id__in=scope.station_ids)
+    return scoped(
+        Post.objects.select_related("person", "street", "community", "station", "grid"), user,
+        street=("street_id", "community__street_id", "station__street_id"),
+        community="community_id", station="station_id",
     )
 
 
@@ -57,5 +41,5 @@ def active_posts(*, on: datetime.date | None = None) -> QuerySet[Post]:
     return Post.objects.filter(Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on)))
 
 
-def policy_rules_list() -> QuerySet[PolicyRule]:
+def policy_rules_list(*, user=None) -> QuerySet[PolicyRule]:
     return PolicyRule.objects.all()

@@ -1,13 +1,8 @@
 from rest_framework import serializers
 
-from communities.selectors import communities_for_user
 from governance.api import ScopedFieldsMixin
 from governance.models import Department, Person, PolicyRule, Post, StationedUnit
 from governance.scope import scope_for
-from governance.selectors import people_for_user
-from grids.selectors import grids_for_user
-from service_stations.selectors import stations_for_user
-from streets.selectors import streets_for_user
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -17,7 +12,6 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 
 class StationedUnitSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
-    scoped_fields = {"street": streets_for_user}
     street_name = serializers.CharField(source="street.name", read_only=True)
 
     class Meta:
@@ -26,7 +20,6 @@ class StationedUnitSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
 
 class PersonSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
-    scoped_fields = {"street": streets_for_user, "community": communities_for_user}
 
     class Meta:
         model = Person
@@ -45,10 +38,6 @@ class PersonSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
 
 class PostSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
-    scoped_fields = {
-        "person": people_for_user, "street": streets_for_user, "community": communities_for_user,
-        "station": stations_for_user, "grid": grids_for_user,
-    }
     person_name = serializers.CharField(source="person.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 

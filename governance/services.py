@@ -19,11 +19,7 @@ from guardian.shortcuts import assign_perm
 
 from governance.exceptions import RuleViolation
 from governance.models import (
-    COMMUNITY_KINDS,
-    PARTY_KINDS,
-    SINGLE_HOLDER_KINDS,
-    STATION_KINDS,
-    STREET_KINDS,
+    POST_KINDS,
     Department,
     Person,
     PolicyRule,
@@ -31,7 +27,9 @@ from governance.models import (
     PostKind,
     StationedUnit,
 )
-from governance.roles import SCOPE_PERMISSION, Role
+from governance.registry import registry
+from governance.roles import Role, scope_permission
+from governance.rules import RuleBook
 from governance.scope import scope_reset
 
 logger = logging.getLogger(__name__)
@@ -98,21 +96,20 @@ def person_create(*, acting_user, **fields) -> Person:
 
 
 def person_update_check(*, person: Person, fields: dict) -> None:
-    """The flags a held post depends on cannot be removed while it is held (forms call this in clean())."""
+    """The flags a held post depends on cannot be removed while it is held: every registered person
+    check sees the change and the kinds the person holds (forms call this in clean())."""
     from governance.selectors import active_posts
 
-    held = set(active_posts().filter(person=person).values_list("kind", flat=True))
-    if fields.get("is_npc_deputy") is False and person.is_npc_deputy and PostKind.NPC_MEMBER in held:
-        raise RuleViolation(_("%(name)s现任人大街道工委委员，须为现任兴庆区人大代表；请先办理离任") % {"name": person.name},
-                            rule="street.npc_committee", clause="二(二)2", field="is_npc_deputy")
-    if fields.get("is_party_member") is False and person.is_party_member and held & PARTY_KINDS:
-        raise RuleViolation(_("%(name)s现任社区党组织班子成员，须为中共党员；请先办理离任") % {"name": person.name},
-                            rule="community.party_committee_size", clause="三(一)2", field="is_party_member")
+    held = frozenset(active_posts().filter(person=person).values_list("kind", flat=True))
+    for check in registry.person_checks:
+        check(person, fields, held)
 
 
 @transaction.atomic
 def person_update(*, person: Person, acting_user, **fields) -> Person:
     """Change a person's record (only the fields given, saved with update_fields)."""
+    # Lock the person first: a post check reads these flags under the same lock (post_create).
+    list(Person.objects.select_for_update().filter(pk=person.pk))
     person_update_check(person=person, fields=fields)
     candidate = Person(**{f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields})
     for name, value in fields.items():
@@ -123,7 +120,8 @@ def person_update(*, person: Person, acting_user, **fields) -> Person:
 
 
 def _post_units_check(post: Post) -> None:
-    """The units a post names must nest (community in street, grid in community, station serving them).
+    """The units a post names must nest (community in street, grid in community, station serving them),
+    and a person whose record belongs to a community holds posts in that community only.
 
     Each unit a post names puts it in that unit's scope (governance.selectors.posts_for_user): a community
     post naming another street would be shown to that street's staff.
@@ -133,20 +131,26 @@ def _post_units_check(post: Post) -> None:
         errors["street"] = [_("社区不属于所选街道。")]
     if post.grid_id and post.community_id and post.grid.community_id != post.community_id:
         errors["grid"] = [_("网格不属于所选社区。")]
+    if post.grid_id and not POST_KINDS[post.kind].grid:
+        errors["grid"] = [_("%(kind)s不属于网格。") % {"kind": PostKind(post.kind).label}]
     if post.station_id:
         if post.street_id and post.station.street_id != post.street_id:
             errors["station"] = [_("服务站不属于所选街道。")]
         elif post.community_id and not post.station.communities.filter(pk=post.community_id).exists():
             errors["station"] = [_("服务站不服务所选社区。")]
+    if post.community_id and post.person.community_id and post.person.community_id != post.community_id:
+        errors["person"] = [_("%(name)s的人员档案属于其他社区，不能在本社区任职；请先调整人员档案的所属社区。")
+                            % {"name": post.person.name}]
     if errors:
         raise ValidationError(errors)
 
 
-def _single_holder_check(post: Post) -> None:
+def _single_holder_check(post: Post, rules: RuleBook) -> None:
     """One holder at a time (e.g. 书记1名, 三(一)2): no two terms of such a post may overlap in one unit."""
-    unit = SINGLE_HOLDER_KINDS.get(post.kind)
-    if unit is None:
+    spec = POST_KINDS[post.kind]
+    if not spec.single_holder:
         return
+    unit = spec.unit
     overlapping = Post.objects.filter(kind=post.kind, **{f"{unit}_id": getattr(post, f"{unit}_id")}).exclude(pk=post.pk)
     overlapping = overlapping.filter(Q(end_date__isnull=True) | Q(end_date__gte=post.start_date))
     if post.end_date is not None:
@@ -154,67 +158,91 @@ def _single_holder_check(post: Post) -> None:
     other = overlapping.select_related("person").first()
     if other is not None:
         until = _("至 %(date)s") % {"date": other.end_date} if other.end_date else _("（在任）")
-        raise ValidationError({"kind": [
+        raise RuleViolation(
             _("%(kind)s只能有一名在任人员：%(name)s任期 %(start)s %(until)s，与本次任期重叠。请先办理离任或调整任职日期。")
-            % {"kind": PostKind(post.kind).label, "name": other.person.name, "start": other.start_date, "until": until}
-        ]})
+            % {"kind": PostKind(post.kind).label, "name": other.person.name, "start": other.start_date, "until": until},
+            rule=rules[spec.single_holder], field="kind",
+        )
 
 
 def _post_rules_check(post: Post) -> None:
-    """The policy rules a post must satisfy, by the unit it belongs to."""
+    """The policy rules a post must satisfy: the core's, then those the apps registered for its kind."""
     _post_units_check(post)
-    _single_holder_check(post)
-    if post.kind in STREET_KINDS:
-        from streets.services import street_post_check
-
-        street_post_check(post)
-    elif post.kind in COMMUNITY_KINDS:
-        from communities.services import community_post_check
-
-        community_post_check(post)
-    elif post.kind in STATION_KINDS:
-        from service_stations.services import station_post_check
-
-        station_post_check(post)
+    rules = RuleBook(on=post.start_date)
+    _single_holder_check(post, rules)
+    for kinds, check in registry.post_checks:
+        if post.kind in kinds:
+            check(post, rules)
 
 
-def _lock_unit(post: Post) -> None:
-    """Serialise cap checks per unit: two clerks adding the 31st person at once cannot both pass."""
-    from communities.models import Community
-    from service_stations.models import ServiceStation
-    from streets.models import Street
+def _lock(post: Post) -> None:
+    """Serialise the checks that read more than the post: two clerks adding the 31st person at once cannot
+    both pass, nor can a party post be given while another clerk clears the person's party membership.
+    Locks the units the post names (registered by the apps) and the person, always in that order."""
+    for field_name, model in registry.post_units.items():
+        pk = getattr(post, f"{field_name}_id", None)
+        if pk:
+            list(model.objects.select_for_update().filter(pk=pk))
+    if post.person_id:
+        list(Person.objects.select_for_update().filter(pk=post.person_id))
+        post.person.refresh_from_db()
 
-    if post.street_id:
-        list(Street.objects.select_for_update().filter(pk=post.street_id))
-    if post.community_id:
-        list(Community.objects.select_for_update().filter(pk=post.community_id))
-    if post.station_id:
-        list(ServiceStation.objects.select_for_update().filter(pk=post.station_id))
+
+def _post_clean(post: Post) -> None:
+    """Fields and check constraints. The one-holder constraints are left to _single_holder_check, which
+    refuses with the rule and clause (the database still holds them against a race)."""
+    post.full_clean(validate_constraints=False)
+    errors: dict = {}
+    for constraint in Post._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint):
+            try:
+                constraint.validate(Post, post)
+            except ValidationError as exc:
+                errors.setdefault("__all__", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 def post_validate(post: Post) -> None:
     """Field, constraint and policy-rule validation of a post, without saving (forms call it in clean())."""
-    post.full_clean()
+    _post_clean(post)
     _post_rules_check(post)
 
 
 @transaction.atomic
 def post_create(*, acting_user, **fields) -> Post:
     post = Post(**fields)
-    post.full_clean()
-    _lock_unit(post)
+    _post_clean(post)
+    _lock(post)
     _post_rules_check(post)
     return instance_save(post, acting_user=acting_user, validate=False)
 
 
 @transaction.atomic
+def post_appoint(*, acting_user, person: Person | None = None, new_person: dict | None = None, **fields) -> Post:
+    """Appoint an existing person, or a new one created here, to a post: one transaction, so a refused
+    post leaves no new person behind (the pages and the API call this)."""
+    if (person is None) == (new_person is None):
+        raise ValidationError(_("请选择已有人员，或填写新增人员。"))
+    if person is None:
+        person = person_create(acting_user=acting_user, **new_person)
+    return post_create(acting_user=acting_user, person=person, **fields)
+
+
+@transaction.atomic
 def post_update(*, post: Post, acting_user, **fields) -> Post:
-    for name, value in fields.items():
+    """Change a post: only the fields that differ are set and saved, after the same checks as a new post."""
+    changed = {name: value for name, value in fields.items() if getattr(post, name) != value}
+    if not changed:
+        return post
+    for name, value in changed.items():
         setattr(post, name, value)
-    post.full_clean()
-    _lock_unit(post)
+    _post_clean(post)
+    _lock(post)
     _post_rules_check(post)
-    return instance_save(post, acting_user=acting_user, validate=False)
+    fk_names = {f.name: f.attname for f in Post._meta.concrete_fields if f.is_relation}
+    return instance_save(post, acting_user=acting_user, validate=False,
+                         update_fields=[fk_names.get(name, name) for name in changed])
 
 
 @transaction.atomic
@@ -247,10 +275,11 @@ def user_create_with_role(*, username: str, password: str | None, role: Role, sc
         user.set_password(password)
     user.save()
     user.groups.set([Group.objects.get(name=role.value)])
-    if role in SCOPE_PERMISSION and scope_object is not None:
-        _model, perm = SCOPE_PERMISSION[role]
+    grant = scope_permission(role)
+    if grant is not None and scope_object is not None:
+        _model, perm = grant
         assign_perm(perm, user, scope_object)
-    elif role in SCOPE_PERMISSION and role != Role.DEPARTMENT_USER:
+    elif grant is not None and role != Role.DEPARTMENT_USER:
         raise ValueError(f"Role {role} needs a unit to scope it.")
     scope_reset(user)
     return user

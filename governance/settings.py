@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "grids",
     "service_stations",
     "assessments",
+    "governance.district",  # composes the apps: district-wide pages and the demo data
 ]
 
 MIDDLEWARE = [

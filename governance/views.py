@@ -1,22 +1,17 @@
-"""Pages that span the district: home by role, the district overview, breaches, the audit trail, errors."""
+"""The core's pages and page helpers: scoped fetching, the audit trail, the error pages.
+
+The district-wide pages that compose the apps (home, overview, findings) live in governance/district/."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 
-from communities.selectors import communities_for_user
 from governance.audit import audit_entries
-from governance.findings import findings_for
 from governance.roles import Role, user_role
-from governance.rules import RuleBook
 from governance.scope import scope_for
 from governance.security import log_denied
-from grids.selectors import grids_for_user
-from service_stations.selectors import stations_for_user
-from streets.selectors import street_staffing, streets_for_user
 
 
 def get_scoped_or_404(request, queryset, pk):
@@ -32,63 +27,6 @@ def get_scoped_or_404(request, queryset, pk):
 def require_district_wide(request):
     if not scope_for(request.user).district_wide:
         raise PermissionDenied("此页面仅限区级用户查看。")
-
-
-@login_required
-def home(request):
-    role = user_role(request.user)
-    scope = scope_for(request.user)
-    if scope.district_wide:
-        return redirect("district-overview")
-    if role == Role.STREET_STAFF and len(scope.street_ids) == 1:
-        return redirect("street-page", pk=next(iter(scope.street_ids)))
-    if role == Role.COMMUNITY_STAFF and len(scope.community_ids) == 1:
-        return redirect("community-page", pk=next(iter(scope.community_ids)))
-    context = {
-        "streets": streets_for_user(user=request.user),
-        "communities": communities_for_user(user=request.user),
-        "stations": stations_for_user(user=request.user),
-        "grids": grids_for_user(user=request.user),
-    }
-    return render(request, "governance/home.html", context)
-
-
-@login_required
-def district_overview(request):
-    require_district_wide(request)
-    rules = RuleBook()
-    streets = list(
-        streets_for_user(user=request.user).annotate(
-            community_count=Count("communities", distinct=True), households=Sum("communities__households"),
-        )
-    )
-    staffing = street_staffing(street_ids=[s.pk for s in streets], rules=rules)
-    findings = findings_for(streets=streets_for_user(user=request.user),
-                            communities=communities_for_user(user=request.user))
-    by_street: dict[str, int] = {}
-    for finding in findings:
-        by_street[finding.street] = by_street.get(finding.street, 0) + 1
-    rows = [
-        {"street": s, "staffing": staffing[s.pk], "findings": by_street.get(s.name, 0)} for s in streets
-    ]
-    context = {
-        "rows": rows,
-        "cap": rules["street.staff_cap"],
-        "pilot_count": sum(1 for s in streets if s.is_pilot),
-        "community_total": sum(s.community_count for s in streets),
-        "household_total": sum(s.households or 0 for s in streets),
-        "finding_count": len(findings),
-        "rollout": rules["rollout.pilot_streets"],
-    }
-    return render(request, "governance/district_overview.html", context)
-
-
-@login_required
-def breaches(request):
-    """Every breach of a structural rule in the user's scope, with its clause."""
-    findings = findings_for(streets=streets_for_user(user=request.user),
-                            communities=communities_for_user(user=request.user))
-    return render(request, "governance/breaches.html", {"findings": findings})
 
 
 @login_required

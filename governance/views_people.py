@@ -34,7 +34,7 @@ def people_roster(request, unit_kind, pk):
         to_attr="current_posts",
     ))
     return render(request, "governance/people_roster.html",
-                  {"unit": unit, "unit_kind": unit_kind, "page": page, "people": rows, "q": query})
+                  {"unit": unit, "unit_kind": unit_kind, "page": page[0], "people": rows, "q": query})
 
 
 def _roster_url(request, person):

@@ -1,27 +1,44 @@
-"""Appointing and ending posts from a street's or community's page."""
+"""Appointing and ending posts from a unit's page (street, community, service station, grid): one form,
+one service (governance.services.post_appoint), the same checks as the API."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities.selectors import communities_for_user
 from governance import services
-from governance.forms import PostForm
+from governance.forms import PostForm, form_add_service_errors
+from governance.models import POST_KINDS, PostKind
+from governance.registry import registry, selector_for
 from governance.selectors import people_for_user, posts_for_user
 from governance.views import get_scoped_or_404
-from streets.selectors import streets_for_user
+
+# For each unit a post can be appointed from: the units the post names, whose people may hold it, and the
+# page to return to (a station's street page, a grid's community page).
+UNIT_PAGES = {
+    "street": lambda u: ({"street": u}, {"street_id": u.pk}, ("street-page", u.pk)),
+    "community": lambda u: ({"community": u}, {"community_id": u.pk}, ("community-page", u.pk)),
+    "station": lambda u: ({"station": u, "street": u.street}, {"street_id": u.street_id}, ("street-page", u.street_id)),
+    "grid": lambda u: ({"grid": u, "community": u.community}, {"community_id": u.community_id},
+                       ("community-page", u.community_id)),
+}
+
+
+def unit_kinds(unit_kind: str) -> list[PostKind]:
+    """The post kinds appointed from a unit's page, from the post-kind table."""
+    return [k for k in PostKind if (POST_KINDS[k].grid if unit_kind == "grid" else POST_KINDS[k].unit == unit_kind)]
 
 
 def _unit(request, unit_kind, pk):
-    if unit_kind == "street":
-        unit = get_scoped_or_404(request, streets_for_user(user=request.user), pk)
-        return unit, people_for_user(user=request.user).filter(street=unit), {"street": unit}, "street-page"
-    unit = get_scoped_or_404(request, communities_for_user(user=request.user), pk)
-    return unit, people_for_user(user=request.user).filter(community=unit), {"community": unit}, "community-page"
+    model = registry.post_units.get(unit_kind)
+    if model is None or unit_kind not in UNIT_PAGES:
+        raise Http404
+    unit = get_scoped_or_404(request, selector_for(model)(user=request.user), pk)
+    unit_fields, people_filter, page = UNIT_PAGES[unit_kind](unit)
+    return unit, people_for_user(user=request.user).filter(**people_filter), unit_fields, page
 
 
 @login_required
@@ -29,30 +46,29 @@ def post_new(request, unit_kind, pk):
     if not request.user.has_perm("governance.add_post"):
         raise PermissionDenied(_("您的角色不能任免职务。"))
     unit, people, unit_fields, page = _unit(request, unit_kind, pk)
-    form = PostForm(request.POST or None, unit_kind=unit_kind, people=people)
+    form = PostForm(request.POST or None, kinds=unit_kinds(unit_kind), street_fields=unit_kind == "street",
+                    people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        new_person = None
+        if not data["person"]:
+            new_person = {"name": data["new_person_name"], "is_party_member": data.get("new_person_party_member", False),
+                          "is_npc_deputy": data.get("new_person_npc_deputy", False),
+                          **{k: v for k, v in unit_fields.items() if k in ("street", "community")}}
         try:
-            with transaction.atomic():
-                person = data["person"] or services.person_create(
-                    acting_user=request.user, name=data["new_person_name"],
-                    is_party_member=data.get("new_person_party_member", False),
-                    is_npc_deputy=data.get("new_person_npc_deputy", False), **unit_fields,
-                )
-                post = services.post_create(
-                    acting_user=request.user, person=person, kind=data["kind"], start_date=data["start_date"],
-                    staff_category=data.get("staff_category", ""), is_secondment=data.get("is_secondment", False),
-                    seconded_from=data.get("seconded_from", ""), approval_reference=data["approval_reference"],
-                    note=data["note"], **unit_fields,
-                )
+            post = services.post_appoint(
+                acting_user=request.user, person=data["person"], new_person=new_person, kind=data["kind"],
+                start_date=data["start_date"], staff_category=data.get("staff_category", ""),
+                is_secondment=data.get("is_secondment", False), seconded_from=data.get("seconded_from", ""),
+                approval_reference=data["approval_reference"], note=data["note"], **unit_fields,
+            )
         except ValidationError as exc:
-            # Nothing was written (one transaction); show the rule's message on the form.
-            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, exc)  # nothing was written (one transaction)
         else:
             messages.success(request, _("已任命 %(name)s 为%(kind)s。") % {"name": post.person.name, "kind": post.get_kind_display()})
-            return redirect(page, pk=unit.pk)
-    return render(request, "governance/post_form.html", {"form": form, "unit": unit, "unit_kind": unit_kind, "page": page})
+            return redirect(page[0], pk=page[1])
+    return render(request, "governance/post_form.html",
+                  {"form": form, "unit": unit, "unit_kind": unit_kind, "page": page[0], "page_pk": page[1]})
 
 
 @login_required

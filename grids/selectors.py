@@ -1,14 +1,14 @@
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from governance.scope import scope_for
+from governance.scope import scoped
 from grids.models import Grid
 
 
 def grids_for_user(*, user) -> QuerySet[Grid]:
-    scope = scope_for(user)
-    qs = Grid.objects.select_related("community", "community__street")
-    if scope.district_wide:
-        return qs
-    return qs.filter(
-        Q(community__street_id__in=scope.street_ids) | Q(community_id__in=scope.community_ids) | Q(pk__in=scope.grid_ids)
-    )
+    return scoped(Grid.objects.select_related("community", "community__street"), user,
+                  street="community__street_id", community="community_id", grid="pk")
+
+
+def community_page_section(request, community, **_shared) -> dict:
+    """The community page's list of its grids (registered in GridsConfig.ready())."""
+    return {"grids": list(grids_for_user(user=request.user).filter(community=community))}

@@ -1,29 +1,56 @@
-"""Rules a service-station post must satisfy (三(二)2). The station's own workflows come in a later issue."""
+"""Rules a service-station post must satisfy (三(二)2), and the other side of the doubling rule for
+community-worker posts. The station's own workflows come in a later issue."""
 
-from django.utils.translation import gettext as _
+from django.db import transaction
 
-from governance.exceptions import RuleViolation
-from governance.models import TWO_COMMITTEES_KINDS, Post, PostKind
-from governance.rules import rule_value
+from governance.findings import refuse_new_breaches
+from governance.models import COMMUNITY_WORKER_KINDS, STATION_KINDS, Post
+from governance.rules import RuleBook
 from governance.selectors import active_posts
+from governance.services import instance_save, model_update
+from service_stations import checks
+from service_stations.models import ServiceStation
 
 
-def station_post_check(post: Post) -> None:
-    cap = rule_value("service_station.staff_cap", on=post.start_date)
+@transaction.atomic
+def station_create(*, acting_user, communities=(), **fields) -> ServiceStation:
+    station = instance_save(ServiceStation(**fields), acting_user=acting_user)
+    if communities:
+        station.communities.add(*communities)
+    return station
+
+
+@transaction.atomic
+def station_update(*, station: ServiceStation, acting_user, **fields) -> ServiceStation:
+    return model_update(instance=station, acting_user=acting_user, data=fields)
+
+
+def station_post_check(post: Post, rules: RuleBook) -> None:
+    """三(二)2: the staff cap, counted without the post and with it."""
     staff = set(
-        active_posts(on=post.start_date).filter(station_id=post.station_id).exclude(pk=post.pk)
-        .values_list("person_id", flat=True)
+        active_posts(on=post.start_date).filter(station_id=post.station_id, kind__in=sorted(STATION_KINDS))
+        .exclude(pk=post.pk).values_list("person_id", flat=True)
     )
-    if post.approval_reference:
+    after = len(staff | {post.person_id})
+    refuse_new_breaches(before=checks.staff_cap(count=len(staff), rules=rules) or [],
+                        after=checks.staff_cap(count=after, rules=rules) or [],
+                        approval_reference=post.approval_reference)
+
+
+def doubling_check(post: Post, rules: RuleBook) -> None:
+    """三(二)2 in both orders: a station post for a community worker, a community-worker post for station
+    staff; the station head as 党委副书记 of a community the station serves is prescribed (三(一)2)."""
+    held = active_posts(on=post.start_date).filter(person_id=post.person_id).exclude(pk=post.pk)
+    if post.kind in STATION_KINDS:
+        others = held.filter(kind__in=sorted(COMMUNITY_WORKER_KINDS)).values_list("kind", "community_id")
+        served = set(post.station.communities.values_list("pk", flat=True))
+        pairs = [(kind, community_id in served) for kind, community_id in others]
+    else:
+        others = held.filter(kind__in=sorted(STATION_KINDS)).values_list("kind", "station_id")
+        serving = set(ServiceStation.objects.filter(communities=post.community_id).values_list("pk", flat=True))
+        pairs = [(kind, station_id in serving) for kind, station_id in others]
+    if not pairs:
         return
-    if post.person_id not in staff and len(staff) + 1 > cap.value:
-        raise RuleViolation(_("社区服务站工作人员一般不超过 %(cap)s 名（含站长），已有 %(count)s 名；如经批准，请填写批准文号")
-                            % {"cap": cap.value, "count": len(staff)},
-                            rule=cap.key, clause=cap.clause, field="approval_reference")
-    # 三(二)2: a community worker may not also be station staff unless the organisation department approved.
-    is_worker = active_posts(on=post.start_date).filter(
-        person_id=post.person_id, kind__in=sorted(TWO_COMMITTEES_KINDS | {PostKind.GRID_WORKER})
-    ).exists()
-    if is_worker:
-        raise RuleViolation(_("社区工作者不得兼任服务站工作人员，确需兼任的须经区委组织部审批，请填写批准文号"),
-                            rule=cap.key, clause=cap.clause, field="approval_reference")
+    refuse_new_breaches(before=[], after=checks.community_worker_doubling(post_kind=post.kind, other_kinds=pairs,
+                                                                            rules=rules) or [],
+                        approval_reference=post.approval_reference)

@@ -1,11 +1,8 @@
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
 
-from assessments.api import street_quotas_response, street_quotas_schema
 from governance.api import ScopedFieldsMixin, ScopedObjectMixin, ServiceModelViewSet
 from governance.models import District
 from governance.rules import RuleBook
-from governance.selectors import people_for_user
 from streets import services
 from streets.models import Street, StreetOffice
 from streets.selectors import street_career_posts_total, street_detail_queryset, street_offices_for_user
@@ -52,17 +49,10 @@ class StreetViewSet(ServiceModelViewSet):
     search_fields = ["name", "code"]
     ordering_fields = ["code", "name"]
 
-    @street_quotas_schema
-    @action(detail=True, methods=["get"])
-    def quotas(self, request, pk=None):
-        """二(二) quotas beside the street's actual staffing, with its communities' quotas and gaps."""
-        return street_quotas_response(request, self.get_object())
-
 
 class StreetOfficeEditSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     """A street adjusts its offices' duties and names each one's head (二(三))."""
 
-    scoped_fields = {"head": people_for_user}
     street_name = serializers.CharField(source="street.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 

@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from governance.models import (
     NPC_KINDS,
@@ -15,21 +14,17 @@ from governance.models import (
     PostKind,
 )
 from governance.rules import RuleBook
-from governance.scope import scope_for
+from governance.scope import scoped
 from governance.selectors import active_posts
 from streets.models import Street, StreetOffice
 
 
 def streets_for_user(*, user) -> QuerySet[Street]:
-    scope = scope_for(user)
-    qs = Street.objects.select_related("district")
-    if scope.district_wide:
-        return qs
-    return qs.filter(pk__in=scope.street_ids)
+    return scoped(Street.objects.select_related("district"), user, street="pk")
 
 
 def street_offices_for_user(*, user) -> QuerySet[StreetOffice]:
-    return StreetOffice.objects.filter(street__in=streets_for_user(user=user)).select_related("street", "head")
+    return scoped(StreetOffice.objects.select_related("street", "head"), user, street="street_id")
 
 
 def street_detail_queryset(*, user) -> QuerySet[Street]:
@@ -48,6 +43,7 @@ class StreetStaffing:
     principals: set = field(default_factory=set)
     deputies: set = field(default_factory=set)
     seconded_leaders: set = field(default_factory=set)
+    deputy_holders: set = field(default_factory=set)  # anyone holding a deputy post, seconded or not
     organisation_members: set = field(default_factory=set)
     party_secretaries: set = field(default_factory=set)
     npc_directors: set = field(default_factory=set)
@@ -87,6 +83,8 @@ def staffing_add(s: StreetStaffing, *, person_id, kind, is_secondment, staff_cat
         return  # NPC working-committee posts are held concurrently or by NPC deputies: not street staff
     if kind == PostKind.STREET_PARTY_SECRETARY:
         s.party_secretaries.add(person_id)
+    if kind in STREET_DEPUTY_KINDS:
+        s.deputy_holders.add(person_id)
     if is_secondment:
         # 二(二)2: seconded leaders are not counted in the 6 posts, nor as the street's own staff.
         if kind in STREET_PRINCIPAL_KINDS | STREET_DEPUTY_KINDS:
@@ -110,11 +108,16 @@ def staffing_add(s: StreetStaffing, *, person_id, kind, is_secondment, staff_cat
 
 def street_staffing(*, street_ids, on: datetime.date | None = None, rules: RuleBook | None = None,
                     exclude_post_id: int | None = None) -> dict[int, StreetStaffing]:
-    """Staffing of several streets in one query (二(二)1, 二(二)2)."""
-    on = on or timezone.localdate()
+    """Staffing of several streets in one query (二(二)1, 二(二)2), counted once per RuleBook (one request):
+    the page, the findings and the gap table share the counts."""
     rules = rules or RuleBook(on=on)
+    on = rules.on
+    cache = rules.cache.setdefault("street_staffing", {}) if not exclude_post_id else {}
+    missing = [sid for sid in street_ids if sid not in cache]
+    if not missing:
+        return {sid: cache[sid] for sid in street_ids}
     excluded_categories = set(rules["street.staff_cap"].value["excluded_categories"])
-    result = {sid: StreetStaffing(street_id=sid) for sid in street_ids}
+    result = {sid: StreetStaffing(street_id=sid) for sid in missing}
     rows = active_posts(on=on).filter(street_id__in=list(result), kind__in=sorted(STREET_KINDS))
     if exclude_post_id:
         rows = rows.exclude(pk=exclude_post_id)
@@ -125,7 +128,8 @@ def street_staffing(*, street_ids, on: datetime.date | None = None, rules: RuleB
         staffing_add(result[street_id], person_id=person_id, kind=kind, is_secondment=seconded,
                      staff_category=category, is_npc_deputy=npc_deputy, approval_reference=approval,
                      excluded_categories=excluded_categories)
-    return result
+    cache.update(result)
+    return {sid: cache.get(sid) or result[sid] for sid in street_ids}
 
 
 def street_career_posts_total(*, street: Street, rules: RuleBook) -> int:

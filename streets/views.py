@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import render
 
-from assessments.selectors import page_quota_report
 from communities.selectors import communities_for_user, community_staffing
 from governance.findings import findings_for
 from governance.models import POST_ORDER, STREET_KINDS, Post
+from governance.registry import page_sections
 from governance.rules import RuleBook
 from governance.selectors import active_posts, stationed_units_for_user
 from governance.views import get_scoped_or_404
@@ -15,7 +15,7 @@ from streets.selectors import street_career_posts_total, street_staffing, street
 
 @login_required
 def street_detail(request, pk):
-    """A street's page: offices, leadership, staff against the caps, communities, findings."""
+    """A street's page: offices, leadership, staff against the caps, communities, stations, findings."""
     streets = streets_for_user(user=request.user).prefetch_related(
         Prefetch("offices", queryset=StreetOffice.objects.select_related("head")),
     )
@@ -41,9 +41,9 @@ def street_detail(request, pk):
         "career_total": street_career_posts_total(street=street, rules=rules),
         "communities": [{"community": c, "staffing": cstaff[c.pk]} for c in communities],
         "stationed_units": stationed_units_for_user(user=request.user).filter(street=street),
-        "findings": findings_for(streets=streets.filter(pk=street.pk),
-                                 communities=communities_for_user(user=request.user).filter(street=street)),
+        "findings": findings_for(user=request.user, rules=rules, street_id=street.pk),
         "post_kind": Post,
-        "quota_report": page_quota_report(street=street, communities=communities),  # 二(二), 三(四)2, 五(二)
+        # Sections other apps add: the quotas and gaps of 二(二), 三(四)2, 五(二); the service stations.
+        **page_sections("street", request, street, rules=rules, communities=communities),
     }
     return render(request, "streets/street_detail.html", context)

@@ -63,7 +63,9 @@ def test_an_as_of_before_any_rule_version_is_a_400_naming_the_rule(api_for, admi
         r = api_for(admin_user).get(url)
         assert r.status_code == 400
         body = r.json()
-        assert "as_of" in body and body["rule"] in body["as_of"][0]
+        # the rule is named by key and clause, and by its Chinese title in the message a clerk reads
+        assert body["rule"] == "community.party_committee_threshold" and body["clause"] == "三(一)"
+        assert "设立社区党委的直管党员人数" in body["as_of"][0] and "2010-01-01" in body["as_of"][0]
     r = api_for(admin_user).get("/api/v1/quotas/summary/?year=2010")
     assert r.status_code == 400 and "year" in r.json()
 

@@ -1,0 +1,44 @@
+"""Findings of the community rules (三(一), 三(一)2) for the findings page, registered in CommunitiesConfig.ready()."""
+
+from django.urls import reverse
+
+from communities import checks
+from communities.models import PartyOrganization
+from communities.selectors import communities_for_user, community_staffing
+from governance.findings import Finding, finding
+from governance.models import PostKind
+from governance.rules import RuleBook
+
+
+def actual_party_organization_kind(community) -> str | None:
+    try:
+        return community.party_organization.kind
+    except PartyOrganization.DoesNotExist:
+        return None
+
+
+def community_breaches(community, staffing, rules: RuleBook) -> list:
+    kind = actual_party_organization_kind(community)
+    return [
+        *checks.party_organization(party_members=community.party_members, actual_kind=kind, rules=rules),
+        *(checks.party_committee(size=staffing.party_committee_size,
+                                secretaries=staffing.count(PostKind.COMMUNITY_SECRETARY),
+                                actual_kind=kind, rules=rules) or []),
+    ]
+
+
+def community_findings(*, user, rules: RuleBook, street_id: int | None = None,
+                       community_id: int | None = None) -> list[Finding]:
+    """Community-level findings in the user's scope: three queries (communities, two for staffing)."""
+    communities = communities_for_user(user=user)
+    if street_id is not None:
+        communities = communities.filter(street_id=street_id)
+    if community_id is not None:
+        communities = communities.filter(pk=community_id)
+    communities = list(communities)
+    staffing = community_staffing(community_ids=[c.pk for c in communities], on=rules.on)
+    return [
+        finding(breach, subject=c.name, street=c.street, url=reverse("community-page", args=[c.pk]))
+        for c in communities
+        for breach in community_breaches(c, staffing[c.pk], rules)
+    ]

@@ -1,0 +1,69 @@
+"""Pages that span the district and compose the apps: home by role, the district overview, the findings."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.shortcuts import redirect, render
+
+from communities.selectors import communities_for_user
+from governance.findings import findings_for
+from governance.roles import Role, user_role
+from governance.rules import RuleBook
+from governance.scope import scope_for
+from governance.views import require_district_wide
+from grids.selectors import grids_for_user
+from service_stations.selectors import stations_for_user
+from streets.selectors import street_staffing, streets_for_user
+
+
+@login_required
+def home(request):
+    role = user_role(request.user)
+    scope = scope_for(request.user)
+    if scope.district_wide:
+        return redirect("district-overview")
+    if role == Role.STREET_STAFF and len(scope.street_ids) == 1:
+        return redirect("street-page", pk=next(iter(scope.street_ids)))
+    if role == Role.COMMUNITY_STAFF and len(scope.community_ids) == 1:
+        return redirect("community-page", pk=next(iter(scope.community_ids)))
+    context = {
+        "streets": streets_for_user(user=request.user),
+        "communities": communities_for_user(user=request.user),
+        "stations": stations_for_user(user=request.user),
+        "grids": grids_for_user(user=request.user),
+    }
+    return render(request, "governance/home.html", context)
+
+
+@login_required
+def district_overview(request):
+    require_district_wide(request)
+    rules = RuleBook()
+    streets = list(
+        streets_for_user(user=request.user).annotate(
+            community_count=Count("communities", distinct=True), households=Sum("communities__households"),
+        )
+    )
+    staffing = street_staffing(street_ids=[s.pk for s in streets], rules=rules)
+    findings = findings_for(user=request.user, rules=rules)
+    by_street: dict[int, int] = {}
+    for found in findings:
+        by_street[found.street_id] = by_street.get(found.street_id, 0) + 1
+    rows = [
+        {"street": s, "staffing": staffing[s.pk], "findings": by_street.get(s.pk, 0)} for s in streets
+    ]
+    context = {
+        "rows": rows,
+        "cap": rules["street.staff_cap"],
+        "pilot_count": sum(1 for s in streets if s.is_pilot),
+        "community_total": sum(s.community_count for s in streets),
+        "household_total": sum(s.households or 0 for s in streets),
+        "finding_count": len(findings),
+        "rollout": rules["rollout.pilot_streets"],
+    }
+    return render(request, "governance/district_overview.html", context)
+
+
+@login_required
+def breaches(request):
+    """Every breach of a rule in the user's scope, with its clause."""
+    return render(request, "governance/breaches.html", {"findings": findings_for(user=request.user)})

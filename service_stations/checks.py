@@ -1,0 +1,46 @@
+"""The rules of a service station (三(二)2, with 三(一)2), each decided by one function that the services
+(to refuse), the findings page (to report) and the gap table (to show) call."""
+
+from django.utils.translation import gettext as _
+
+from governance.findings import Breach
+from governance.models import COMMUNITY_WORKER_KINDS, PostKind
+from governance.registry import rule_check
+from governance.rules import RuleBook
+
+APP = "service_stations"
+
+
+@rule_check("service_station.staff_cap", app_label=APP)
+def staff_cap(*, count: int, rules: RuleBook, approvals=()) -> list[Breach]:
+    """三(二)2: a station has at most 4 staff, the head included; more only with an approval."""
+    cap = rules["service_station.staff_cap"]
+    if count <= cap.value:
+        return []
+    return [Breach(cap, "staff", _("服务站工作人员 %(count)s 名，超过 %(max)s 名（含站长）") % {"count": count, "max": cap.value},
+                   excess=count - cap.value, approvable=True, approvals=tuple(a for a in approvals if a))]
+
+
+def _prescribed(station_kind: str, community_kind: str, *, serves: bool) -> bool:
+    """三(一)2: "社区服务站站长任党委副书记": the station head as deputy secretary of a community the station
+    serves is the prescribed combination, never a community worker doubling as station staff."""
+    return serves and station_kind == PostKind.STATION_HEAD and community_kind == PostKind.COMMUNITY_DEPUTY_SECRETARY
+
+
+@rule_check("service_station.staff_cap.community_worker", app_label=APP)
+def community_worker_doubling(*, post_kind: str, other_kinds: list[tuple[str, bool]], rules: RuleBook) -> list[Breach]:
+    """三(二)2: a community worker may not also be station staff unless the organisation department
+    approved it (an approval reference), checked in both orders of appointment.
+
+    `other_kinds`: the posts the person holds on the other side, each with whether the station serves
+    the community of the pair."""
+    cap = rules["service_station.staff_cap"]
+    station_side = post_kind in (PostKind.STATION_HEAD, PostKind.STATION_STAFF)
+    if not station_side and post_kind not in COMMUNITY_WORKER_KINDS:
+        return []
+    for other, serves in other_kinds:
+        station_kind, community_kind = (post_kind, other) if station_side else (other, post_kind)
+        if not _prescribed(station_kind, community_kind, serves=serves):
+            return [Breach(cap, "community_worker",
+                           _("社区工作者不得兼任服务站工作人员，确需兼任的须经区委组织部审批"), approvable=True)]
+    return []
