@@ -5,7 +5,6 @@ from communities import services
 from communities.models import Community, PartyOrganization, ResidentsCommittee
 from communities.resources import CommunityFiguresResource
 from governance.admin import ServiceSaveAdmin
-from governance.services import instance_save
 
 
 @admin.register(Community)
@@ -17,17 +16,15 @@ class CommunityAdmin(ImportExportMixin, ServiceSaveAdmin):
     list_filter = ["street", "is_complex"]
     list_select_related = ["street"]
     search_fields = ["name", "code"]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            instance_save(obj, acting_user=request.user)
-        else:
-            fields = {f.name: getattr(obj, f.name) for f in Community._meta.concrete_fields if f.name != "id"}
-            form.instance = services.community_create(acting_user=request.user, **fields)
+    create_service = services.community_create
+    update_service = services.community_update
+    instance_kwarg = "community"
 
 
 @admin.register(PartyOrganization)
 class PartyOrganizationAdmin(ServiceSaveAdmin):
+    update_service = services.party_organization_update
+    instance_kwarg = "organization"
     list_display = ["name", "community", "kind"]
     list_filter = ["kind"]
     list_select_related = ["community"]

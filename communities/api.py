@@ -29,7 +29,7 @@ class CommunitySerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Community
-        fields = ["id", "code", "name", "street", "street_name", "households", "party_members", "is_complex",
+        fields = ["id", "version", "code", "name", "street", "street_name", "households", "party_members", "is_complex",
                   "address", "party_organization", "residents_committee"]
 
 

@@ -4,8 +4,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from governance.models import Versioned
 
-class Community(models.Model):
+
+class Community(Versioned):
     street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, related_name="communities", verbose_name="街道")
     code = models.CharField("代码", max_length=20, unique=True, help_text="字母、数字或连字符，用于账号名 community-<代码>。")
     name = models.CharField("名称", max_length=50)
@@ -35,7 +37,7 @@ class Community(models.Model):
         return self.name
 
 
-class PartyOrganization(models.Model):
+class PartyOrganization(Versioned):
     """The community's party organisation: 党委 above 100 directly-managed members, else 党总支 (三(一))."""
 
     class Kind(models.TextChoices):
@@ -56,7 +58,7 @@ class PartyOrganization(models.Model):
         return self.name
 
 
-class ResidentsCommittee(models.Model):
+class ResidentsCommittee(Versioned):
     community = models.OneToOneField(Community, on_delete=models.CASCADE, related_name="residents_committee", verbose_name="社区")
     name = models.CharField("名称", max_length=100)
     history = HistoricalRecords()

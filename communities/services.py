@@ -23,13 +23,15 @@ def community_create(*, acting_user, **fields) -> Community:
 
 
 @transaction.atomic
-def community_update(*, community: Community, acting_user, **fields) -> Community:
-    return model_update(instance=community, acting_user=acting_user, data=fields)
+def community_update(*, community: Community, acting_user, expected_version: int | None = None,
+                     **fields) -> Community:
+    return model_update(instance=community, acting_user=acting_user, data=fields, expected_version=expected_version)
 
 
 @transaction.atomic
-def party_organization_update(*, organization: PartyOrganization, acting_user, **fields) -> PartyOrganization:
-    return model_update(instance=organization, acting_user=acting_user, data=fields)
+def party_organization_update(*, organization: PartyOrganization, acting_user, expected_version: int | None = None,
+                              **fields) -> PartyOrganization:
+    return model_update(instance=organization, acting_user=acting_user, data=fields, expected_version=expected_version)
 
 
 def community_post_check(post: Post, rules: RuleBook) -> None:

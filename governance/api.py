@@ -3,23 +3,45 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, mixins, viewsets
+from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from governance.exceptions import RuleViolation
+from governance.exceptions import Conflict, RuleViolation
 from governance.registry import registry, selector_for
 from governance.security import log_denied
 
 
+def etag(instance) -> str:
+    """The entity tag of a versioned record: its version (governance.models.Versioned)."""
+    return f'"{instance.version}"'
+
+
+def if_match_version(request) -> int | None:
+    """The version an `If-Match: "<version>"` header names; None without the header. A header that names
+    no version of ours (or `*`) matches nothing but the current version's tag, so it is refused as stale."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tag = header.split(",")[0].strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isascii() and tag.isdigit() and len(tag) < 10 else -1
+
+
 def exception_handler(exc, context):
-    """Service errors become 400s with field errors; a blocking rule names its key and clause."""
+    """Service errors become 400s with field errors; a blocking rule names its key and clause; an edit of
+    a stale version answers 412 (it came with If-Match) or 409."""
+    request = context.get("request")
+    if isinstance(exc, Conflict):
+        status = 412 if request is not None and "If-Match" in request.headers else 409
+        response = Response({"detail": exc.message, "current_version": exc.current}, status=status)
+        response["ETag"] = etag(exc.instance)
+        return response
     rule = None
     if isinstance(exc, RuleViolation):
         rule = {"rule": exc.rule, "clause": exc.clause}
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     response = drf_exception_handler(exc, context)
-    request = context.get("request")
     if response is not None and request is not None and response.status_code in (401, 403):
         log_denied(request, f"{response.status_code} {getattr(exc, 'default_code', type(exc).__name__)}")
     if response is not None and rule is not None and isinstance(response.data, dict):
@@ -66,10 +88,30 @@ class ServiceModelViewSet(ScopedObjectMixin, mixins.CreateModelMixin, mixins.Ret
     def perform_create(self, serializer):
         serializer.instance = type(self).create_service(acting_user=self.request.user, **serializer.validated_data)
 
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        return self._tagged(response)
+
+    def update(self, request, *args, **kwargs):
+        expected = if_match_version(request)
+        if expected is not None:
+            instance = self.get_object()
+            if expected != instance.version:
+                raise Conflict(instance=instance, expected=expected)
+        self._expected_version = expected
+        return self._tagged(super().update(request, *args, **kwargs))
+
     def perform_update(self, serializer):
         serializer.instance = type(self).update_service(
-            acting_user=self.request.user, **{self.instance_kwarg: serializer.instance}, **serializer.validated_data
+            acting_user=self.request.user, **{self.instance_kwarg: serializer.instance}, **serializer.validated_data,
+            expected_version=getattr(self, "_expected_version", None),
         )
+
+    def _tagged(self, response):
+        version = response.data.get("version") if isinstance(response.data, dict) else None
+        if version is not None:
+            response["ETag"] = f'"{version}"'
+        return response
 
 
 class ScopedFieldsMixin:

@@ -24,3 +24,19 @@ class RuleViolation(ValidationError):
             super().__init__({field: [text]}, code=rule.key)
         else:
             super().__init__(text, code=rule.key)
+
+
+class Conflict(Exception):
+    """The record changed since the caller read it: the edit carried a version that is no longer current.
+
+    The API answers 412 when the version came in `If-Match`, 409 otherwise; a page shows the message on
+    the form (and keeps what the clerk typed) so they can reload and re-apply it."""
+
+    def __init__(self, *, instance, expected: int):
+        self.instance = instance
+        self.expected = expected
+        self.current = instance.version
+        self.message = _("%(what)s已被他人修改（您打开的是第 %(expected)s 版，当前为第 %(current)s 版），本次修改未保存。"
+                         "请刷新页面查看最新内容后重新修改。") % {
+            "what": instance._meta.verbose_name, "expected": expected, "current": instance.version}
+        super().__init__(self.message)

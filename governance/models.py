@@ -14,6 +14,17 @@ from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 
+class Versioned(models.Model):
+    """A record two clerks may edit at once. The version it was read at travels with the edit (the page
+    form's hidden field, the API's ETag / If-Match), and an edit of a version someone else has changed
+    since is refused, never silently applied (governance.services.model_update)."""
+
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class District(models.Model):
     code = models.CharField("代码", max_length=12, unique=True)
     name = models.CharField("名称", max_length=50)
@@ -27,7 +38,7 @@ class District(models.Model):
         return self.name
 
 
-class Department(models.Model):
+class Department(Versioned):
     """A district functional department (职能部门), e.g. 区委组织部, 民政局, 编办, 财政局."""
 
     class Kind(models.TextChoices):
@@ -55,7 +66,7 @@ class Department(models.Model):
         return self.name
 
 
-class StationedUnit(models.Model):
+class StationedUnit(Versioned):
     """A unit stationed in a street's area (驻区单位); its level sets its party-building score weight (二(四)2)."""
 
     class Level(models.TextChoices):
@@ -82,7 +93,7 @@ class StationedUnit(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(Versioned):
     """Anyone who holds a post. A person may hold several posts at once (交叉任职, 二(二)2)."""
 
     class Gender(models.TextChoices):
@@ -260,7 +271,7 @@ def _active_unique(kind, field, name):
     )
 
 
-class Post(models.Model):
+class Post(Versioned):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="posts", verbose_name="人员")
     kind = models.CharField("职务", max_length=40, choices=PostKind.choices)
     street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="街道")

@@ -8,7 +8,7 @@ from governance.scope import scope_for
 class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
-        fields = ["id", "code", "name", "kind"]
+        fields = ["id", "version", "code", "name", "kind"]
 
 
 class StationedUnitSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
@@ -16,14 +16,14 @@ class StationedUnitSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = StationedUnit
-        fields = ["id", "street", "street_name", "name", "level", "party_organization", "contact"]
+        fields = ["id", "version", "street", "street_name", "name", "level", "party_organization", "contact"]
 
 
 class PersonSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "name", "gender", "phone", "street", "community", "is_party_member", "is_npc_deputy",
+        fields = ["id", "version", "name", "gender", "phone", "street", "community", "is_party_member", "is_npc_deputy",
                   "community_service_start", "has_violation_record"]
 
     def validate(self, attrs):
@@ -43,7 +43,7 @@ class PostSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Post
-        fields = ["id", "person", "person_name", "kind", "kind_label", "street", "community", "station", "grid",
+        fields = ["id", "version", "person", "person_name", "kind", "kind_label", "street", "community", "station", "grid",
                   "staff_category", "is_secondment", "seconded_from", "start_date", "end_date",
                   "approval_reference", "note"]
 

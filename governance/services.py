@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from governance.exceptions import RuleViolation
+from governance.exceptions import Conflict, RuleViolation
 from governance.models import (
     POST_KINDS,
     Department,
@@ -50,15 +50,37 @@ def instance_save(instance: models.Model, *, acting_user, update_fields: list[st
     return instance
 
 
-def model_update(*, instance: models.Model, acting_user, data: dict) -> models.Model:
-    """Apply changed fields only, saved with update_fields so a concurrent change to others is kept."""
+def lock_current(instance: models.Model, *, expected_version: int | None = None) -> models.Model:
+    """Lock the row and load its current values into `instance`, so that what is checked and what the
+    history records are the truth, not what the caller read earlier; refuse a stale `expected_version`."""
+    fresh = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    for f in instance._meta.concrete_fields:
+        setattr(instance, f.attname, getattr(fresh, f.attname))
+    for cached in list(instance._state.fields_cache):
+        instance._state.fields_cache.pop(cached, None)
+    if expected_version is not None and getattr(instance, "version", expected_version) != expected_version:
+        raise Conflict(instance=instance, expected=expected_version)
+    return instance
+
+
+@transaction.atomic
+def model_update(*, instance: models.Model, acting_user, data: dict, expected_version: int | None = None,
+                 validate: bool = True) -> models.Model:
+    """Apply changed fields only, to the locked current row, saved with update_fields: a concurrent change
+    to other fields is kept, the history row shows exactly this change, and an edit of a version that
+    someone else has changed since is refused (Conflict)."""
+    lock_current(instance, expected_version=expected_version)
     changed = [name for name, value in data.items() if getattr(instance, name) != value]
     for name in changed:
         setattr(instance, name, data[name])
     if not changed:
         return instance
     fk_names = {f.name: f.attname for f in instance._meta.concrete_fields if f.is_relation}
-    return instance_save(instance, acting_user=acting_user, update_fields=[fk_names.get(n, n) for n in changed])
+    fields = [fk_names.get(n, n) for n in changed]
+    if hasattr(instance, "version"):
+        instance.version += 1
+        fields.append("version")
+    return instance_save(instance, acting_user=acting_user, update_fields=fields, validate=validate)
 
 
 @transaction.atomic
@@ -67,8 +89,9 @@ def department_create(*, acting_user, **fields) -> Department:
 
 
 @transaction.atomic
-def department_update(*, department: Department, acting_user, **fields) -> Department:
-    return model_update(instance=department, acting_user=acting_user, data=fields)
+def department_update(*, department: Department, acting_user, expected_version: int | None = None,
+                      **fields) -> Department:
+    return model_update(instance=department, acting_user=acting_user, data=fields, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -77,8 +100,9 @@ def stationed_unit_create(*, acting_user, **fields) -> StationedUnit:
 
 
 @transaction.atomic
-def stationed_unit_update(*, unit: StationedUnit, acting_user, **fields) -> StationedUnit:
-    return model_update(instance=unit, acting_user=acting_user, data=fields)
+def stationed_unit_update(*, unit: StationedUnit, acting_user, expected_version: int | None = None,
+                          **fields) -> StationedUnit:
+    return model_update(instance=unit, acting_user=acting_user, data=fields, expected_version=expected_version)
 
 
 def _person_check(person: Person) -> None:
@@ -106,10 +130,10 @@ def person_update_check(*, person: Person, fields: dict) -> None:
 
 
 @transaction.atomic
-def person_update(*, person: Person, acting_user, **fields) -> Person:
+def person_update(*, person: Person, acting_user, expected_version: int | None = None, **fields) -> Person:
     """Change a person's record (only the fields given, saved with update_fields)."""
     # Lock the person first: a post check reads these flags under the same lock (post_create).
-    list(Person.objects.select_for_update().filter(pk=person.pk))
+    lock_current(person, expected_version=expected_version)
     person_update_check(person=person, fields=fields)
     candidate = Person(**{f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields})
     for name, value in fields.items():
@@ -230,8 +254,9 @@ def post_appoint(*, acting_user, person: Person | None = None, new_person: dict 
 
 
 @transaction.atomic
-def post_update(*, post: Post, acting_user, **fields) -> Post:
+def post_update(*, post: Post, acting_user, expected_version: int | None = None, **fields) -> Post:
     """Change a post: only the fields that differ are set and saved, after the same checks as a new post."""
+    lock_current(post, expected_version=expected_version)
     changed = {name: value for name, value in fields.items() if getattr(post, name) != value}
     if not changed:
         return post
@@ -241,14 +266,19 @@ def post_update(*, post: Post, acting_user, **fields) -> Post:
     _lock(post)
     _post_rules_check(post)
     fk_names = {f.name: f.attname for f in Post._meta.concrete_fields if f.is_relation}
+    post.version += 1
     return instance_save(post, acting_user=acting_user, validate=False,
-                         update_fields=[fk_names.get(name, name) for name in changed])
+                         update_fields=[*(fk_names.get(name, name) for name in changed), "version"])
 
 
 @transaction.atomic
-def post_end(*, post: Post, acting_user, end_date: datetime.date | None = None) -> Post:
-    post.end_date = end_date or timezone.localdate()
-    return instance_save(post, acting_user=acting_user, update_fields=["end_date"])
+def post_end(*, post: Post, acting_user, end_date: datetime.date | None = None,
+             expected_version: int | None = None) -> Post:
+    """离任: end a post on `end_date` (today by default). Ending an ended post changes nothing."""
+    lock_current(post, expected_version=expected_version)
+    if post.end_date is not None and post.end_date <= timezone.localdate():
+        return post
+    return model_update(instance=post, acting_user=acting_user, data={"end_date": end_date or timezone.localdate()})
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance import services
-from governance.api import ServiceModelViewSet
+from governance.api import ServiceModelViewSet, if_match_version
 from governance.models import District
 from governance.selectors import (
     departments_for_user,
@@ -84,7 +84,7 @@ class PostViewSet(ServiceModelViewSet):
 
     serializer_class = PostSerializer
     selector = posts_for_user
-    create_service = services.post_create
+    create_service = services.post_appoint
     update_service = services.post_update
     instance_kwarg = "post"
     filterset_class = PostFilter
@@ -98,8 +98,9 @@ class PostViewSet(ServiceModelViewSet):
         body = PostEndSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with transaction.atomic():
-            post = services.post_end(post=post, acting_user=request.user, end_date=body.validated_data.get("end_date"))
-        return Response(PostSerializer(post, context=self.get_serializer_context()).data)
+            post = services.post_end(post=post, acting_user=request.user, end_date=body.validated_data.get("end_date"),
+                                     expected_version=if_match_version(request))
+        return self._tagged(Response(PostSerializer(post, context=self.get_serializer_context()).data))
 
 
 class PolicyRuleViewSet(viewsets.ReadOnlyModelViewSet):

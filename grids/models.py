@@ -3,8 +3,10 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from governance.models import Versioned
 
-class Grid(models.Model):
+
+class Grid(Versioned):
     community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="grids", verbose_name="社区")
     code = models.CharField("代码", max_length=30, unique=True)
     name = models.CharField("名称", max_length=50)

@@ -4,8 +4,10 @@ station workers have a scope and station staff can be counted."""
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from governance.models import Versioned
 
-class ServiceStation(models.Model):
+
+class ServiceStation(Versioned):
     street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, related_name="service_stations", verbose_name="街道")
     code = models.CharField("代码", max_length=30, unique=True)
     name = models.CharField("名称", max_length=50)

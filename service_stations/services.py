@@ -21,8 +21,12 @@ def station_create(*, acting_user, communities=(), **fields) -> ServiceStation:
 
 
 @transaction.atomic
-def station_update(*, station: ServiceStation, acting_user, **fields) -> ServiceStation:
-    return model_update(instance=station, acting_user=acting_user, data=fields)
+def station_update(*, station: ServiceStation, acting_user, expected_version: int | None = None,
+                   communities=None, **fields) -> ServiceStation:
+    station = model_update(instance=station, acting_user=acting_user, data=fields, expected_version=expected_version)
+    if communities is not None:
+        station.communities.set(communities)
+    return station
 
 
 def station_post_check(post: Post, rules: RuleBook) -> None:

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from governance.admin import ServiceSaveAdmin
-from governance.services import instance_save
 from streets import services
 from streets.models import Street, StreetOffice
 
@@ -39,17 +38,13 @@ class StreetOfficeInline(admin.StackedInline):
 
 @admin.register(Street)
 class StreetAdmin(ServiceSaveAdmin):
+    create_service = services.street_create
+    update_service = services.street_update
+    instance_kwarg = "street"
     list_display = ["code", "name", "is_pilot", "pilot_start", "administrative_posts", "career_posts"]
     list_filter = ["is_pilot"]
     search_fields = ["name", "code"]
     inlines = [StreetOfficeInline]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            instance_save(obj, acting_user=request.user)
-        else:
-            fields = {f.name: getattr(obj, f.name) for f in Street._meta.concrete_fields if f.name != "id"}
-            form.instance = services.street_create(acting_user=request.user, **fields)
 
     def save_formset(self, request, form, formset, change):
         # Each changed office goes through street_office_update (a head must be a deputy leader, 二(三)).

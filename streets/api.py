@@ -1,11 +1,11 @@
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 
-from governance.api import ScopedFieldsMixin, ScopedObjectMixin, ServiceModelViewSet
+from governance.api import ScopedFieldsMixin, ServiceModelViewSet
 from governance.models import District
 from governance.rules import RuleBook
 from streets import services
 from streets.models import Street, StreetOffice
-from streets.selectors import street_career_posts_total, street_detail_queryset, street_offices_for_user
+from streets.selectors import street_career_posts_total, street_detail_queryset
 
 
 class StreetOfficeSerializer(serializers.ModelSerializer):
@@ -24,7 +24,7 @@ class StreetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Street
-        fields = ["id", "code", "name", "is_pilot", "pilot_start", "party_committee_name", "office_name", "address",
+        fields = ["id", "version", "code", "name", "is_pilot", "pilot_start", "party_committee_name", "office_name", "address",
                   "administrative_posts", "career_posts", "extra_career_post_granted", "career_posts_total", "offices"]
 
     def get_career_posts_total(self, street) -> int:
@@ -58,21 +58,15 @@ class StreetOfficeEditSerializer(ScopedFieldsMixin, serializers.ModelSerializer)
 
     class Meta:
         model = StreetOffice
-        fields = ["id", "street", "street_name", "kind", "kind_label", "duties", "head"]
+        fields = ["id", "version", "street", "street_name", "kind", "kind_label", "duties", "head"]
         read_only_fields = ["street", "kind"]
 
 
-class StreetOfficeViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                          viewsets.GenericViewSet):
+class StreetOfficeViewSet(ServiceModelViewSet):
     """四办一中心. Each street has all five (created with the street); its staff edit duties and heads."""
 
     serializer_class = StreetOfficeEditSerializer
+    update_service = services.street_office_update
+    instance_kwarg = "office"
+    http_method_names = ["get", "put", "patch", "head", "options"]  # created with the street, never alone
     filterset_fields = ["street", "kind"]
-
-    def get_queryset(self):
-        return street_offices_for_user(user=self.request.user)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.street_office_update(
-            office=serializer.instance, acting_user=self.request.user, **serializer.validated_data
-        )

@@ -4,8 +4,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from governance.models import Versioned
 
-class Street(models.Model):
+
+class Street(Versioned):
     district = models.ForeignKey("governance.District", on_delete=models.PROTECT, related_name="streets", verbose_name="区")
     code = models.CharField("代码", max_length=20, unique=True, help_text="字母、数字或连字符，用于账号名 street-<代码>。")
     name = models.CharField("名称", max_length=50, unique=True)
@@ -38,7 +40,7 @@ class Street(models.Model):
         return self.name
 
 
-class StreetOffice(models.Model):
+class StreetOffice(Versioned):
     """One of "四办一中心" (二(三)); duties default to the document's and are editable per street."""
 
     class Kind(models.TextChoices):

@@ -10,7 +10,7 @@ from governance.findings import refuse_new_breaches
 from governance.models import STREET_DEPUTY_KINDS, Post, PostKind
 from governance.rules import RuleBook
 from governance.selectors import active_posts
-from governance.services import instance_save, model_update
+from governance.services import instance_save, lock_current, model_update
 from streets import checks
 from streets.models import DEFAULT_OFFICE_DUTIES, Street, StreetOffice
 from streets.selectors import staffing_add, street_staffing
@@ -26,12 +26,15 @@ def street_create(*, acting_user, **fields) -> Street:
 
 
 @transaction.atomic
-def street_update(*, street: Street, acting_user, **fields) -> Street:
-    return model_update(instance=street, acting_user=acting_user, data=fields)
+def street_update(*, street: Street, acting_user, expected_version: int | None = None,
+                  **fields) -> Street:
+    return model_update(instance=street, acting_user=acting_user, data=fields, expected_version=expected_version)
 
 
 @transaction.atomic
-def street_office_update(*, office: StreetOffice, acting_user, **fields) -> StreetOffice:
+def street_office_update(*, office: StreetOffice, acting_user, expected_version: int | None = None,
+                         **fields) -> StreetOffice:
+    lock_current(office, expected_version=expected_version)
     street_office_head_check(office=office, head=fields.get("head"))
     return model_update(instance=office, acting_user=acting_user, data=fields)
 
