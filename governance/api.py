@@ -1,7 +1,9 @@
 """API plumbing shared by every app: the error format and the service-backed viewset."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -86,7 +88,9 @@ class ServiceModelViewSet(ScopedObjectMixin, mixins.CreateModelMixin, mixins.Ret
         return selector(user=self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = type(self).create_service(acting_user=self.request.user, **serializer.validated_data)
+        with transaction.atomic():
+            serializer.instance = type(self).create_service(acting_user=self.request.user, **serializer.validated_data)
+            self._stays_in_scope(serializer.instance)
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
@@ -102,10 +106,21 @@ class ServiceModelViewSet(ScopedObjectMixin, mixins.CreateModelMixin, mixins.Ret
         return self._tagged(super().update(request, *args, **kwargs))
 
     def perform_update(self, serializer):
-        serializer.instance = type(self).update_service(
-            acting_user=self.request.user, **{self.instance_kwarg: serializer.instance}, **serializer.validated_data,
-            expected_version=getattr(self, "_expected_version", None),
-        )
+        with transaction.atomic():
+            serializer.instance = type(self).update_service(
+                acting_user=self.request.user, **{self.instance_kwarg: serializer.instance},
+                **serializer.validated_data, expected_version=getattr(self, "_expected_version", None),
+            )
+            self._stays_in_scope(serializer.instance)
+
+    def _stays_in_scope(self, instance):
+        """Scope cannot be given away: a write whose result the writer could no longer see (a community's
+        clerk moving a person out of the community) is refused and rolled back, like a write into another
+        street."""
+        if not self.get_queryset().filter(pk=instance.pk).exists():
+            log_denied(self.request, f"{instance._meta.label} {instance.pk} would leave the user's scope")
+            raise exceptions.ValidationError({"non_field_errors": [
+                _("保存后该记录将不在您的管辖范围内，不能这样修改；如需调整归属，请联系上级单位。")]})
 
     def _tagged(self, response):
         version = response.data.get("version") if isinstance(response.data, dict) else None

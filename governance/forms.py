@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from governance.exceptions import Conflict
 from governance.models import Person, Post
 
 
@@ -45,13 +46,28 @@ class PostForm(forms.Form):
 
 
 def form_add_service_errors(form: forms.Form, exc) -> None:
-    """Show a service's ValidationError on the form: on the field it names, else above the form."""
+    """Show a service's ValidationError on the form: on the field it names, else above the form; a
+    Conflict (the record changed since the form was opened) above the form."""
+    if isinstance(exc, Conflict):
+        form.add_error(None, exc.message)
+        return
     items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
     for field, errors in items:
         form.add_error(field if field in form.fields else None, errors)
 
 
-class PersonForm(forms.Form):
+class VersionedForm(forms.Form):
+    """A form that edits a versioned record carries the version it was opened at; the service refuses the
+    save if someone changed the record since (governance.exceptions.Conflict)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def for_instance(cls, data, instance, *, initial: dict, **kwargs):
+        return cls(data, initial={**initial, "expected_version": instance.version}, **kwargs)
+
+
+class PersonForm(VersionedForm):
     """Correct a person's record. Labels, lengths and choices come from the model; the unit does not change here."""
 
     FIELDS = ["name", "gender", "phone", "is_party_member", "is_npc_deputy", "community_service_start",

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from governance import services
+from governance.exceptions import Conflict
 from governance.forms import PersonForm, form_add_service_errors
 from governance.selectors import active_posts, people_for_user
 from governance.views import get_scoped_or_404
@@ -54,11 +55,15 @@ def person_edit(request, pk):
     if not request.user.has_perm("governance.change_person"):
         raise PermissionDenied(_("您的角色不能修改人员档案。"))
     person = get_scoped_or_404(request, people_for_user(user=request.user), pk)
-    form = PersonForm(request.POST or None, initial={name: getattr(person, name) for name in PersonForm.FIELDS})
+    form = PersonForm.for_instance(request.POST or None, person,
+                                   initial={name: getattr(person, name) for name in PersonForm.FIELDS})
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+            # Only what the clerk changed, checked against the version the form was opened at.
+            changed = {name: form.cleaned_data[name] for name in form.changed_data if name in PersonForm.FIELDS}
+            services.person_update(person=person, acting_user=request.user,
+                                   expected_version=form.cleaned_data["expected_version"], **changed)
+        except (ValidationError, Conflict) as exc:
             person.refresh_from_db()  # the service set the fields before refusing; nothing was saved
             form_add_service_errors(form, exc)
         else:

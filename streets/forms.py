@@ -2,10 +2,11 @@
 
 from django import forms
 
+from governance.forms import VersionedForm
 from governance.models import Person
 
 
-class StreetOfficeForm(forms.Form):
+class StreetOfficeForm(VersionedForm):
     duties = forms.CharField(label="职责", widget=forms.Textarea(attrs={"rows": 6}))
     head = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="主管领导",
                                   help_text="由班子成员副职兼任（二(三)）。")

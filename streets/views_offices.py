@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 
+from governance.exceptions import Conflict
 from governance.forms import form_add_service_errors
 from governance.selectors import people_for_user
 from governance.views import get_scoped_or_404
@@ -22,12 +23,12 @@ def street_office_edit(request, pk):
     # The street's people, and the current head even if their record sits elsewhere: saving the
     # duties must not silently clear a head the list does not offer.
     people = people_for_user(user=request.user).filter(Q(street_id=office.street_id) | Q(pk=office.head_id))
-    form = StreetOfficeForm(request.POST or None, people=people,
-                            initial={"duties": office.duties, "head": office.head_id})
+    form = StreetOfficeForm.for_instance(request.POST or None, office, people=people,
+                                         initial={"duties": office.duties, "head": office.head_id})
     if request.method == "POST" and form.is_valid():
         try:
             street_office_update(office=office, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+        except (ValidationError, Conflict) as exc:
             office.refresh_from_db()
             form_add_service_errors(form, exc)
         else:

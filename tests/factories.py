@@ -8,11 +8,11 @@ from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
 from communities.services import community_create
-from governance.models import Department, District, Person, PostKind, StaffCategory
+from governance.models import Department, District, PostKind, StaffCategory
 from governance.roles import Role
-from governance.services import post_create, user_create_with_role
-from grids.models import Grid
-from service_stations.models import ServiceStation
+from governance.services import department_create, person_create, post_create, user_create_with_role
+from grids.services import grid_create
+from service_stations.services import station_create
 from streets.services import street_create
 
 _seq = itertools.count(1)
@@ -41,7 +41,7 @@ def person(**fields):
     n = next(_seq)
     data = {"name": f"人员{n}"}
     data.update(fields)
-    return Person.objects.create(**data)
+    return person_create(acting_user=None, **data)
 
 
 def post(kind, **fields):
@@ -59,19 +59,18 @@ def department(**fields):
     n = next(_seq)
     data = {"code": f"d{n}", "name": f"部门{n}", "kind": Department.Kind.OTHER}
     data.update(fields)
-    return Department.objects.create(district=district(), **data)
+    return department_create(acting_user=None, district=district(), **data)
 
 
 def station(street_, *communities, **fields):
     n = next(_seq)
-    st = ServiceStation.objects.create(street=street_, code=f"st{n}", name=f"服务站{n}", **fields)
-    st.communities.add(*communities)
-    return st
+    return station_create(acting_user=None, street=street_, code=f"st{n}", name=f"服务站{n}",
+                          communities=communities, **fields)
 
 
 def grid(community_, **fields):
     n = next(_seq)
-    return Grid.objects.create(community=community_, code=f"g{n}", name=f"网格{n}", **fields)
+    return grid_create(acting_user=None, community=community_, code=f"g{n}", name=f"网格{n}", **fields)
 
 
 def user(role: Role, unit=None, username=None):
