@@ -59,8 +59,11 @@ class _Registry:
 
 registry = _Registry()
 
-# Names of rule checks turned off for one test run (tests/rule_guard.py sets it; never in production).
+# Names of rule checks turned off for one test run, and whether calls are traced (tests/rule_guard.py sets
+# both; never in production).
 _DISABLED = frozenset(filter(None, os.environ.get("GOVERNANCE_DISABLED_RULE_CHECKS", "").split(",")))
+TRACE_CALLS = bool(os.environ.get("GOVERNANCE_TRACE_RULE_CHECKS"))
+traced: set[str] = set()
 
 
 def scoped_model(model, selector: Callable) -> None:
@@ -87,6 +90,8 @@ def rule_check(name: str, *, app_label: str) -> Callable:
     def decorate(function: Callable) -> Callable:
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
+            if TRACE_CALLS:
+                traced.add(name)
             if name in _DISABLED:
                 return None
             return function(*args, **kwargs)

@@ -18,6 +18,31 @@ def skip_or_fail(reason: str):
 
 
 
+_RULE_CHECK_CALLS: dict[str, list[str]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _trace_rule_checks(request):
+    """With GOVERNANCE_TRACE_RULE_CHECKS set (tests/rule_guard.py), record which rule checks each test ran."""
+    from governance import registry
+
+    if not registry.TRACE_CALLS:
+        yield
+        return
+    registry.traced.clear()
+    yield
+    _RULE_CHECK_CALLS[request.node.nodeid] = sorted(registry.traced)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    path = os.environ.get("GOVERNANCE_TRACE_RULE_CHECKS")
+    if path and _RULE_CHECK_CALLS:
+        import json
+
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(_RULE_CHECK_CALLS, out, ensure_ascii=False, indent=0)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """The language middleware activates the request's language in the test's thread and leaves it active;
