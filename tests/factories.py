@@ -87,3 +87,12 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = get_user_model()
 
     username = factory.Sequence(lambda n: f"user{n}")
+
+
+def client_for(user):
+    """The one login helper: a page client signed in as `user` (API clients: tests/conftest.py: api_as)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

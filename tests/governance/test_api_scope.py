@@ -177,9 +177,8 @@ def test_street_staff_filtering_by_another_street_returns_nothing(world, api_for
     client = api_for(f.user(Role.STREET_STAFF, world["a"]))
     for name in ("communities", "people", "posts", "stationed-units"):
         response = client.get(f"{API}/{name}/", {"street": world["b"].pk})
-        assert response.status_code in (200, 400)
-        if response.status_code == 200:
-            assert response.json()["results"] == []
+        # another street's id is answered like an unknown id: not a valid choice, and no rows
+        assert response.status_code == 400 and "street" in response.json()
 
 
 # --- community staff: only their community ---
@@ -241,20 +240,24 @@ def test_station_and_grid_workers_see_nothing_outside_their_unit(world, api_for,
     else:
         assert response.status_code == 403
     for side in ("a", "b"):
-        assert client.get(f"{API}/{endpoint}/{SCOPED[endpoint].row(world, side).pk}/").status_code in (403, 404)
+        status = client.get(f"{API}/{endpoint}/{SCOPED[endpoint].row(world, side).pk}/").status_code
+        # a role without the view permission gets 403 for every row, its own unit's too; otherwise 404 outside
+        assert status == (403 if response.status_code == 403 else (200 if side == "a" else 404)) or (
+            side == "a" and status == 404 and response.status_code == 200)
 
 
 # --- anonymous ---
 
 @pytest.mark.parametrize("endpoint", ALL_LISTS)
 def test_anonymous_is_refused_everywhere(world, api, endpoint):
-    assert api.get(f"{API}/{endpoint}/").status_code in (401, 403)
+    # token authentication comes first, so an anonymous call is asked to authenticate: 401
+    assert api.get(f"{API}/{endpoint}/").status_code == 401
     before = snapshot(Post)
-    assert api.post(f"{API}/{endpoint}/", {"name": "x"}, format="json").status_code in (401, 403)
+    assert api.post(f"{API}/{endpoint}/", {"name": "x"}, format="json").status_code == 401
     if endpoint in SCOPED:
         row = SCOPED[endpoint].row(world, "a")
-        assert api.get(f"{API}/{endpoint}/{row.pk}/").status_code in (401, 403)
-        assert api.patch(f"{API}/{endpoint}/{row.pk}/", SCOPED[endpoint].patch, format="json").status_code in (401, 403)
+        assert api.get(f"{API}/{endpoint}/{row.pk}/").status_code == 401
+        assert api.patch(f"{API}/{endpoint}/{row.pk}/", SCOPED[endpoint].patch, format="json").status_code == 401
     assert snapshot(Post) == before
 
 
@@ -299,8 +302,10 @@ def test_departments_and_rules_are_read_only_below_the_administrator(world, api_
     before = (snapshot(Department), snapshot(PolicyRule))
     assert client.post(f"{API}/departments/", {"code": "x", "name": "新部门"}, format="json").status_code == 403
     assert client.patch(f"{API}/departments/{department.pk}/", {"name": "改名"}, format="json").status_code == 403
-    assert client.post(f"{API}/policy-rules/", {"key": "x"}, format="json").status_code in (403, 405)
-    assert client.patch(f"{API}/policy-rules/{rule.pk}/", {"value": 1}, format="json").status_code in (403, 405)
+    # policy rules are read-only through the API (versions are added in the admin): no role below the
+    # administrator holds the permission, which is checked before the method
+    assert client.post(f"{API}/policy-rules/", {"key": "x"}, format="json").status_code == 403
+    assert client.patch(f"{API}/policy-rules/{rule.pk}/", {"value": 1}, format="json").status_code == 403
     assert (snapshot(Department), snapshot(PolicyRule)) == before
 
 

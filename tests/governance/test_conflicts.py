@@ -2,7 +2,6 @@
 If-Match: 412; a stale version without If-Match: 409) and on the pages (the form's hidden version)."""
 
 import pytest
-from django.test import Client
 
 from governance.exceptions import Conflict
 from governance.models import Person
@@ -71,8 +70,7 @@ def test_the_service_refuses_a_stale_version():
 
 def test_the_person_page_refuses_a_form_opened_before_a_colleagues_change(street):
     person = f.person(street=street, phone="1", name="甲")
-    client = Client()
-    client.force_login(f.user(Role.STREET_STAFF, street))
+    client = f.client_for(f.user(Role.STREET_STAFF, street))
     form = client.get(f"/people/{person.pk}/edit/").content.decode()
     assert 'name="expected_version" value="1"' in form
     person_update(person=Person.objects.get(pk=person.pk), acting_user=None, phone="9")

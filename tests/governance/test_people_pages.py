@@ -2,18 +2,13 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from governance.models import Person, PostKind
 from governance.roles import Role
 from governance.services import person_update, post_end
 from tests import factories as f
 
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
+login = f.client_for
 
 
 def street_person(street, **fields):

@@ -2,17 +2,12 @@
 
 
 import pytest
-from django.test import Client
 
 from governance.models import Person, Post, PostKind
 from governance.roles import Role
 from tests import factories as f
 
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
+login = f.client_for
 
 
 @pytest.mark.django_db

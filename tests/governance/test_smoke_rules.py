@@ -1,5 +1,6 @@
 import pytest
 
+from governance.exceptions import RuleViolation
 from governance.models import PostKind
 from governance.rules import rule_value
 from tests import factories as f
@@ -16,6 +17,7 @@ def test_seeded_rule_cites_its_clause():
 def test_thirty_first_counted_staff_is_refused_without_approval():
     street = f.street()
     f.street_staff(street, 30)
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(RuleViolation) as exc:
         f.post(PostKind.STREET_STAFF, street=street, staff_category="public_post")
+    assert (exc.value.rule, exc.value.field) == ("street.staff_cap", "approval_reference")
     assert "二(二)1" in str(exc.value)

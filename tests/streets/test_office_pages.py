@@ -1,18 +1,13 @@
 """四办一中心 from the street page: duties and heads, the head a deputy leader (二(三))."""
 
 import pytest
-from django.test import Client
 
 from governance.models import PostKind
 from governance.roles import Role
 from streets.models import StreetOffice
 from tests import factories as f
 
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
+login = f.client_for
 
 
 @pytest.fixture

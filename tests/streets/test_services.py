@@ -105,9 +105,9 @@ def test_one_person_with_two_posts_counts_once():
 
 def test_staff_post_without_a_category_is_refused():
     street = f.street()
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(RuleViolation) as exc:
         f.post(PostKind.STREET_STAFF, street=street)
-    assert "staff_category" in str(exc.value)
+    assert (exc.value.rule, exc.value.clause, exc.value.field) == ("street.staff_cap", "二(二)1", "staff_category")
     assert not Post.objects.filter(street=street).exists()
 
 
