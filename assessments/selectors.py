@@ -135,7 +135,7 @@ def _community_gaps(q: CommunityQuota, s: CommunityStaffing, actual_kind: str | 
 
 def community_reports(*, communities: list[Community], rules: RuleBook) -> list[CommunityQuotaReport]:
     """Quota, actual staffing and gaps of several communities: two queries (community_staffing)."""
-    staffing = community_staffing(community_ids=[c.pk for c in communities], on=rules.on)
+    staffing = community_staffing(community_ids=[c.pk for c in communities], rules=rules)
     reports = []
     for c in communities:
         q = community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,

@@ -36,7 +36,7 @@ def community_findings(*, user, rules: RuleBook, street_id: int | None = None,
     if community_id is not None:
         communities = communities.filter(pk=community_id)
     communities = list(communities)
-    staffing = community_staffing(community_ids=[c.pk for c in communities], on=rules.on)
+    staffing = community_staffing(community_ids=[c.pk for c in communities], rules=rules)
     return [
         finding(breach, subject=c.name, street=c.street, url=reverse("community-page", args=[c.pk]))
         for c in communities

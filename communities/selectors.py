@@ -68,8 +68,18 @@ class CommunityStaffing:
         return len(self.party.get(kind, ()))
 
 
-def community_staffing(*, community_ids, on: datetime.date | None = None) -> dict[int, CommunityStaffing]:
-    """Staffing of several communities in two queries, one person counted once per body (交叉任职)."""
+def community_staffing(*, community_ids, on: datetime.date | None = None, rules=None) -> dict[int, CommunityStaffing]:
+    """Staffing of several communities in two queries, one person counted once per body (交叉任职).
+
+    Given the request's RuleBook (`rules`), the counts are kept in it, so the page, the findings and the
+    gap table count once."""
+    if rules is not None:
+        on = rules.on
+        cache = rules.cache.setdefault("community_staffing", {})
+        missing = [cid for cid in community_ids if cid not in cache]
+        if missing:
+            cache.update(community_staffing(community_ids=missing, on=on))
+        return {cid: cache[cid] for cid in community_ids}
     on = on or timezone.localdate()
     result = {cid: CommunityStaffing(community_id=cid) for cid in community_ids}
     rows = (

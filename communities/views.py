@@ -22,7 +22,7 @@ def community_detail(request, pk):
         "party_posts": [p for p in posts if p.kind in PARTY_KINDS],
         "rc_posts": [p for p in posts if p.kind in RESIDENTS_COMMITTEE_KINDS],
         "grid_workers": [p for p in posts if p.kind == PostKind.GRID_WORKER],
-        "staffing": community_staffing(community_ids=[community.pk])[community.pk],
+        "staffing": community_staffing(community_ids=[community.pk], rules=rules)[community.pk],
         "findings": findings_for(user=request.user, rules=rules, community_id=community.pk),
         # Sections other apps add: the quotas and gaps of 三(一), 三(四)2, 五(二); the grids.
         **page_sections("community", request, community, rules=rules),

@@ -27,7 +27,7 @@ def street_detail(request, pk):
         key=lambda p: (POST_ORDER[p.kind], p.pk),
     )
     communities = list(communities_for_user(user=request.user).filter(street=street))
-    cstaff = community_staffing(community_ids=[c.pk for c in communities])
+    cstaff = community_staffing(community_ids=[c.pk for c in communities], rules=rules)
     context = {
         "street": street,
         "offices": street.offices.all(),
