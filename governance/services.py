@@ -218,8 +218,10 @@ def post_update(*, post: Post, acting_user, **fields) -> Post:
 
 
 @transaction.atomic
-def post_end(*, post: Post, acting_user, end_date: datetime.date | None = None) -> Post:
+def post_end(*, post: Post, acting_user, end_date: datetime.date | None = None, reason: str = "") -> Post:
     post.end_date = end_date or timezone.localdate()
+    if reason:
+        post._change_reason = reason[:100]  # kept in the history row (history_change_reason)
     return instance_save(post, acting_user=acting_user, update_fields=["end_date"])
 
 

@@ -26,7 +26,8 @@ urlpatterns = [
     path("communities/<int:pk>/", community_views.community_detail, name="community-page"),
     path("streets/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "street"}, name="street-post-new"),
     path("communities/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "community"}, name="community-post-new"),
-    path("posts/<int:pk>/end/", views_posts.post_end, name="post-end"),
+    # Not "post-end": the API router names its posts/{id}/end/ action so.
+    path("posts/<int:pk>/end/", views_posts.post_end, name="post-end-page"),
     path("streets/<int:pk>/people/", people_roster, {"unit_kind": "street"}, name="street-people"),
     path("communities/<int:pk>/people/", people_roster, {"unit_kind": "community"}, name="community-people"),
     path("people/<int:pk>/edit/", person_edit, name="person-edit"),

@@ -75,9 +75,9 @@ def test_ending_a_post_from_the_community_page_frees_the_secretary_seat():
     secretary = f.post(PostKind.COMMUNITY_SECRETARY, community=community)
     client = login(f.user(Role.COMMUNITY_STAFF, community))
 
-    response = client.post(f"/posts/{secretary.pk}/end/")
+    response = client.post(f"/posts/{secretary.pk}/end/", {"end_date": secretary.start_date.isoformat(), "reason": "换届"})
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == f"/communities/{community.pk}/"
     secretary.refresh_from_db()
     assert secretary.end_date is not None
     newcomer = f.person(is_party_member=True, community=community)
