@@ -5,8 +5,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from assessments import views as assessment_views
 from communities import views as community_views
-from governance import views, views_posts
-from governance.views_people import people_roster, person_edit
+from governance import views, views_audit, views_findings, views_posts
+from governance.views_people import people_roster, people_roster_export, person_edit
 from streets import views as street_views
 from streets.views_offices import street_office_edit
 
@@ -20,8 +20,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("district/", views.district_overview, name="district-overview"),
-    path("breaches/", views.breaches, name="breaches"),
-    path("audit/", views.audit_log, name="audit-log"),
+    path("breaches/", views_findings.findings_page, name="breaches"),
+    path("breaches/export.xlsx", views_findings.findings_export, name="breaches-export"),
+    path("audit/", views_audit.audit_log, name="audit-log"),
+    path("audit/export.xlsx", views_audit.audit_export, name="audit-export"),
     path("streets/<int:pk>/", street_views.street_detail, name="street-page"),
     path("communities/<int:pk>/", community_views.community_detail, name="community-page"),
     path("streets/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "street"}, name="street-post-new"),
@@ -30,6 +32,9 @@ urlpatterns = [
     path("posts/<int:pk>/end/", views_posts.post_end, name="post-end-page"),
     path("streets/<int:pk>/people/", people_roster, {"unit_kind": "street"}, name="street-people"),
     path("communities/<int:pk>/people/", people_roster, {"unit_kind": "community"}, name="community-people"),
+    path("streets/<int:pk>/people/export.xlsx", people_roster_export, {"unit_kind": "street"}, name="street-people-export"),
+    path("communities/<int:pk>/people/export.xlsx", people_roster_export, {"unit_kind": "community"},
+         name="community-people-export"),
     path("people/<int:pk>/edit/", person_edit, name="person-edit"),
     path("street-offices/<int:pk>/edit/", street_office_edit, name="street-office-edit"),
     path("quotas/", assessment_views.quotas_overview, name="quotas"),

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from communities.selectors import communities_for_user
 from governance.audit import audit_entries
+from governance.charts import staff_chart
 from governance.findings import findings_for
 from governance.roles import Role, user_role
 from governance.rules import RuleBook
@@ -65,6 +66,7 @@ def district_overview(request):
     staffing = street_staffing(street_ids=[s.pk for s in streets], rules=rules)
     findings = findings_for(streets=streets_for_user(user=request.user),
                             communities=communities_for_user(user=request.user))
+    findings = [f for f in findings if not f.approved]  # 待处理: an approved breach needs no action
     by_street: dict[str, int] = {}
     for finding in findings:
         by_street[finding.street] = by_street.get(finding.street, 0) + 1
@@ -79,6 +81,7 @@ def district_overview(request):
         "household_total": sum(s.households or 0 for s in streets),
         "finding_count": len(findings),
         "rollout": rules["rollout.pilot_streets"],
+        "chart_staff": staff_chart(rows, cap=rules["street.staff_cap"]),
     }
     return render(request, "governance/district_overview.html", context)
 

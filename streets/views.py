@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from assessments.selectors import page_quota_report
 from communities.selectors import communities_for_user, community_staffing
+from governance.charts import community_gaps_chart
 from governance.findings import findings_for
 from governance.models import POST_ORDER, STREET_KINDS, Post
 from governance.rules import RuleBook
@@ -46,4 +47,5 @@ def street_detail(request, pk):
         "post_kind": Post,
         "quota_report": page_quota_report(street=street, communities=communities),  # 二(二), 三(四)2, 五(二)
     }
+    context["chart_gaps"] = community_gaps_chart(context["quota_report"]) if context["quota_report"] else None
     return render(request, "streets/street_detail.html", context)

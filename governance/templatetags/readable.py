@@ -32,7 +32,7 @@ def ymd(value):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
         return value.strftime("%Y-%m-%d")
-    return value or ""
+    return "" if value is None else value
 
 
 @register.filter
