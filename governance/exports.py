@@ -4,9 +4,9 @@ mode to a spooled temporary file and streamed, so a long audit trail does not si
 
 import datetime
 import tempfile
-from urllib.parse import quote
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.http import FileResponse
 from django.utils import timezone
