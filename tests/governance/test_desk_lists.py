@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from governance.models import PostKind, StaffCategory
@@ -169,7 +170,7 @@ def test_audit_filters_by_date_range():
     f.street()
     client = login(Role.ORGDEPT_REVIEWER)
     assert client.get("/audit/", {"date_from": "2000-01-01", "date_to": "2000-12-31"}).context["entries"].paginator.count == 0
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     assert client.get("/audit/", {"date_from": "2000-01-01", "date_to": today}).context["entries"].paginator.count > 0
 
 
