@@ -15,8 +15,7 @@ from governance.roles import Role, user_role
 from governance.rules import RuleBook
 from governance.scope import scope_for
 from governance.security import log_denied
-from grids.selectors import grids_for_user
-from service_stations.selectors import stations_for_user
+from governance.workbench import workbench_for
 from streets.selectors import street_staffing, streets_for_user
 
 
@@ -48,8 +47,7 @@ def home(request):
     context = {
         "streets": streets_for_user(user=request.user),
         "communities": communities_for_user(user=request.user),
-        "stations": stations_for_user(user=request.user),
-        "grids": grids_for_user(user=request.user),
+        **workbench_for(user=request.user),  # stations and grids with who is on post today
     }
     return render(request, "governance/home.html", context)
 
