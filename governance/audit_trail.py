@@ -1,7 +1,7 @@
 """The audit trail as reviewers page through it: filtered by who, when, what kind of object and what
 action, 50 rows a page, in a constant number of queries whatever the page or the number of rows.
 
-One UNION over the history tables of governance.audit.AUDITED orders and counts (date, table, row id);
+One UNION over the history tables of governance.audit.AUDITED and accounts.AccountEvent orders and counts (date, table, row id);
 the page's rows are then read per table, with the version before each (a correlated subquery), and
 made readable by governance.audit._readable. The reason a clerk gave (e.g. for 离任) is kept too.
 """
@@ -15,12 +15,15 @@ from django.utils import timezone
 
 from governance.audit import _SKIP, _TYPES, AUDITED, AuditEntry, _readable
 
+# The audited models, and the record of changes to accounts (contrib's User has no history of its own).
+TRAIL = [*AUDITED, "accounts.AccountEvent"]
+
 PAGE_SIZE = 50
 
 
 def audited_models() -> list[tuple[str, str]]:
     """(label, Chinese name) of every audited model, for the 对象 filter."""
-    return [(label, str(apps.get_model(label)._meta.verbose_name)) for label in AUDITED]
+    return [(label, str(apps.get_model(label)._meta.verbose_name)) for label in TRAIL]
 
 
 ACTIONS = list(_TYPES.items())  # ("+", "新增"), ("~", "修改"), ("-", "删除")
@@ -54,8 +57,8 @@ def _history_qs(label: str, index: int, filters: AuditFilters):
 
 
 def _union(filters: AuditFilters):
-    labels = [filters.model] if filters.model else AUDITED
-    parts = [_history_qs(label, AUDITED.index(label), filters) for label in labels]
+    labels = [filters.model] if filters.model else TRAIL
+    parts = [_history_qs(label, TRAIL.index(label), filters) for label in labels]
     qs = parts[0]
     return qs.union(*parts[1:], all=True) if len(parts) > 1 else qs
 
@@ -86,7 +89,7 @@ def _entries(keys) -> list[AuditEntry]:
         by_table.setdefault(table, []).append(history_id)
     rows: dict[tuple[int, int], AuditEntry] = {}
     for table, ids in by_table.items():
-        model = apps.get_model(AUDITED[table])
+        model = apps.get_model(TRAIL[table])
         history = model.history.model
         previous_id = history.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date")) \
             .order_by("-history_date", "-history_id").values("history_id")[:1]

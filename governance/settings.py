@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "grids",
     "service_stations",
     "assessments",
+    "accounts",
 ]
 
 MIDDLEWARE = [
