@@ -39,7 +39,22 @@ class RuleValue:
 
 
 class RuleMissing(LookupError):
-    pass
+    def __init__(self, message: str, *, key: str = "", on: datetime.date | None = None):
+        super().__init__(message)
+        self.key, self.on = key, on
+
+    def as_violation(self, *, field: str | None = None):
+        """The refusal a clerk reads: no version of the rule (by its Chinese title and clause) on that date."""
+        from django.utils.translation import gettext as _
+
+        from governance.exceptions import RuleViolation
+
+        seed = next((row for row in SEED if row["key"] == self.key), {})
+        return RuleViolation(
+            _("%(date)s 没有生效的政策规则“%(title)s”：该规则自 %(first)s 起施行，请检查日期")
+            % {"date": self.on.isoformat() if self.on else "", "title": seed.get("title", self.key),
+               "first": SEED_EFFECTIVE_FROM.isoformat()},
+            rule=self.key, clause=seed.get("clause", ""), field=field)
 
 
 def _row_to_value(row: PolicyRule) -> RuleValue:
@@ -50,7 +65,7 @@ def rule_value(key: str, *, on: datetime.date | None = None) -> RuleValue:
     on = on or timezone.localdate()
     row = PolicyRule.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from").first()
     if row is None:
-        raise RuleMissing(f"No version of policy rule {key!r} is in force on {on}.")
+        raise RuleMissing(f"No version of policy rule {key!r} is in force on {on}.", key=key, on=on)
     return _row_to_value(row)
 
 
@@ -70,7 +85,7 @@ class RuleBook:
         try:
             return self._rules[key]
         except KeyError:
-            raise RuleMissing(f"No version of policy rule {key!r} is in force on {self.on}.") from None
+            raise RuleMissing(f"No version of policy rule {key!r} is in force on {self.on}.", key=key, on=self.on) from None
 
 
 def bracket(brackets: list[dict], amount: int) -> int:

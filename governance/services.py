@@ -161,7 +161,17 @@ def _single_holder_check(post: Post) -> None:
 
 
 def _post_rules_check(post: Post) -> None:
-    """The policy rules a post must satisfy, by the unit it belongs to."""
+    """The policy rules a post must satisfy, by the unit it belongs to; a date before a rule's first
+    version is refused with that rule named (a 400 or a form error, never a 500)."""
+    from governance.rules import RuleMissing
+
+    try:
+        _post_rules_check_on_date(post)
+    except RuleMissing as exc:
+        raise exc.as_violation(field="start_date") from None
+
+
+def _post_rules_check_on_date(post: Post) -> None:
     _post_units_check(post)
     _single_holder_check(post)
     if post.kind in STREET_KINDS:

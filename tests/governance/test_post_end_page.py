@@ -103,3 +103,4 @@ def test_next_outside_the_site_is_ignored():
     response = client.post(f"/posts/{post.pk}/end/", {"end_date": timezone.localdate().isoformat(), "reason": "辞职",
                                                      "next": "https://evil.example/"})
     assert response["Location"] == f"/communities/{community.pk}/"
+
