@@ -64,6 +64,15 @@ def quotas_overview(request):
         context["error"] = exc.text
     else:
         context["basis_rows"] = budget.basis
+        street_ids = {line.street.pk: line.street for line in budget.lines}
+        raw = request.GET.get("street", "").strip()
+        chosen = int(raw) if raw.isdigit() and int(raw) in street_ids else None
+        if raw and chosen is None:
+            context["error"] = _("所选街道不存在或不在您的管理范围内。")
+            return render(request, "assessments/quotas.html", context, status=400)
+        context["street_choices"] = list(street_ids.values()) if len(street_ids) > 1 else []
+        context["chosen_street"] = chosen
+        context["community_rows"] = [(c, q) for c, q in budget.communities if chosen is None or c.street_id == chosen]
         context["chart_budget"] = {
             "categories": [line.street.name for line in budget.lines],
             "series": [

@@ -20,7 +20,8 @@
     });
     if (data.cap) {
       series[0].markLine = { symbol: "none", lineStyle: { color: "#c05621", type: "dashed" },
-                             label: { formatter: data.capLabel || String(data.cap) }, data: [{ yAxis: data.cap }] };
+                             label: { position: "insideEndTop", formatter: data.capLabel || String(data.cap) },
+                             data: [{ yAxis: data.cap }] };
       if (horizontal) { series[0].markLine.data = [{ xAxis: data.cap }]; }
     }
     return {
