@@ -70,7 +70,12 @@ def people_roster(request, unit_kind, pk):
         context["error"] = form.error_text()
         return render(request, "governance/people_roster.html", context, status=400)
     # 50 a page; current posts in one query whatever the number of people on it.
-    rows = Paginator(ids, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    # ?all=1: every row on one page, for printing the whole roster (it opens the print dialog).
+    everything = request.GET.get("all") == "1"
+    query.pop("all", None)
+    context["query"] = query.urlencode()
+    rows = Paginator(ids, max(len(ids), 1) if everything else ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    context["print_all"] = everything
     rows.object_list = _with_posts(request, rows.object_list)
     context["people"] = rows
     return render(request, "governance/people_roster.html", context)

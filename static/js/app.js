@@ -9,6 +9,10 @@
   document.querySelectorAll(".print-button").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+  // A page opened to print everything (e.g. the whole roster) opens the print dialog once it is drawn.
+  if (document.body.getAttribute("data-autoprint") === "1") {
+    window.addEventListener("load", function () { window.print(); });
+  }
   // The menu collapses behind a button on narrow screens.
   var toggle = document.querySelector(".menu-toggle");
   if (toggle) {

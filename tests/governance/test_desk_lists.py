@@ -270,3 +270,13 @@ def test_quota_community_table_filters_by_street_and_refuses_another(two_streets
     assert client.get("/quotas/", {"year": 2024, "street": "x"}).status_code == 400
     clerk = login(Role.STREET_STAFF, two_streets["a"])
     assert clerk.get("/quotas/", {"year": 2024, "street": two_streets["b"].pk}).status_code == 400
+
+
+def test_print_all_puts_the_whole_filtered_roster_on_one_page(two_streets):
+    a = two_streets["a"]
+    for i in range(55):
+        f.person(name=f"人员{i:02d}", street=a)
+    client = login(Role.STREET_STAFF, a)
+    assert len(client.get(f"/streets/{a.pk}/people/").context["people"].object_list) == 50
+    response = client.get(f"/streets/{a.pk}/people/", {"all": "1"})
+    assert len(response.context["people"].object_list) == 55 and 'data-autoprint="1"' in response.content.decode()
