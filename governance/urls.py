@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from assessments import views as assessment_views
 from communities import views as community_views
 from governance import views, views_audit, views_findings, views_posts
+from governance.views_person_search import person_search
 from governance.views_people import people_roster, people_roster_export, person_edit
 from streets import views as street_views
 from streets.views_offices import street_office_edit
@@ -36,6 +37,9 @@ urlpatterns = [
     path("communities/<int:pk>/people/export.xlsx", people_roster_export, {"unit_kind": "community"},
          name="community-people-export"),
     path("people/<int:pk>/edit/", person_edit, name="person-edit"),
+    path("streets/<int:pk>/people/search/", person_search, {"unit_kind": "street"}, name="street-person-search"),
+    path("communities/<int:pk>/people/search/", person_search, {"unit_kind": "community"},
+         name="community-person-search"),
     path("street-offices/<int:pk>/edit/", street_office_edit, name="street-office-edit"),
     path("quotas/", assessment_views.quotas_overview, name="quotas"),
     path("quotas/export.xlsx", assessment_views.quotas_export, name="quotas-export"),
