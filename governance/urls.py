@@ -6,8 +6,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from assessments import views as assessment_views
 from communities import views as community_views
 from governance import views, views_audit, views_findings, views_posts
-from governance.views_person_search import person_search
 from governance.views_people import people_roster, people_roster_export, person_edit
+from governance.views_person_search import person_search
 from streets import views as street_views
 from streets.views_offices import street_office_edit
 
