@@ -13,9 +13,17 @@ class RuleViolation(ValidationError):
         self.rule = rule
         self.clause = clause
         self.field = field
-        text = _("%(message)s（依据：%(clause)s，规则 %(rule)s）") % {"message": message, "clause": clause, "rule": rule}
+        # The clerk reads the rule's Chinese title; its key stays in `rule` (the API's "rule" field).
+        text = _("%(message)s（依据：%(clause)s，%(title)s）") % {"message": message, "clause": clause,
+                                                               "title": _rule_title(rule)}
         self.text = text
         if field:
             super().__init__({field: [text]}, code=rule)
         else:
             super().__init__(text, code=rule)
+
+
+def _rule_title(key: str) -> str:
+    from governance.rules import SEED
+
+    return next((row["title"] for row in SEED if row["key"] == key), key)

@@ -225,9 +225,9 @@ def test_field_errors_follow_the_request_language(clerk, street_a, language, exp
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", "A street normally has no more than 30 staff (including public-welfare posts (公岗), \"Three Supports "
            "and One Assistance\" (三支一扶) staff and policy-placement staff); with this one it would have 31. If the "
-           "excess has been approved, enter the approval reference (basis: 二(二)1, rule street.staff_cap)"),
+           "excess has been approved, enter the approval reference (basis: 二(二)1, 街道工作人员上限)"),
     ("zh-hans", "街道工作人员一般不超过 30 人（含公岗、三支一扶及政策性安置人员），增加后为 31 人；如经批准，请填写批准文号"
-                "（依据：二(二)1，规则 street.staff_cap）"),
+                "（依据：二(二)1，街道工作人员上限）"),
 ])
 def test_rule_messages_follow_the_request_language(clerk, street_a, language, expected):
     # given a street at its cap of 30
