@@ -1,5 +1,7 @@
 """Pages: the district quota and budget page, its Excel export, and the what-if for a rule change."""
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -96,7 +98,9 @@ def quotas_export(request):
     except RuleViolation as exc:
         return HttpResponse(exc.text, status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(budget_workbook(budget), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="xingqing-quota-budget-{year}.xlsx"'
+    chinese = _("%(year)s年定额与经费预算") % {"year": year} + ".xlsx"
+    response["Content-Disposition"] = (f'attachment; filename="xingqing-quota-budget-{year}.xlsx"; '
+                                       f"filename*=UTF-8''{quote(chinese)}")
     return response
 
 

@@ -34,3 +34,14 @@ def test_the_api_answers_400_for_an_appointment_before_the_rules(api_for):
         "person": person.pk, "street": street.pk, "kind": PostKind.STREET_STAFF, "staff_category": "career",
         "start_date": "1900-01-01"}, format="json")
     assert response.status_code == 400 and "没有生效的政策规则" in str(response.json())
+
+
+@pytest.mark.parametrize("day, message", [("2999-01-01", "不能晚于今天"), ("1900-01-01", "不能早于 1949-10-01")])
+def test_a_community_service_start_that_cannot_be_true_is_refused(day, message):
+    street = f.street()
+    person = f.person(name="张三", street=street)
+    client = login(f.user(Role.STREET_STAFF, street))
+    response = client.post(f"/people/{person.pk}/edit/", {"name": "张三", "community_service_start": day})
+    assert response.status_code == 200 and message in response.content.decode()
+    person.refresh_from_db()
+    assert person.community_service_start is None
