@@ -41,7 +41,7 @@
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
     if (!data || !data.categories || !data.categories.length) { el.hidden = true; return; }
-    var chart = echarts.init(el, null, { renderer: "svg" });
+    var chart = echarts.init(el, null, { renderer: "canvas" });  // canvas: no inline style attributes (CSP)
     chart.setOption(option(el.getAttribute("data-chart"), data));
     el.setAttribute("data-drawn", "1");
     window.addEventListener("resize", function () { chart.resize(); });

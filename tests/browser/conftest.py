@@ -44,6 +44,20 @@ class Visit:
         if url.scheme not in ("data", "blob", "about") and url.netloc != self.origin:
             self.outside.append(request.url)
 
+    def enforce_csp(self, policy: str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"):
+        """Serve every page with a strict Content-Security-Policy (no inline script or style) and record each
+        violation the browser reports in self.csp_violations."""
+        self.csp_violations: list[str] = []
+        self.page.on("console", lambda m: self.csp_violations.append(m.text)
+                     if "Content Security Policy" in m.text else None)
+
+        def add_policy(route):
+            response = route.fetch()
+            headers = {**response.headers, "content-security-policy": policy}
+            route.fulfill(response=response, headers=headers)
+
+        self.page.route(f"{self.base}/**", add_policy)
+
     def login(self, username: str, password: str = "pw-Secret-2018"):
         self.page.goto(f"{self.base}/accounts/login/")
         self.page.fill("input[name=username]", username)
