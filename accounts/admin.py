@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from accounts import services
+from accounts.admin_schedules import open_beat_schedules_to_the_district_admin
 from accounts.forms import ClerkAccountForm
 from accounts.models import AccountEvent
 from governance.roles import Role
@@ -177,3 +178,6 @@ class AccountEventAdmin(DistrictAdminOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+open_beat_schedules_to_the_district_admin()

@@ -123,3 +123,18 @@ def test_the_admin_cannot_make_a_superuser_or_delete_from_the_change_form(admin_
     assert clerk.first_name == "陈明" and not clerk.is_superuser and not clerk.is_staff
     assert AccountEvent.objects.get(account=clerk).action == AccountEvent.Action.UPDATE
     assert admin_client_.get(f"/admin/auth/user/{clerk.pk}/delete/").status_code == 403
+
+
+def test_the_district_admin_edits_celery_beat_schedules_and_others_cannot(admin_client_, two_streets):
+    from django.contrib.admin.models import LogEntry
+    from django_celery_beat.models import IntervalSchedule
+
+    assert admin_client_.get("/admin/django_celery_beat/periodictask/").status_code == 200
+    response = admin_client_.post("/admin/django_celery_beat/intervalschedule/add/", {"every": 1, "period": "days"})
+    assert response.status_code == 302 and IntervalSchedule.objects.filter(every=1, period="days").exists()
+    assert LogEntry.objects.filter(content_type__app_label="django_celery_beat").exists()  # who, when, what
+
+    reviewer = f.user(Role.ORGDEPT_REVIEWER)
+    reviewer.is_staff = True
+    reviewer.save(update_fields=["is_staff"])
+    assert client_for(reviewer).get("/admin/django_celery_beat/periodictask/").status_code == 403
