@@ -119,6 +119,25 @@ def _entries(keys) -> list[AuditEntry]:
             )
             entry.reason = row.history_change_reason or ""
             rows[(table, row.history_id)] = entry
+    _label_posts(rows, by_table)
     entries = [rows[(table, history_id)] for _date, history_id, table in keys if (table, history_id) in rows]
     _readable(entries)
     return entries
+
+
+def _label_posts(rows: dict, by_table: dict) -> None:
+    """A post has no name: call it "<person> · <post>" (one query for the page's people)."""
+    from governance.models import Person, Post
+
+    table = TRAIL.index("governance.Post")
+    if table not in by_table:
+        return
+    history = Post.history.model
+    page_rows = list(history.objects.filter(history_id__in=by_table[table]).values("history_id", "id", "person_id", "kind"))
+    people = Person.objects.in_bulk({r["person_id"] for r in page_rows if r["person_id"]})
+    kinds = dict(Post._meta.get_field("kind").flatchoices)
+    for r in page_rows:
+        person = people.get(r["person_id"])
+        entry = rows.get((table, r["history_id"]))
+        if entry is not None:
+            entry.object_label = f"{person.name if person else ''} · {kinds.get(r['kind'], r['kind'])} #{r['id']}"

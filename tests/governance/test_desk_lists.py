@@ -161,6 +161,7 @@ def test_audit_filters_by_user_object_action_and_shows_the_reason(audit_world):
     assert response.status_code == 200 and len(entries) == 1
     assert entries[0].reason == "调任区民政局" and "调任区民政局" in response.content.decode()
     assert audit_world["clerk_b"].username in entries[0].who
+    assert entries[0].object_label.startswith("李文 · 街道工作人员 #")  # a post is named by its holder
 
     none = client.get("/audit/", {"model": "governance.PolicyRule", "action": "-"})
     assert none.status_code == 200 and "没有符合条件的记录" in none.content.decode()
