@@ -160,11 +160,17 @@ def _single_holder_check(post: Post) -> None:
         ]})
 
 
+MAX_DAYS_AHEAD = 366  # an appointment may be entered up to a year ahead; further is a typing error
+
+
 def _post_rules_check(post: Post) -> None:
     """The policy rules a post must satisfy, by the unit it belongs to; a date before a rule's first
     version is refused with that rule named (a 400 or a form error, never a 500)."""
     from governance.rules import RuleMissing
 
+    latest = timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD)
+    if post.start_date and post.start_date > latest:
+        raise ValidationError({"start_date": [_("任职日期不能晚于 %(date)s（至多提前一年录入）。") % {"date": latest.isoformat()}]})
     try:
         _post_rules_check_on_date(post)
     except RuleMissing as exc:

@@ -1,8 +1,10 @@
 """Appointing and ending posts from the street and community pages."""
 
+import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from governance.models import Person, Post, PostKind
 from governance.roles import Role
@@ -82,7 +84,8 @@ def test_ending_a_post_from_the_community_page_frees_the_secretary_seat():
     assert secretary.end_date is not None
     newcomer = f.person(is_party_member=True, community=community)
     response = client.post(f"/communities/{community.pk}/posts/new/", {
-        "person": newcomer.pk, "kind": PostKind.COMMUNITY_SECRETARY, "start_date": "2030-01-01",
+        "person": newcomer.pk, "kind": PostKind.COMMUNITY_SECRETARY,
+        "start_date": (timezone.localdate() + datetime.timedelta(days=1)).isoformat(),
     })
     assert response.status_code == 302
 

@@ -45,3 +45,17 @@ def test_a_community_service_start_that_cannot_be_true_is_refused(day, message):
     assert response.status_code == 200 and message in response.content.decode()
     person.refresh_from_db()
     assert person.community_service_start is None
+
+
+def test_a_start_date_more_than_a_year_ahead_is_refused_on_the_page_and_in_the_api(api_for):
+    street = f.street()
+    clerk = f.user(Role.STREET_STAFF, street)
+    response = login(clerk).post(f"/streets/{street.pk}/posts/new/", {
+        "new_person_name": "未来人", "kind": PostKind.STREET_STAFF, "staff_category": "career", "start_date": "2999-01-01"})
+    assert response.status_code == 200 and "任职日期不能晚于" in response.content.decode()
+    person = f.person(street=street)
+    api = api_for(clerk).post("/api/v1/posts/", {"person": person.pk, "street": street.pk, "kind": PostKind.STREET_STAFF,
+                                                 "staff_category": "career", "start_date": "2999-01-01"}, format="json")
+    assert api.status_code == 400 and "start_date" in api.json()
+    from governance.models import Post
+    assert not Post.objects.filter(street=street).exists()
