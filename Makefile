@@ -24,9 +24,10 @@ $(STAMP): pyproject.toml | $(PY)
 install: $(STAMP)
 
 # Development server on SQLite (unless DATABASE_URL says otherwise), Celery eager, demo data on a new database.
+# DJANGO_RUNSERVER_HIDE_WARNING: runserver's "development server" warning is said once, below, in our words.
 run: $(STAMP)
-	@export DJANGO_DEBUG=1; \
-	$(PY) manage.py migrate --noinput && \
+	@export DJANGO_DEBUG=1 DJANGO_RUNSERVER_HIDE_WARNING=true; \
+	$(PY) manage.py migrate --noinput --verbosity 0 && \
 	if $(PY) manage.py shell --no-imports -c "import sys; from streets.models import Street; sys.exit(0 if Street.objects.exists() else 1)"; then \
 		echo "Database already holds data: demo data not loaded again."; \
 	else \
@@ -36,6 +37,7 @@ run: $(STAMP)
 	echo "兴庆区街道社区治理系统: http://127.0.0.1:$(PORT)/" && \
 	echo "Demo accounts: admin, orgdept, civil-affairs, street-fhbj, community-fhbj-01, ... (see README.md)" && \
 	echo "Demo password: $(DEMO_PASSWORD)  (set when the demo data was first loaded)" && \
+	echo "Development server with DJANGO_DEBUG=1, for trying the system; production runs gunicorn (README.md)." && \
 	echo "" && \
 	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

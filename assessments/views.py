@@ -1,100 +1,153 @@
 """Pages: the district quota and budget page, its Excel export, and the what-if for a rule change."""
 
-import json
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.exports import XLSX_CONTENT_TYPE, budget_workbook
-from assessments.forms import RuleWhatIfForm
+from assessments.forms import RULE_CHOICES, RuleWhatIfForm
 from assessments.quotas import NOTES
 from assessments.selectors import budget_what_if, district_budget
+from governance.access import reads_units
 from governance.exceptions import RuleViolation
 from governance.roles import Role, user_role
 from governance.rules import RuleBook
 from governance.scope import scope_for
 
+# The budget years the rules can answer: the reform began in 2018; a few years ahead for planning.
+FIRST_YEAR, YEARS_AHEAD = 2018, 10
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+
+class BadParameter(ValueError):
+    pass
 
 
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
+    """The budget year asked for (this year when none); anything else is refused with a message."""
+    raw = request.GET.get("year", "").strip()
+    if not raw:
         return timezone.localdate().year
-    return year if 1900 <= year <= 2999 else timezone.localdate().year
+    last = timezone.localdate().year + YEARS_AHEAD
+    try:
+        year = int(raw)
+    except ValueError:
+        raise BadParameter(_("预算年度须为 %(first)s—%(last)s 之间的四位数年份，“%(raw)s”不是年份。")
+                           % {"first": FIRST_YEAR, "last": last, "raw": raw[:20]}) from None
+    if not FIRST_YEAR <= year <= last:
+        raise BadParameter(_("预算年度须为 %(first)s—%(last)s 之间的年份（改革自 2018 年起实施）。")
+                           % {"first": FIRST_YEAR, "last": last})
+    return year
 
 
 def _require_scope(request):
-    if scope_for(request.user).is_empty:
-        raise PermissionDenied("没有可查看的街道或社区。")
+    if not reads_units(request.user):
+        raise PermissionDenied(_("定额与预算仅限区级用户、街道和社区工作人员查看。"))
 
 
 @login_required
 def quotas_overview(request):
     """District-wide users see every street; a street's staff see their street (scoped selectors)."""
     _require_scope(request)
-    year = _year(request)
-    context = {"year": year, "notes": NOTES, "can_what_if": user_role(request.user) == Role.DISTRICT_ADMIN,
+    context = {"notes": NOTES, "can_what_if": user_role(request.user) == Role.DISTRICT_ADMIN,
                "district_wide": scope_for(request.user).district_wide}
+    try:
+        context["year"] = year = _year(request)
+    except BadParameter as exc:
+        context.update(year=request.GET.get("year", "")[:20], error=str(exc))
+        return render(request, "assessments/quotas.html", context, status=400)
     try:
         context["budget"] = budget = district_budget(user=request.user, year=year)
     except RuleViolation as exc:
         context["error"] = exc.text
     else:
-        context["basis_rows"] = [{**b, "value_json": _json(b["value"])} for b in budget.basis]
+        context["basis_rows"] = budget.basis
+        street_ids = {line.street.pk: line.street for line in budget.lines}
+        raw = request.GET.get("street", "").strip()
+        chosen = int(raw) if raw.isdigit() and int(raw) in street_ids else None
+        if raw and chosen is None:
+            context["error"] = _("所选街道不存在或不在您的管理范围内。")
+            return render(request, "assessments/quotas.html", context, status=400)
+        context["street_choices"] = list(street_ids.values()) if len(street_ids) > 1 else []
+        context["chosen_street"] = chosen
+        context["community_rows"] = [(c, q) for c, q in budget.communities if chosen is None or c.street_id == chosen]
+        context["chart_budget"] = {
+            "categories": [line.street.name for line in budget.lines],
+            "series": [
+                {"name": _("工作经费"), "data": [line.work_funds for line in budget.lines]},
+                {"name": _("党建经费"), "data": [line.party_building_funds for line in budget.lines]},
+                {"name": _("特殊荣誉奖励"), "data": [line.awards for line in budget.lines]},
+            ],
+            "unit": _("元"),
+        }
     return render(request, "assessments/quotas.html", context)
 
 
 @login_required
 def quotas_export(request):
     _require_scope(request)
-    year = _year(request)
     try:
+        year = _year(request)
         budget = district_budget(user=request.user, year=year)
+    except BadParameter as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     except RuleViolation as exc:
         return HttpResponse(exc.text, status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(budget_workbook(budget), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="xingqing-quota-budget-{year}.xlsx"'
+    chinese = _("%(year)s年定额与经费预算") % {"year": year} + ".xlsx"
+    response["Content-Disposition"] = (f'attachment; filename="xingqing-quota-budget-{year}.xlsx"; '
+                                       f"filename*=UTF-8''{quote(chinese)}")
     return response
 
 
 @login_required
 def quota_what_if(request):
-    """A district administrator tries a new rule value: old and new totals side by side, nothing saved."""
+    """A district administrator tries new numbers for a rule: old and new totals side by side, nothing saved.
+
+    Choosing the rule (only `key` in the query) shows its numbers as they are; submitting them with an
+    effective date computes. A bad rule or number answers 400 with the form's messages.
+    """
     if user_role(request.user) != Role.DISTRICT_ADMIN:
-        raise PermissionDenied("仅区级管理员可进行规则测算。")
-    form = RuleWhatIfForm(request.GET or None)
-    result = None
-    if form.is_bound and form.is_valid():
-        try:
-            result = budget_what_if(user=request.user, key=form.cleaned_data["key"], value=form.cleaned_data["value"],
-                                    effective_from=form.cleaned_data["effective_from"])
-        except RuleViolation as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.text)
-    current = {}
+        raise PermissionDenied(_("仅区级管理员可进行规则测算。"))
     rules = RuleBook()
-    for key, _label in form.fields["key"].choices:
-        try:
-            current[key] = _json(rules[key].value)
-        except LookupError:
-            pass
+    key = request.GET.get("key") or RULE_CHOICES[0][0]
+    status = 200
+    if key not in dict(RULE_CHOICES):
+        key, status = RULE_CHOICES[0][0], 400
+    try:
+        current = rules[key]
+    except LookupError:
+        return render(request, "assessments/what_if.html", {"error": _("该规则今天没有生效的版本，无法测算。")}, status=400)
+    computing = "effective_from" in request.GET
+    form = RuleWhatIfForm(request.GET if computing else None, key=key, current_value=current.value)
+    if status == 400:
+        form = RuleWhatIfForm(None, key=key, current_value=current.value)
+        form.errors_text = _("没有这条可测算的规则，请从列表中选择。")
+    result = None
+    if computing:
+        if form.is_valid():
+            try:
+                result = budget_what_if(user=request.user, key=key, value=form.cleaned_data["value"],
+                                        effective_from=form.cleaned_data["effective_from"])
+            except RuleViolation as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.text)
+        if form.errors:
+            status = 400
     rows = []
+    streets = []
     if result:
-        for label, attr in [("社区工作经费（元）", "work_funds"), ("社区党建经费（元）", "party_building_funds"),
-                            ("特殊荣誉奖励（元）", "awards"), ("合计（元）", "total"),
-                            ("“两委”成员职数", "committee_members"), ("网格员定额", "grid_workers"),
-                            ("须招聘专职网格员", "fulltime_grid_workers")]:
+        for label, attr, is_money in [(_("社区工作经费（元）"), "work_funds", True), (_("社区党建经费（元）"), "party_building_funds", True),
+                                      (_("特殊荣誉奖励（元）"), "awards", True), (_("合计（元）"), "total", True),
+                                      (_("“两委”成员职数"), "committee_members", False), (_("网格员定额"), "grid_workers", False),
+                                      (_("须招聘专职网格员"), "fulltime_grid_workers", False)]:
             old, new = getattr(result.before.totals, attr), getattr(result.after.totals, attr)
-            rows.append({"label": label, "old": old, "new": new, "diff": new - old})
-        streets = [(b, a) for b, a in zip(result.before.lines, result.after.lines, strict=True)]
-    else:
-        streets = []
-    values = {"before": _json(result.rule_before.value), "after": _json(result.rule_after.value)} if result else {}
-    return render(request, "assessments/what_if.html", {"form": form, "result": result, "rows": rows,
-                                                         "streets": streets, "current": current, "values": values})
+            rows.append({"label": label, "old": old, "new": new, "diff": new - old, "money": is_money})
+        streets = list(zip(result.before.lines, result.after.lines, strict=True))
+    return render(request, "assessments/what_if.html", {
+        "form": form, "result": result, "rows": rows, "streets": streets, "current": current,
+        "rule_choices": RULE_CHOICES, "key": key,
+    }, status=status)

@@ -15,7 +15,8 @@ from governance.registry import registry
 CORE_AUDITED = ["governance.Person", "governance.Post", "governance.PolicyRule", "governance.Department",
                 "governance.StationedUnit"]
 
-_SKIP = {"history_id", "history_date", "history_change_reason", "history_type", "history_user", "history_user_id", "id"}
+_SKIP = {"history_id", "history_date", "history_change_reason", "history_type", "history_user", "history_user_id", "id",
+         "version"}
 _TYPES = {"+": "新增", "~": "修改", "-": "删除"}
 
 

@@ -1,3 +1,4 @@
+from governance.access import reads_audit, reads_units
 from governance.roles import Role, user_role
 from governance.scope import scope_for
 
@@ -12,5 +13,6 @@ def navigation(request):
         "user_role": role,
         "user_role_label": Role(role).label if role else "",
         "is_district_wide": scope_for(user).district_wide,
-        "is_reviewer": role in (Role.DISTRICT_ADMIN, Role.ORGDEPT_REVIEWER, Role.CIVIL_AFFAIRS),
+        "is_reviewer": reads_audit(user),
+        "reads_units": reads_units(user),
     }

@@ -79,3 +79,16 @@ class PersonForm(VersionedForm):
             Person, fields=self.FIELDS,
             widgets={"community_service_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
         ))
+
+    def clean_community_service_start(self):
+        """A service start cannot lie ahead, nor before the People's Republic's community work began."""
+        import datetime
+
+        from django.utils import timezone
+
+        day = self.cleaned_data.get("community_service_start")
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(_("连续从事社区工作起始日期不能晚于今天。"))
+        if day is not None and day < datetime.date(1949, 10, 1):
+            raise forms.ValidationError(_("连续从事社区工作起始日期不能早于 1949-10-01。"))
+        return day

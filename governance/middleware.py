@@ -28,3 +28,39 @@ class DefaultLanguageMiddleware:
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class ProjectErrorPagesMiddleware:
+    """With DJANGO_DEBUG on (as `make run` serves), a user who opens a page that does not exist, or a row
+    outside their scope, still sees the project's Chinese 404 page, not Django's technical one.
+
+    Django renders handler404 only with DEBUG off; 403 already goes through handler403 either way, and a
+    500's debug traceback stays Django's. The API answers its own JSON 404s and is left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _applies(self, request) -> bool:
+        return settings.DEBUG and not request.path_info.startswith(("/api/", settings.STATIC_URL or "/static/"))
+
+    def __call__(self, request):
+        if self._applies(request):
+            from django.urls import Resolver404, get_resolver
+
+            try:
+                get_resolver().resolve(request.path_info)
+            except Resolver404:
+                from governance.views import page_not_found
+
+                return page_not_found(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404) and self._applies(request):
+            from governance.views import page_not_found
+
+            return page_not_found(request, exception)
+        return None

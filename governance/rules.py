@@ -59,9 +59,13 @@ class RuleMissing(RuleViolation):
     first version. Answered like any refusal (400 / a form error naming the rule), never a 500."""
 
     def __init__(self, key: str, on: datetime.date, *, field: str | None = None):
+        self.key, self.on = key, on
+        ref = rule_ref(key)
+        first = PolicyRule.objects.filter(key=key).order_by("effective_from").values_list("effective_from", flat=True).first()
         super().__init__(
-            _("%(date)s 没有生效的政策规则（最早的版本晚于该日期），请检查日期") % {"date": on.isoformat()},
-            rule=rule_ref(key), field=field,
+            _("%(date)s 没有生效的政策规则“%(title)s”：该规则自 %(first)s 起施行，请检查日期")
+            % {"date": on.isoformat(), "title": ref.title, "first": first.isoformat() if first else "—"},
+            rule=ref, field=field,
         )
 
 

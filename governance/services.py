@@ -29,7 +29,7 @@ from governance.models import (
 )
 from governance.registry import registry
 from governance.roles import Role, scope_permission
-from governance.rules import RuleBook
+from governance.rules import RuleBook, RuleMissing
 from governance.scope import scope_reset
 
 logger = logging.getLogger(__name__)
@@ -189,8 +189,22 @@ def _single_holder_check(post: Post, rules: RuleBook) -> None:
         )
 
 
+MAX_DAYS_AHEAD = 366  # an appointment may be entered up to a year ahead; further is a typing error
+
+
 def _post_rules_check(post: Post) -> None:
-    """The policy rules a post must satisfy: the core's, then those the apps registered for its kind."""
+    """The policy rules a post must satisfy: the core's, then those the apps registered for its kind. A date
+    before a rule's first version is refused naming that rule on the start date (never a 500)."""
+    latest = timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD)
+    if post.start_date and post.start_date > latest:
+        raise ValidationError({"start_date": [_("任职日期不能晚于 %(date)s（至多提前一年录入）。") % {"date": latest.isoformat()}]})
+    try:
+        _post_rules_check_on_date(post)
+    except RuleMissing as exc:
+        raise RuleMissing(exc.key, exc.on, field="start_date") from None
+
+
+def _post_rules_check_on_date(post: Post) -> None:
     _post_units_check(post)
     rules = RuleBook(on=post.start_date)
     _single_holder_check(post, rules)
@@ -272,12 +286,15 @@ def post_update(*, post: Post, acting_user, expected_version: int | None = None,
 
 
 @transaction.atomic
-def post_end(*, post: Post, acting_user, end_date: datetime.date | None = None,
+def post_end(*, post: Post, acting_user, end_date: datetime.date | None = None, reason: str = "",
              expected_version: int | None = None) -> Post:
-    """离任: end a post on `end_date` (today by default). Ending an ended post changes nothing."""
+    """离任: end a post on `end_date` (today by default), with the clerk's reason kept in the history row
+    (history_change_reason). Ending an ended post changes nothing."""
     lock_current(post, expected_version=expected_version)
     if post.end_date is not None and post.end_date <= timezone.localdate():
         return post
+    if reason:
+        post._change_reason = reason[:100]
     return model_update(instance=post, acting_user=acting_user, data={"end_date": end_date or timezone.localdate()})
 
 

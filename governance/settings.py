@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "grids",
     "service_stations",
     "assessments",
+    "accounts",
     "governance.district",  # composes the apps: district-wide pages and the demo data
 ]
 
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "governance.middleware.ProjectErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the authenticated user and every other middleware's answer.

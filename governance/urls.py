@@ -5,9 +5,11 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from assessments import views as assessment_views
 from communities import views as community_views
-from governance import views, views_posts
+from governance import views_audit, views_posts
 from governance.district import views as district_views
-from governance.views_people import people_roster, person_edit
+from governance.district import views_findings
+from governance.views_people import people_roster, people_roster_export, person_edit
+from governance.views_person_search import person_search
 from streets import views as street_views
 from streets.views_offices import street_office_edit
 
@@ -21,18 +23,29 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("district/", district_views.district_overview, name="district-overview"),
-    path("breaches/", district_views.breaches, name="breaches"),
-    path("audit/", views.audit_log, name="audit-log"),
+    path("breaches/", views_findings.findings_page, name="breaches"),
+    path("breaches/export.xlsx", views_findings.findings_export, name="breaches-export"),
+    path("audit/", views_audit.audit_log, name="audit-log"),
+    path("audit/export.xlsx", views_audit.audit_export, name="audit-export"),
     path("streets/<int:pk>/", street_views.street_detail, name="street-page"),
     path("communities/<int:pk>/", community_views.community_detail, name="community-page"),
     path("streets/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "street"}, name="street-post-new"),
     path("communities/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "community"}, name="community-post-new"),
     path("stations/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "station"}, name="station-post-new"),
     path("grids/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "grid"}, name="grid-post-new"),
-    path("posts/<int:pk>/end/", views_posts.post_end, name="post-end"),
+    # Not "post-end": the API router names its posts/{id}/end/ action so.
+    path("posts/<int:pk>/end/", views_posts.post_end, name="post-end-page"),
     path("streets/<int:pk>/people/", people_roster, {"unit_kind": "street"}, name="street-people"),
     path("communities/<int:pk>/people/", people_roster, {"unit_kind": "community"}, name="community-people"),
+    path("streets/<int:pk>/people/export.xlsx", people_roster_export, {"unit_kind": "street"}, name="street-people-export"),
+    path("communities/<int:pk>/people/export.xlsx", people_roster_export, {"unit_kind": "community"},
+         name="community-people-export"),
     path("people/<int:pk>/edit/", person_edit, name="person-edit"),
+    path("streets/<int:pk>/people/search/", person_search, {"unit_kind": "street"}, name="street-person-search"),
+    path("communities/<int:pk>/people/search/", person_search, {"unit_kind": "community"},
+         name="community-person-search"),
+    path("stations/<int:pk>/people/search/", person_search, {"unit_kind": "station"}, name="station-person-search"),
+    path("grids/<int:pk>/people/search/", person_search, {"unit_kind": "grid"}, name="grid-person-search"),
     path("street-offices/<int:pk>/edit/", street_office_edit, name="street-office-edit"),
     path("quotas/", assessment_views.quotas_overview, name="quotas"),
     path("quotas/export.xlsx", assessment_views.quotas_export, name="quotas-export"),

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,30 +12,101 @@ from django.utils.translation import gettext as _
 
 from governance import services
 from governance.exceptions import Conflict
+from governance.exports import Column, export_filenames, xlsx_response
 from governance.forms import PersonForm, form_add_service_errors
+from governance.models import StaffCategory
+from governance.page_forms import RosterFilterForm
 from governance.selectors import active_posts, people_for_user
+from governance.sorting import by_pinyin
 from governance.views import get_scoped_or_404
-from governance.views_posts import _unit
+from governance.views_posts import _unit, unit_kinds
 
 ROSTER_PAGE_SIZE = 50
 
 
-@login_required
-def people_roster(request, unit_kind, pk):
+def _roster(request, unit_kind, pk):
+    """(unit, page name, form, people ids in pinyin order) of a roster after its filters; ids None when a
+    filter is bad (form.errors says which)."""
     if not request.user.has_perm("governance.view_person"):
         raise PermissionDenied(_("您的角色不能查看人员名册。"))
-    unit, people, _unit_fields, page = _unit(request, unit_kind, pk)
-    query = request.GET.get("q", "").strip()
-    if query:
-        people = people.filter(name__contains=query)
-    # 50 a page; current posts in one query whatever the number of people on it.
-    rows = Paginator(people.order_by("name", "pk"), ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    prefetch_related_objects(rows.object_list, Prefetch(
+    unit, people, _unit_fields, (page, _page_pk) = _unit(request, unit_kind, pk)
+    kinds = [(k.value, k.label) for k in unit_kinds(unit_kind)]
+    form = RosterFilterForm(request.GET, kinds=kinds,
+                            categories=StaffCategory.choices if unit_kind == "street" else [])
+    if unit_kind != "street":
+        form.fields.pop("category")
+    if not form.is_valid():
+        return unit, page, form, None
+    data = form.cleaned_data
+    if data["q"]:
+        people = people.filter(name__contains=data["q"])
+    held = active_posts().filter(person=OuterRef("pk"))
+    if data["kind"]:
+        people = people.filter(Exists(held.filter(kind=data["kind"])))
+    if data.get("category"):
+        people = people.filter(Exists(held.filter(staff_category=data["category"])))
+    # Chinese names in pinyin order (one query for the ids and names, whatever the number of people).
+    ids = [pk for pk, _name in by_pinyin(people.values_list("pk", "name"), key=lambda row: row[1])]
+    return unit, page, form, ids
+
+
+def _with_posts(request, ids):
+    people = {p.pk: p for p in people_for_user(user=request.user).filter(pk__in=ids)}
+    rows = [people[pk] for pk in ids if pk in people]
+    prefetch_related_objects(rows, Prefetch(
         "posts", queryset=active_posts().select_related("community", "station", "grid").order_by("start_date", "pk"),
         to_attr="current_posts",
     ))
-    return render(request, "governance/people_roster.html",
-                  {"unit": unit, "unit_kind": unit_kind, "page": page[0], "people": rows, "q": query})
+    return rows
+
+
+@login_required
+def people_roster(request, unit_kind, pk):
+    unit, page, form, ids = _roster(request, unit_kind, pk)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"unit": unit, "unit_kind": unit_kind, "page": page, "form": form, "query": query.urlencode(),
+               "q": form.cleaned_data.get("q", "") if ids is not None else ""}
+    if ids is None:
+        context["error"] = form.error_text()
+        return render(request, "governance/people_roster.html", context, status=400)
+    # 50 a page; current posts in one query whatever the number of people on it.
+    # ?all=1: every row on one page, for printing the whole roster (it opens the print dialog).
+    everything = request.GET.get("all") == "1"
+    query.pop("all", None)
+    context["query"] = query.urlencode()
+    rows = Paginator(ids, max(len(ids), 1) if everything else ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    context["print_all"] = everything
+    rows.object_list = _with_posts(request, rows.object_list)
+    context["people"] = rows
+    return render(request, "governance/people_roster.html", context)
+
+
+def _post_label(post) -> str:
+    unit = post.grid or post.station or post.community
+    return f"{post.get_kind_display()}（{unit.name}）" if unit else str(post.get_kind_display())
+
+
+@login_required
+def people_roster_export(request, unit_kind, pk):
+    unit, page, form, ids = _roster(request, unit_kind, pk)
+    if ids is None:
+        return render(request, "governance/people_roster.html", {
+            "unit": unit, "unit_kind": unit_kind, "page": page, "form": form, "error": form.error_text()}, status=400)
+    columns = [Column("姓名", 10), Column("性别", 6), Column("联系电话", 14), Column("现任职务", 30), Column("人员类别", 14),
+               Column("中共党员", 8), Column("人大代表", 8), Column("连续从事社区工作起始日期", 14, "date")]
+
+    def rows():
+        for start in range(0, len(ids), 500):  # a chunk of people and their posts at a time
+            for person in _with_posts(request, ids[start:start + 500]):
+                yield [person.name, person.get_gender_display(), person.phone,
+                       "\n".join(_post_label(p) for p in person.current_posts),
+                       "、".join(sorted({str(p.get_staff_category_display()) for p in person.current_posts if p.staff_category})),
+                       "是" if person.is_party_member else "否", "是" if person.is_npc_deputy else "否",
+                       person.community_service_start]
+
+    return xlsx_response(title=_("人员名册：%(unit)s") % {"unit": unit.name}, unit=unit.name, columns=columns,
+                         rows=rows(), **export_filenames(_("人员名册_%(unit)s") % {"unit": unit.name}, "roster"))
 
 
 def _roster_url(request, person):

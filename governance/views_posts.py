@@ -6,12 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from governance import services
+from governance.exceptions import Conflict
 from governance.forms import PostForm, form_add_service_errors
 from governance.models import POST_KINDS, PostKind
+from governance.page_forms import PostEndForm
 from governance.registry import registry, selector_for
 from governance.selectors import people_for_user, posts_for_user
 from governance.views import get_scoped_or_404
@@ -71,16 +75,40 @@ def post_new(request, unit_kind, pk):
                   {"form": form, "unit": unit, "unit_kind": unit_kind, "page": page[0], "page_pk": page[1]})
 
 
+def _back_url(request, post) -> str:
+    """Where the clerk came from (?next=, a page of this site), else the page of the post's unit."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    if post.community_id:
+        return reverse("community-page", args=[post.community_id])
+    # A station post may name only its station: go back to the station's street.
+    street_id = post.street_id or (post.station.street_id if post.station_id else None)
+    return reverse("street-page", args=[street_id]) if street_id else reverse("home")
+
+
 @login_required
-@require_POST
 def post_end(request, pk):
+    """离任 with a date and a reason; answers the page the clerk came from with a message."""
     if not request.user.has_perm("governance.change_post"):
         raise PermissionDenied(_("您的角色不能任免职务。"))
     post = get_scoped_or_404(request, posts_for_user(user=request.user), pk)
-    services.post_end(post=post, acting_user=request.user)
-    messages.success(request, _("%(name)s 已离任%(kind)s。") % {"name": post.person.name, "kind": post.get_kind_display()})
-    if post.community_id:
-        return redirect("community-page", pk=post.community_id)
-    # A station post may name only its station: go back to the station's street.
-    street_id = post.street_id or (post.station.street_id if post.station_id else None)
-    return redirect("street-page", pk=street_id) if street_id else redirect("home")
+    back = _back_url(request, post)
+    if post.end_date is not None and post.end_date <= timezone.localdate():
+        messages.info(request, _("%(name)s 已于 %(date)s 离任%(kind)s。") % {
+            "name": post.person.name, "date": post.end_date.isoformat(), "kind": post.get_kind_display()})
+        return redirect(back)
+    form = PostEndForm(request.POST or None, post=post)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_end(post=post, acting_user=request.user, end_date=form.cleaned_data["end_date"],
+                              reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["expected_version"])
+        except (ValidationError, Conflict) as exc:
+            post.refresh_from_db()
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s 已离任%(kind)s（%(date)s）。") % {
+                "name": post.person.name, "kind": post.get_kind_display(), "date": post.end_date.isoformat()})
+            return redirect(back)
+    return render(request, "governance/post_end.html", {"form": form, "post": post, "back": back})

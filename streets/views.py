@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 
 from communities.selectors import communities_for_user, community_staffing
+from governance.charts import community_gaps_chart
 from governance.findings import findings_for
 from governance.models import POST_ORDER, STREET_KINDS, Post
 from governance.registry import page_sections
@@ -46,4 +47,5 @@ def street_detail(request, pk):
         # Sections other apps add: the quotas and gaps of 二(二), 三(四)2, 五(二); the service stations.
         **page_sections("street", request, street, rules=rules, communities=communities),
     }
+    context["chart_gaps"] = community_gaps_chart(context["quota_report"]) if context["quota_report"] else None
     return render(request, "streets/street_detail.html", context)

@@ -5,13 +5,13 @@ from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 
 from communities.selectors import communities_for_user
+from governance.charts import staff_chart
+from governance.district.workbench import workbench_for
 from governance.findings import findings_for
 from governance.roles import Role, user_role
 from governance.rules import RuleBook
 from governance.scope import scope_for
 from governance.views import require_district_wide
-from grids.selectors import grids_for_user
-from service_stations.selectors import stations_for_user
 from streets.selectors import street_staffing, streets_for_user
 
 
@@ -28,8 +28,7 @@ def home(request):
     context = {
         "streets": streets_for_user(user=request.user),
         "communities": communities_for_user(user=request.user),
-        "stations": stations_for_user(user=request.user),
-        "grids": grids_for_user(user=request.user),
+        **workbench_for(user=request.user),  # stations and grids with who is on post today
     }
     return render(request, "governance/home.html", context)
 
@@ -44,7 +43,8 @@ def district_overview(request):
         )
     )
     staffing = street_staffing(street_ids=[s.pk for s in streets], rules=rules)
-    findings = findings_for(user=request.user, rules=rules)
+    findings = [f for f in findings_for(user=request.user, rules=rules)
+                if not f.approved]  # 待处理: an approved breach needs no action
     by_street: dict[int, int] = {}
     for found in findings:
         by_street[found.street_id] = by_street.get(found.street_id, 0) + 1
@@ -59,11 +59,6 @@ def district_overview(request):
         "household_total": sum(s.households or 0 for s in streets),
         "finding_count": len(findings),
         "rollout": rules["rollout.pilot_streets"],
+        "chart_staff": staff_chart(rows, cap=rules["street.staff_cap"]),
     }
     return render(request, "governance/district_overview.html", context)
-
-
-@login_required
-def breaches(request):
-    """Every breach of a rule in the user's scope, with its clause."""
-    return render(request, "governance/breaches.html", {"findings": findings_for(user=request.user)})

@@ -27,7 +27,7 @@ def test_community_page_shows_quotas_gaps_and_clauses(client, two_streets):
     html = r.content.decode()
     assert r.status_code == 200
     assert "定额、经费与差距" in html and "三(四)2" in html and "五(二)" in html
-    assert "100000" in html  # 2,000 households: ¥100,000 work funds
+    assert "100,000" in html  # 2,000 households: ¥100,000 work funds
     assert "不足" in html     # no 两委 members yet
 
 
@@ -41,7 +41,7 @@ def test_street_page_shows_2_2_quotas_and_the_communities_gaps(client, two_stree
 
 def test_district_page_lists_every_street_with_totals(client, two_streets):
     html = logged_in(client, Role.ORGDEPT_REVIEWER).get("/quotas/?year=2024").content.decode()
-    assert "甲街" in html and "乙街" in html and "合计" in html and "260000" in html  # 2 × (100,000 + 30,000)
+    assert "甲街" in html and "乙街" in html and "合计" in html and "260,000" in html  # 2 × (100,000 + 30,000)
     assert "/quotas/export.xlsx?year=2024" in html
 
 
@@ -96,7 +96,7 @@ def test_what_if_shows_old_and_new_totals_and_writes_nothing(client, two_streets
     # when the admin tries ¥120,000 for the lowest bracket from next January
     r = client.get("/quotas/what-if/", {
         "key": "community.work_funds", "effective_from": f"{next_year}-01-01",
-        "value": '[{"min": 0, "value": 120000}, {"min": 3000, "value": 130000}, {"min": 5000, "value": 150000}]',
+        "n_0.min": 0, "n_0.value": 120000, "n_1.min": 3000, "n_1.value": 130000, "n_2.min": 5000, "n_2.value": 150000,
     })
     # then old and new totals are side by side
     assert r.status_code == 200
@@ -108,18 +108,33 @@ def test_what_if_shows_old_and_new_totals_and_writes_nothing(client, two_streets
     assert history.objects.count() == history_before
 
 
+BRACKETS = {"n_0.min": 0, "n_0.value": 100000, "n_1.min": 3000, "n_1.value": 130000, "n_2.min": 5000, "n_2.value": 150000}
+
+
 @pytest.mark.parametrize("params, field", [
-    ({"key": "community.work_funds", "effective_from": "2020-01-01", "value": "[]"}, "effective_from"),
-    ({"key": "community.work_funds", "effective_from": "2099-01-01", "value": "{not json"}, "value"),
-    ({"key": "community.work_funds", "effective_from": "2099-01-01", "value": '{"a": 1}'}, "value"),
+    ({"key": "community.work_funds", "effective_from": "2020-01-01", **BRACKETS}, "effective_from"),
+    ({"key": "community.work_funds", "effective_from": "2099-01-01", **BRACKETS, "n_0.value": "十万"}, "n_0.value"),
+    ({"key": "community.work_funds", "effective_from": "2099-01-01", **BRACKETS, "n_1.value": -5}, "n_1.value"),
+    ({"key": "community.work_funds", "effective_from": "2099-01-01", **BRACKETS, "n_1.min": 0}, "__all__"),
+    ({"key": "community.work_funds", "effective_from": "2099-01-01", **BRACKETS, "n_2.value": 10**12}, "n_2.value"),
 ])
-def test_what_if_rejects_a_past_date_bad_json_or_a_value_of_the_wrong_shape(client, two_streets, params, field):
+def test_what_if_refuses_a_past_date_a_bad_number_or_brackets_out_of_order_with_400(client, two_streets, params, field):
     logged_in(client, Role.DISTRICT_ADMIN)
     before = PolicyRule.objects.count()
     r = client.get("/quotas/what-if/", params)
-    assert r.status_code == 200 and field in r.context["form"].errors
+    assert r.status_code == 400 and field in r.context["form"].errors
     assert r.context["result"] is None
     assert PolicyRule.objects.count() == before
+
+
+def test_what_if_offers_a_field_per_number_of_the_chosen_rule_in_words(client, two_streets):
+    r = logged_in(client, Role.DISTRICT_ADMIN).get("/quotas/what-if/", {"key": "community.party_building_funds"})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "社区党委基数（元）" in html and 'name="n_base.party_committee"' in html and 'value="50000"' in html
+    assert "超出部分每人 200 元" in html
+    assert "{" not in r.context["current"].title and '"base"' not in html  # no JSON on the page
+    assert client.get("/quotas/what-if/", {"key": "no.such.rule"}).status_code == 400
 
 
 def test_what_if_is_for_the_district_admin_only(client, two_streets):

@@ -169,7 +169,7 @@ def test_ending_a_station_post_from_the_pages_returns_to_the_street(client, logi
     post = f.post(PostKind.STATION_STAFF, station=station)
     login(Role.STREET_STAFF, two_streets["a"])
     # when the street's clerk ends it
-    response = client.post(f"/posts/{post.pk}/end/")
+    response = client.post(f"/posts/{post.pk}/end/", {"end_date": post.start_date.isoformat(), "reason": "调任"})
     # then it is ended and the clerk is sent back to the street's page
     assert response.status_code == 302
     assert response["Location"] == f"/streets/{two_streets['a'].pk}/"
