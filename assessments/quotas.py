@@ -7,13 +7,13 @@ No database access here; `assessments.selectors` reads the figures and the actua
 Interpretations (kept visible in `NOTES`, shown on the pages and returned by the API):
 - Household brackets are half-open [0,3000), [3000,5000), [5000,∞) (DESIGN.md section 2).
 - Party organisation (三(一)): "超过100人" is strictly more than the threshold; exactly 100 → 党总支.
-- Grid workers (三(四)2): ceil(households / 500), or / 300 for a community marked complex. "两委" members
-  serve as grid workers first: the quota counts min(grid workers, "两委" quota) as covered by them and the
+- Grid workers (三(四)2): ceil(households / 500) is the standard; a community marked complex *may* staff up
+  to ceil(households / 300) (an allowance, not a duty). "两委" members serve as grid workers first: the quota counts min(grid workers, "两委" quota) as covered by them and the
   rest as full-time grid workers to hire. The quota uses the "两委" *quota*, not the actual "两委"; the
   gap report also shows what the actual "两委" would leave to hire.
-- Party-building funds (五(二)): the base follows the organisation the community should have under 三(一)
-  (a caller may pass the actual kind, e.g. 党支部, to cost that instead); the ¥200 per member is added
-  only for the directly-managed members above 100, whatever the organisation type.
+- Party-building funds (五(二)): "按照党委、党总支、党支部分别预算": the base follows the organisation the
+  community actually has (the one 三(一) requires when it has none), and the budget line says so where the
+  two differ; the ¥200 per member is added only for the directly-managed members above 100.
 - Long-service awards (五(四)): "连续工作年满20/30年" is reached in year Y when the anniversary of
   `community_service_start` falls in Y. The "no violations" condition applies to both awards.
 """
@@ -43,9 +43,11 @@ ALL_RULES = COMMUNITY_RULES + STREET_RULES + AWARD_RULES
 NOTES = [
     "住户数区间按左闭右开划分：[0,3000)、[3000,5000)、[5000,∞)（三(四)2、五(二)）。",
     "直管党员超过100人设社区党委；恰为100人不属于“超过”，设党总支（三(一)）。",
-    "网格员按每500户1名、情况复杂社区每300户1名向上取整；“两委”成员优先兼任网格员，兼任人数按“两委”职数"
+    "网格员按每500户1名向上取整为标准（低于此数为不足）；情况复杂社区可按每300户1名适当增配（可增配，不是必须）；"
+    "“两委”成员优先兼任网格员，兼任人数按“两委”职数"
     "（而非实际人数）与网格员定额取小值，其余为须招聘的专职网格员（三(四)2）。差距表另列按实际“两委”人数计算的结果。",
-    "党建经费按社区应设党组织类型核定基数；直管党员超过100人的，仅对超出部分每人加200元（五(二)）。",
+    "党建经费按社区实际设立的党委、党总支、党支部分别核定基数，与三(一)应设类型不符的在预算中注明；"
+    "直管党员超过100人的，仅对超出部分每人加200元（五(二)）。",
     "特殊荣誉奖励：连续从事社区工作起始日期的第20、30个周年日落在当年即为当年“年满”；有违纪违法记录者不符合条件（五(四)）。"
     "计入的社区工作者为在社区“两委”或专职网格员岗位上任职的人员（三(四)1）。",
     "年度预算按当年1月1日生效的规则测算（五(二)、五(四)）。",
@@ -92,9 +94,19 @@ def committee_members_quota(*, households: int, rules: RuleBook) -> Figure:
 
 
 def grid_workers_quota(*, households: int, is_complex: bool, rules: RuleBook) -> Figure:
+    """三(四)2: "按500户配备1名社区网格员" is the standard (a floor the community is short below)."""
+    rule = rules["community.households_per_grid_worker"]
+    per = rule.value["standard"]
+    return Figure("grid_workers", _("网格员定额"), math.ceil(households / per), (_basis(rule, per, "grid_workers"),))
+
+
+def grid_workers_allowance(*, households: int, is_complex: bool, rules: RuleBook) -> Figure:
+    """三(四)2: a complex community "可按照300户配备1名的标准，适当增加网格员人数": an allowance up to ceil(h/300),
+    not a duty; any other community's allowance is the standard itself."""
     rule = rules["community.households_per_grid_worker"]
     per = rule.value["complex" if is_complex else "standard"]
-    return Figure("grid_workers", _("网格员定额"), math.ceil(households / per), (_basis(rule, per, "grid_workers"),))
+    return Figure("grid_workers_max", _("网格员可增配至"), math.ceil(households / per),
+                  (_basis(rule, per, "grid_workers_max"),))
 
 
 def grid_coverage(*, grid_workers: Figure, committee_members: Figure) -> tuple[Figure, Figure]:
@@ -140,16 +152,28 @@ class CommunityQuota:
     party_organization: Figure
     committee_members: Figure
     grid_workers: Figure
+    grid_workers_max: Figure
     grid_covered_by_committee: Figure
     fulltime_grid_workers: Figure
     work_funds: Figure
     party_building_funds: Figure
     station_staff_cap: Figure
+    funds_organization: str  # the organisation the party-building funds were costed on (五(二))
 
     @property
     def figures(self) -> list[Figure]:
-        return [self.party_organization, self.committee_members, self.grid_workers, self.grid_covered_by_committee,
-                self.fulltime_grid_workers, self.work_funds, self.party_building_funds, self.station_staff_cap]
+        return [self.party_organization, self.committee_members, self.grid_workers, self.grid_workers_max,
+                self.grid_covered_by_committee, self.fulltime_grid_workers, self.work_funds,
+                self.party_building_funds, self.station_staff_cap]
+
+    @property
+    def funds_note(self) -> str:
+        """五(二) budgets on the organisation a community has; where 三(一) calls for another, say so."""
+        if self.funds_organization == self.party_organization.value:
+            return ""
+        return _("按实际设立的%(actual)s核定；按直管党员人数应设%(required)s（三(一)）") % {
+            "actual": PartyOrganization.Kind(self.funds_organization).label,
+            "required": PartyOrganization.Kind(self.party_organization.value).label}
 
     @property
     def basis(self) -> list[dict]:
@@ -162,19 +186,24 @@ class CommunityQuota:
 
 def community_quota(*, households: int, party_members: int, is_complex: bool, rules: RuleBook,
                     organization_kind: str | None = None) -> CommunityQuota:
-    """Every figure 三(一), 三(四)2 and 五(二) fix for one community, as of `rules.on`."""
+    """Every figure 三(一), 三(四)2 and 五(二) fix for one community, as of `rules.on`.
+
+    `organization_kind`: the party organisation the community actually has; 五(二) "按照党委、党总支、党支部分别
+    预算" costs the party-building funds on it (on the one 三(一) requires when it has none)."""
     org = party_organization_quota(party_members=party_members, rules=rules)
     committee = committee_members_quota(households=households, rules=rules)
     grid = grid_workers_quota(households=households, is_complex=is_complex, rules=rules)
     covered, hire = grid_coverage(grid_workers=grid, committee_members=committee)
+    funds_kind = organization_kind or org.value
     return CommunityQuota(
         as_of=rules.on, households=households, party_members=party_members, is_complex=is_complex,
         party_organization=org, committee_members=committee, grid_workers=grid,
+        grid_workers_max=grid_workers_allowance(households=households, is_complex=is_complex, rules=rules),
         grid_covered_by_committee=covered, fulltime_grid_workers=hire,
         work_funds=work_funds_quota(households=households, rules=rules),
         party_building_funds=party_building_funds_quota(
-            party_members=party_members, organization_kind=organization_kind or org.value, rules=rules),
-        station_staff_cap=station_staff_cap(rules=rules),
+            party_members=party_members, organization_kind=funds_kind, rules=rules),
+        station_staff_cap=station_staff_cap(rules=rules), funds_organization=str(funds_kind),
     )
 
 

@@ -34,7 +34,8 @@ from streets import checks as street_checks
 from streets.models import Street
 from streets.selectors import StreetStaffing, street_career_posts_total, street_staffing, streets_for_user
 
-STATUS_LABELS = {"ok": "符合", "short": "不足", "over": "超出", "mismatch": "不符", "missing": "未设置"}
+STATUS_LABELS = {"ok": "符合", "short": "不足", "over": "超出", "mismatch": "不符", "missing": "未设置",
+                 "allowance": "增配范围内"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,24 @@ def _count_gap(item, label, quota: int, actual: int, clause: str, *, cap_only=Fa
     else:
         status = "ok"
     return Gap(item, label, quota, actual, diff, status, clause)
+
+
+def _grid_gap(q: CommunityQuota, actual: int, *, item="grid_workers", label="网格员（“两委”兼任＋专职）",
+              standard=None, allowed=None) -> Gap:
+    """三(四)2: short below the standard (ceil(h/500)); for a complex community, within the allowance up to
+    ceil(h/300); over above the allowance."""
+    standard = q.grid_workers.value if standard is None else standard
+    allowed = q.grid_workers_max.value if allowed is None else allowed
+    if actual < standard:
+        status = "short"
+    elif actual <= standard:
+        status = "ok"
+    elif actual <= allowed:
+        status = "allowance"
+    else:
+        status = "over"
+    quota = f"{standard}" if allowed == standard else f"{standard}–{allowed}"
+    return Gap(item, label, quota, actual, actual - standard, status, q.grid_workers.clauses[0])
 
 
 def _items(breaches, item: str) -> list:
@@ -124,10 +143,10 @@ def _community_gaps(q: CommunityQuota, s: CommunityStaffing, actual_kind: str | 
             org.clauses[0]),
         _count_gap("committee_members", "“两委”成员", q.committee_members.value, s.two_committees_count,
                    q.committee_members.clauses[0]),
-        _count_gap("grid_workers", "网格员（“两委”兼任＋专职）", q.grid_workers.value, grid_actual,
-                   q.grid_workers.clauses[0]),
-        _count_gap("fulltime_grid_workers", "专职网格员", q.fulltime_grid_workers.value, s.grid_worker_count,
-                   q.fulltime_grid_workers.clauses[0]),
+        _grid_gap(q, grid_actual),
+        _grid_gap(q, s.grid_worker_count, item="fulltime_grid_workers", label="专职网格员",
+                  standard=q.fulltime_grid_workers.value,
+                  allowed=max(q.grid_workers_max.value - q.grid_covered_by_committee.value, 0)),
         _count_gap("station_staff", "服务站工作人员", q.station_staff_cap.value, s.station_staff_count,
                    q.station_staff_cap.clauses[0], cap_only=True, breaches=station_breaches),
     ]
@@ -138,9 +157,9 @@ def community_reports(*, communities: list[Community], rules: RuleBook) -> list[
     staffing = community_staffing(community_ids=[c.pk for c in communities], rules=rules)
     reports = []
     for c in communities:
-        q = community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
-                            rules=rules)
         kind = _actual_kind(c)
+        q = community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
+                            rules=rules, organization_kind=kind)
         reports.append(CommunityQuotaReport(c, q, staffing[c.pk], kind,
                                             _community_gaps(q, staffing[c.pk], kind, c, rules)))
     return reports
@@ -380,7 +399,7 @@ def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook) -> Dis
     quotas = []
     for c in inputs.communities:
         q = community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
-                            rules=rules)
+                            rules=rules, organization_kind=_actual_kind(c))
         quotas.append((c, q))
         lines[c.street_id].add_quota(c, q)
         totals.add_quota(c, q)

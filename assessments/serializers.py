@@ -51,7 +51,8 @@ class GapSerializer(serializers.Serializer):
     quota = serializers.JSONField()
     actual = serializers.JSONField()
     difference = serializers.IntegerField(allow_null=True, help_text="实际减定额；负数为不足")
-    status = serializers.ChoiceField(choices=["ok", "short", "over", "mismatch", "missing"])
+    status = serializers.ChoiceField(choices=["ok", "short", "over", "mismatch", "missing", "allowance"],
+                                     help_text="allowance: 情况复杂社区在增配范围内（三(四)2）")
     status_label = serializers.CharField()
     clause = serializers.CharField()
 
@@ -74,12 +75,15 @@ class CommunityQuotaSerializer(serializers.Serializer):
     party_organization = serializers.CharField(help_text=_KIND_HELP)
     party_organization_label = serializers.CharField()
     committee_members = serializers.IntegerField()
-    grid_workers = serializers.IntegerField()
+    grid_workers = serializers.IntegerField(help_text="标准：每500户1名，向上取整（三(四)2）")
+    grid_workers_max = serializers.IntegerField(help_text="可增配至：情况复杂社区每300户1名；其他社区同标准")
     grid_workers_covered_by_committee = serializers.IntegerField()
     fulltime_grid_workers_to_hire = serializers.IntegerField()
     fulltime_grid_workers_given_actual_committee = serializers.IntegerField()
     work_funds = serializers.IntegerField(help_text="元/年")
-    party_building_funds = serializers.IntegerField(help_text="元/年")
+    party_building_funds = serializers.IntegerField(help_text="元/年，按实际设立的党组织核定（五(二)）")
+    party_building_funds_organization = serializers.CharField(help_text=_KIND_HELP)
+    party_building_funds_note = serializers.CharField(allow_blank=True, help_text="实际党组织与三(一)应设不符时的说明")
     station_staff_cap = serializers.IntegerField()
     basis = BasisSerializer(many=True)
     actual = CommunityActualSerializer()
@@ -195,10 +199,12 @@ def community_payload(r: CommunityQuotaReport) -> dict:
         "households": q.households, "party_members": q.party_members, "is_complex": q.is_complex,
         "party_organization": q.party_organization.value, "party_organization_label": q.party_organization_label,
         "committee_members": q.committee_members.value, "grid_workers": q.grid_workers.value,
+        "grid_workers_max": q.grid_workers_max.value,
         "grid_workers_covered_by_committee": q.grid_covered_by_committee.value,
         "fulltime_grid_workers_to_hire": q.fulltime_grid_workers.value,
         "fulltime_grid_workers_given_actual_committee": r.fulltime_grid_workers_given_actual_committee,
         "work_funds": q.work_funds.value, "party_building_funds": q.party_building_funds.value,
+        "party_building_funds_organization": q.funds_organization, "party_building_funds_note": q.funds_note,
         "station_staff_cap": q.station_staff_cap.value,
         "basis": q.basis, "actual": r.actual, "gaps": [gap_payload(g) for g in r.gaps], "notes": NOTES,
     }

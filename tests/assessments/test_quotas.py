@@ -30,21 +30,24 @@ def test_committee_members_and_work_funds_follow_half_open_household_brackets(ho
     assert q.work_funds.value == work_funds
 
 
-@pytest.mark.parametrize("households, is_complex, grid", [
-    (0, False, 0), (1, False, 1), (500, False, 1), (501, False, 2), (2999, False, 6), (3000, False, 6),
-    (5000, False, 10), (0, True, 0), (300, True, 1), (301, True, 2), (2999, True, 10), (3000, True, 10),
-    (5000, True, 17),
+@pytest.mark.parametrize("households, is_complex, standard, allowed", [
+    (0, False, 0, 0), (1, False, 1, 1), (500, False, 1, 1), (501, False, 2, 2), (2999, False, 6, 6),
+    (3000, False, 6, 6), (5000, False, 10, 10), (0, True, 0, 0), (300, True, 1, 1), (301, True, 1, 2),
+    (2999, True, 6, 10), (3000, True, 6, 10), (5000, True, 10, 17),
 ])
-def test_grid_workers_one_per_500_or_300_when_complex_rounded_up(households, is_complex, grid):
-    assert quota(households=households, is_complex=is_complex).grid_workers.value == grid
+def test_grid_workers_one_per_500_and_a_complex_community_may_staff_one_per_300(households, is_complex, standard,
+                                                                                 allowed):
+    # 三(四)2: 1 per 500 (rounded up) is the standard for every community; "可按照300户配备1名" is an allowance
+    q = quota(households=households, is_complex=is_complex)
+    assert (q.grid_workers.value, q.grid_workers_max.value) == (standard, allowed)
 
 
 @pytest.mark.parametrize("households, is_complex, covered, hire", [
     (0, False, 0, 0),       # no households: nothing to cover, never negative
     (2000, False, 4, 0),    # 4 grid workers, 5 两委: all covered
-    (2999, True, 5, 5),     # 10 grid workers, 5 两委 → 5 to hire
+    (2999, True, 5, 1),     # 6 grid workers by the standard, 5 两委 → 1 to hire (the allowance is not a duty)
     (4999, False, 7, 3),    # 10 grid workers, 7 两委
-    (5000, True, 9, 8),     # 17 grid workers, 9 两委
+    (5000, True, 9, 1),     # 10 grid workers, 9 两委
 ])
 def test_committee_members_serve_as_grid_workers_first(households, is_complex, covered, hire):
     q = quota(households=households, is_complex=is_complex)
@@ -82,7 +85,8 @@ def test_every_figure_names_its_rule_value_date_and_clause():
     assert clauses["station_staff_cap"] == ("service_station.staff_cap", "三(二)2")
     by_figure = {b["figure"]: b for b in q.basis}
     assert by_figure["committee_members"]["value"] == 7
-    assert by_figure["grid_workers"]["value"] == 300
+    assert by_figure["grid_workers"]["value"] == 500
+    assert by_figure["grid_workers_max"]["value"] == 300
     assert by_figure["work_funds"]["value"] == 130000
     assert by_figure["work_funds"]["effective_from"] == "2018-10-01"
     covered_rules = {b["rule"] for b in q.basis if b["figure"] == "fulltime_grid_workers"}
