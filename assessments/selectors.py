@@ -25,7 +25,7 @@ from assessments.quotas import (
 from communities import checks as community_checks
 from communities.findings import actual_party_organization_kind
 from communities.models import Community, PartyOrganization
-from communities.selectors import CommunityStaffing, communities_for_user, community_staffing
+from communities.selectors import CommunityStaffing, communities_as_of, communities_for_user, community_staffing
 from governance.exceptions import RuleViolation
 from governance.models import COMMUNITY_WORKER_KINDS, Person, Post
 from governance.rules import RuleBook, RuleValue, rule_ref
@@ -153,7 +153,9 @@ def _community_gaps(q: CommunityQuota, s: CommunityStaffing, actual_kind: str | 
 
 
 def community_reports(*, communities: list[Community], rules: RuleBook) -> list[CommunityQuotaReport]:
-    """Quota, actual staffing and gaps of several communities: two queries (community_staffing)."""
+    """Quota, actual staffing and gaps of several communities: two queries (community_staffing), and one for
+    the figures as recorded on a past date."""
+    communities = communities_as_of(communities, rules.on)
     staffing = community_staffing(community_ids=[c.pk for c in communities], rules=rules)
     reports = []
     for c in communities:
@@ -397,7 +399,7 @@ def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook) -> Dis
     lines = {s.pk: BudgetLine(street=s) for s in inputs.streets}
     totals = BudgetLine(street=None)
     quotas = []
-    for c in inputs.communities:
+    for c in communities_as_of(inputs.communities, rules.on):
         q = community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
                             rules=rules, organization_kind=_actual_kind(c))
         quotas.append((c, q))

@@ -72,6 +72,8 @@ class CommunityQuotaSerializer(serializers.Serializer):
     households = serializers.IntegerField()
     party_members = serializers.IntegerField()
     is_complex = serializers.BooleanField()
+    figures_recorded_at = serializers.DateTimeField(
+        allow_null=True, help_text="所用户数、党员数、复杂标志的登记时间（as_of 为过去日期时取当日的登记记录；null 为当前记录）")
     party_organization = serializers.CharField(help_text=_KIND_HELP)
     party_organization_label = serializers.CharField()
     committee_members = serializers.IntegerField()
@@ -197,6 +199,7 @@ def community_payload(r: CommunityQuotaReport) -> dict:
     return {
         "community": c.pk, "community_name": c.name, "street": c.street_id, "as_of": q.as_of,
         "households": q.households, "party_members": q.party_members, "is_complex": q.is_complex,
+        "figures_recorded_at": getattr(c, "figures_recorded_at", None),
         "party_organization": q.party_organization.value, "party_organization_label": q.party_organization_label,
         "committee_members": q.committee_members.value, "grid_workers": q.grid_workers.value,
         "grid_workers_max": q.grid_workers_max.value,

@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from communities.models import Community, PartyOrganization, ResidentsCommittee
@@ -105,4 +105,39 @@ def community_staffing(*, community_ids, on: datetime.date | None = None, rules=
     )
     for community_id, person_id in station_rows:
         result[community_id].station_staff.add(person_id)
+    return result
+
+
+FIGURES = ("households", "party_members", "is_complex")
+
+
+def communities_as_of(communities: list[Community], on: datetime.date) -> list[Community]:
+    """The communities with their households, party members and complex flag as recorded on `on` (from
+    their history), for quotas "as of" a past date (DESIGN.md section 2). One query; for today or a later
+    date the current figures stand. Each returned community carries `figures_recorded_at`: the time of the
+    record used (None: the current record)."""
+    if not communities or on >= timezone.localdate():
+        for c in communities:
+            c.figures_recorded_at = None
+        return communities
+    cut = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min,
+                                    tzinfo=timezone.get_current_timezone())
+    history = Community.history.model
+    latest = history.objects.filter(id=OuterRef("id"), history_date__lt=cut).order_by("-history_date", "-history_id")
+    rows = {
+        row["id"]: row for row in history.objects.filter(
+            id__in=[c.pk for c in communities], history_id=Subquery(latest.values("history_id")[:1]),
+        ).order_by().values("id", "history_date", *FIGURES)
+    }
+    result = []
+    for community in communities:
+        row = rows.get(community.pk)
+        copy = Community(**{f.attname: getattr(community, f.attname) for f in Community._meta.concrete_fields})
+        copy._state.fields_cache = dict(community._state.fields_cache)  # its street and organisation, as read
+        copy.figures_recorded_at = None
+        if row is not None:
+            for name in FIGURES:
+                setattr(copy, name, row[name])
+            copy.figures_recorded_at = row["history_date"]
+        result.append(copy)
     return result
