@@ -15,7 +15,9 @@ Interpretations (kept visible in `NOTES`, shown on the pages and returned by the
   community actually has (the one 三(一) requires when it has none), and the budget line says so where the
   two differ; the ¥200 per member is added only for the directly-managed members above 100.
 - Long-service awards (五(四)): "连续工作年满20/30年" is reached in year Y when the anniversary of
-  `community_service_start` falls in Y. The "no violations" condition applies to both awards.
+  `community_service_start` falls in Y. The awards are one-time: in the rule's first budget year (2019 for
+  the seeded version) a worker who already had 20 (30) or more years receives the highest tier reached,
+  once; after it, each tier in the year its anniversary falls. The "no violations" condition applies to both.
 """
 
 import datetime
@@ -48,7 +50,8 @@ NOTES = [
     "（而非实际人数）与网格员定额取小值，其余为须招聘的专职网格员（三(四)2）。差距表另列按实际“两委”人数计算的结果。",
     "党建经费按社区实际设立的党委、党总支、党支部分别核定基数，与三(一)应设类型不符的在预算中注明；"
     "直管党员超过100人的，仅对超出部分每人加200元（五(二)）。",
-    "特殊荣誉奖励：连续从事社区工作起始日期的第20、30个周年日落在当年即为当年“年满”；有违纪违法记录者不符合条件（五(四)）。"
+    "特殊荣誉奖励：连续从事社区工作起始日期的第20、30个周年日落在当年即为当年“年满”；规则施行时已满20（30）年的，"
+    "于规则的首个预算年度（种子版本为2019年）一次性发放已满的最高一档，之后每档只发一次；有违纪违法记录者不符合条件（五(四)）。"
     "计入的社区工作者为在社区“两委”或专职网格员岗位上任职的人员（三(四)1）。",
     "年度预算按当年1月1日生效的规则测算（五(二)、五(四)）。",
 ]
@@ -285,20 +288,56 @@ def anniversary(start: datetime.date, years: int) -> datetime.date:
         return start.replace(year=start.year + years, day=28)
 
 
+def first_budget_year(first_in_force: datetime.date) -> int:
+    """The first budget year of a rule: the year of the first 1 January on or after its first version
+    (budgets use the rules in force on 1 January, 五(二)); 2019 for the seeded 2018-10-01."""
+    return first_in_force.year if (first_in_force.month, first_in_force.day) == (1, 1) else first_in_force.year + 1
+
+
+def award_due(*, service_start: datetime.date, year: int, first_year: int, tiers: list[int]) -> tuple[int, bool] | None:
+    """五(四), "一次性": the tier a worker receives in `year`, and whether it is the first budget year's catch-up.
+
+    In the rule's first budget year a worker receives the highest tier completed by its end, however long
+    ago (one who had 20 or more years when the rule came into force gets the 20-year award then; one with 30
+    or more, the 30-year award only). After it, a worker receives a tier in the year its anniversary falls.
+    So nobody receives the same tier twice, across years and rule versions."""
+    if year < first_year:
+        return None
+    if year == first_year:
+        reached = [t for t in tiers if anniversary(service_start, t) <= datetime.date(year, 12, 31)]
+        if not reached:
+            return None
+        best = max(reached)
+        return best, anniversary(service_start, best).year < year
+    due = [t for t in tiers if anniversary(service_start, t).year == year]
+    return (max(due), False) if due else None
+
+
 def long_service_award(*, service_start: datetime.date | None, year: int, has_violation_record: bool,
-                       rules: RuleBook) -> LongServiceAward | None:
-    """The award a community worker reaches in `year`, or None (五(四))."""
+                       rules: RuleBook, first_year: int | None = None) -> LongServiceAward | None:
+    """The award a community worker receives in `year`, or None (五(四)). `first_year`: the rule's first budget
+    year (first_budget_year); without it, the year of the rule version in force."""
     if service_start is None:
         return None
     rule = rules["awards.long_service"]
-    for tier in rule.value:
-        years = int(tier["years"])
-        if service_start.year + years == year:
-            amount = int(tier["amount"])
-            reason = "有违纪违法记录，不符合“无违纪违法情形”的条件（五(四)）" if has_violation_record else ""
-            return LongServiceAward(
-                years=years, anniversary=anniversary(service_start, years), amount=amount,
-                honours=tier.get("honours", ""), eligible=not has_violation_record, reason=reason,
-                basis=(_basis(rule, {"years": years, "amount": amount}, "long_service_award"),),
-            )
-    return None
+    if first_year is None:
+        first_year = first_budget_year(rule.effective_from)
+    tiers = {int(tier["years"]): tier for tier in rule.value}
+    due = award_due(service_start=service_start, year=year, first_year=first_year, tiers=sorted(tiers))
+    if due is None:
+        return None
+    years, catch_up = due
+    tier = tiers[years]
+    amount = int(tier["amount"])
+    reasons = []
+    if catch_up:
+        reasons.append(_("规则施行时已连续工作满 %(years)s 年，于首个预算年度 %(year)s 年一次性发放")
+                       % {"years": years, "year": first_year})
+    if has_violation_record:
+        reasons.append(_("有违纪违法记录，不符合“无违纪违法情形”的条件（五(四)）"))
+    return LongServiceAward(
+        years=years, anniversary=anniversary(service_start, years), amount=amount,
+        honours=tier.get("honours", ""), eligible=not has_violation_record, reason="；".join(reasons),
+        basis=(_basis(rule, {"years": years, "amount": amount, "first_budget_year": first_year},
+                      "long_service_award"),),
+    )

@@ -18,6 +18,7 @@ from assessments.quotas import (
     LongServiceAward,
     StreetQuota,
     community_quota,
+    first_budget_year,
     long_service_award,
     rules_on,
     street_quota,
@@ -27,7 +28,7 @@ from communities.findings import actual_party_organization_kind
 from communities.models import Community, PartyOrganization
 from communities.selectors import CommunityStaffing, communities_as_of, communities_for_user, community_staffing
 from governance.exceptions import RuleViolation
-from governance.models import COMMUNITY_WORKER_KINDS, Person, Post
+from governance.models import COMMUNITY_WORKER_KINDS, Person, PolicyRule, Post
 from governance.rules import RuleBook, RuleValue, rule_ref
 from service_stations import checks as station_checks
 from streets import checks as street_checks
@@ -284,34 +285,48 @@ class AwardRow:
     award: LongServiceAward
 
 
-def _award_years(rules: RuleBook, year: int) -> set[int]:
-    return {year - int(tier["years"]) for tier in rules["awards.long_service"].value}
+def _first_award_year() -> int:
+    """The long-service rule's first budget year (五(四)), from its first version: one query."""
+    first = PolicyRule.objects.filter(key="awards.long_service").order_by("effective_from").values_list(
+        "effective_from", flat=True).first()
+    return first_budget_year(first) if first else 9999
 
 
-def _award_candidates(*, community_ids_qs, year: int, start_years: set[int]) -> list[Post]:
-    """Community posts (两委 and full-time grid workers, 三(四)1) held during `year` by people whose service
-    started in one of `start_years`: one query."""
+def _award_filter(rules: RuleBook, year: int, first_year: int) -> Q:
+    """Whose service start can give an award in `year` (see assessments.quotas.award_due)."""
+    tiers = [int(tier["years"]) for tier in rules["awards.long_service"].value]
+    if year < first_year or not tiers:
+        return Q(pk__in=[])
+    if year == first_year:
+        return Q(person__community_service_start__year__lte=year - min(tiers))
+    return Q(person__community_service_start__year__in=sorted({year - t for t in tiers}))
+
+
+def _award_candidates(*, community_ids_qs, year: int, who: Q) -> list[Post]:
+    """Community posts (两委 and full-time grid workers, 三(四)1) held during `year` by people `who` may be
+    due an award: one query."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return list(
-        Post.objects.filter(
-            kind__in=sorted(COMMUNITY_WORKER_KINDS), community_id__in=community_ids_qs, start_date__lte=last,
-            person__community_service_start__year__in=sorted(start_years),
-        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        Post.objects.filter(kind__in=sorted(COMMUNITY_WORKER_KINDS), community_id__in=community_ids_qs,
+                            start_date__lte=last).filter(who)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .select_related("person", "community", "community__street")
         .order_by("person_id", "start_date", "pk")
     )
 
 
-def _awards_from(posts: list[Post], *, year: int, rules: RuleBook) -> list[AwardRow]:
+def _awards_from(posts: list[Post], *, year: int, rules: RuleBook, first_year: int) -> list[AwardRow]:
     rows, seen = [], set()
     for post in posts:
         person = post.person
         if person.pk in seen:
             continue
         award = long_service_award(service_start=person.community_service_start, year=year,
-                                   has_violation_record=person.has_violation_record, rules=rules)
-        # A community worker on the day the years are complete: the post is held on the anniversary.
-        if award is None or not post.active_on(award.anniversary):
+                                   has_violation_record=person.has_violation_record, rules=rules,
+                                   first_year=first_year)
+        # A community worker when the award falls due: the post is held on the anniversary (or, for the first
+        # budget year's catch-up, on its 1 January).
+        if award is None or not post.active_on(max(award.anniversary, datetime.date(year, 1, 1))):
             continue
         seen.add(person.pk)
         rows.append(AwardRow(person=person, community=post.community, award=award))
@@ -320,11 +335,12 @@ def _awards_from(posts: list[Post], *, year: int, rules: RuleBook) -> list[Award
 
 
 def long_service_awards(*, user, year: int, rules: RuleBook | None = None) -> list[AwardRow]:
-    """The community workers in the user's scope who complete 20 or 30 years in `year` (五(四))."""
+    """The community workers in the user's scope who receive a long-service award in `year` (五(四))."""
     rules = rules or rules_on(datetime.date(year, 1, 1), field="year")
+    first_year = _first_award_year()
     posts = _award_candidates(community_ids_qs=communities_for_user(user=user).values("pk"), year=year,
-                              start_years=_award_years(rules, year))
-    return _awards_from(posts, year=year, rules=rules)
+                              who=_award_filter(rules, year, first_year))
+    return _awards_from(posts, year=year, rules=rules, first_year=first_year)
 
 
 # --- the district budget (五(二), 五(四)) ----------------------------------------------------------
@@ -378,20 +394,21 @@ class DistrictBudget:
         return [r.as_basis() for r in self.rules]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _BudgetInputs:
     streets: list[Street]
     communities: list[Community]
     posts: list[Post]
+    first_award_year: int = 0
 
 
-def _budget_inputs(*, user, year: int, start_years: set[int]) -> _BudgetInputs:
+def _budget_inputs(*, user, year: int, who: Q) -> _BudgetInputs:
     communities_qs = communities_for_user(user=user)
     communities = list(communities_qs.order_by("street__code", "code"))
     streets = {s.pk: s for s in streets_for_user(user=user)}
     for c in communities:  # community staff see their community's street in the summary
         streets.setdefault(c.street_id, c.street)
-    posts = _award_candidates(community_ids_qs=communities_qs.values("pk"), year=year, start_years=start_years)
+    posts = _award_candidates(community_ids_qs=communities_qs.values("pk"), year=year, who=who)
     return _BudgetInputs(sorted(streets.values(), key=lambda s: s.code), communities, posts)
 
 
@@ -405,7 +422,7 @@ def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook) -> Dis
         quotas.append((c, q))
         lines[c.street_id].add_quota(c, q)
         totals.add_quota(c, q)
-    awards = _awards_from(inputs.posts, year=year, rules=rules)
+    awards = _awards_from(inputs.posts, year=year, rules=rules, first_year=inputs.first_award_year)
     for row in awards:
         lines[row.community.street_id].add_award(row.award)
         totals.add_award(row.award)
@@ -417,7 +434,9 @@ def district_budget(*, user, year: int) -> DistrictBudget:
     """The year's work funds, party-building funds and long-service awards by street and for the district,
     in the user's scope, computed with the rules in force on 1 January of the year."""
     rules = rules_on(datetime.date(year, 1, 1), field="year")
-    inputs = _budget_inputs(user=user, year=year, start_years=_award_years(rules, year))
+    first_year = _first_award_year()
+    inputs = _budget_inputs(user=user, year=year, who=_award_filter(rules, year, first_year))
+    inputs.first_award_year = first_year
     return _budget_compute(inputs, year=year, rules=rules)
 
 
@@ -439,8 +458,10 @@ def budget_what_if(*, user, key: str, value: Any, effective_from: datetime.date)
     new = RuleValue(key=key, title=old.title, value=value, effective_from=effective_from, clause=old.clause)
     after_rules = rules_on(effective_from, overrides={key: new}, field="effective_from")
     year = effective_from.year
-    inputs = _budget_inputs(user=user, year=year,
-                            start_years=_award_years(before_rules, year) | _safe_award_years(after_rules, year))
+    first_year = _first_award_year()
+    inputs = _budget_inputs(user=user, year=year, who=_award_filter(before_rules, year, first_year)
+                            | _safe_award_filter(after_rules, year, first_year))
+    inputs.first_award_year = first_year
     before = _budget_compute(inputs, year=year, rules=before_rules)
     try:
         after = _budget_compute(inputs, year=year, rules=after_rules)
@@ -449,11 +470,11 @@ def budget_what_if(*, user, key: str, value: Any, effective_from: datetime.date)
     return WhatIf(rule_before=old, rule_after=new, before=before, after=after)
 
 
-def _safe_award_years(rules: RuleBook, year: int) -> set[int]:
+def _safe_award_filter(rules: RuleBook, year: int, first_year: int) -> Q:
     try:
-        return _award_years(rules, year)
+        return _award_filter(rules, year, first_year)
     except (KeyError, TypeError, ValueError):
-        return set()
+        return Q(pk__in=[])
 
 
 # --- sections of the street and community pages (registered in AssessmentsConfig.ready()) ---------

@@ -74,3 +74,51 @@ def test_a_community_not_marked_complex_has_no_allowance(api_for, workers, statu
         f.post(PostKind.GRID_WORKER, community=community)
     gaps = {g["item"]: g for g in quotas(api_for, community, "2024-06-01")["gaps"]}
     assert gaps["grid_workers"]["status"] == status
+
+
+# --- long-service awards (五(四)): those already past 20 or 30 years when the rule came into force ---
+
+RULE_START = datetime.date(2018, 10, 1)  # the seeded version; its first budget year is 2019
+
+
+def worker_with_years_at_rule_start(community, years, days_extra=30):
+    start = RULE_START.replace(year=RULE_START.year - years) - datetime.timedelta(days=days_extra)
+    person = f.person(community=community, street=community.street, community_service_start=start)
+    f.post(PostKind.RC_MEMBER, community=community, person=person, start_date=datetime.date(2010, 1, 1))
+    return person
+
+
+def awards_by_year(years):
+    from assessments.selectors import long_service_awards
+
+    admin = f.user(Role.DISTRICT_ADMIN)
+    return {year: {(row.person.name, row.award.years) for row in long_service_awards(user=admin, year=year)}
+            for year in years}
+
+
+def test_award_transition_for_workers_at_19_20_25_and_31_years_when_the_rule_came_into_force():
+    community = f.community()
+    at19 = worker_with_years_at_rule_start(community, 19)
+    at20 = worker_with_years_at_rule_start(community, 20)
+    at25 = worker_with_years_at_rule_start(community, 25)
+    at31 = worker_with_years_at_rule_start(community, 31)
+    got = awards_by_year(range(2019, 2031))
+    # 2019: the 19-year worker reaches 20 in 2019; the 20- and 25-year workers get the 20-year award once,
+    # the 31-year worker the 30-year award only
+    assert got[2019] == {(at19.name, 20), (at20.name, 20), (at25.name, 20), (at31.name, 30)}
+    # later: the 25-year worker reaches 30 in 2023, the 20-year worker in 2028, the 19-year one in 2029
+    assert got[2023] == {(at25.name, 30)}
+    assert got[2028] == {(at20.name, 30)}
+    assert got[2029] == {(at19.name, 30)}
+    # nobody receives the same award twice
+    every = [pair for year in got.values() for pair in year]
+    assert len(every) == len(set(every))
+
+
+def test_a_catch_up_award_says_why_in_the_budget_year():
+    from assessments.selectors import long_service_awards
+
+    community = f.community()
+    worker_with_years_at_rule_start(community, 25)
+    rows = long_service_awards(user=f.user(Role.DISTRICT_ADMIN), year=2019)
+    assert len(rows) == 1 and rows[0].award.amount == 5000 and "首个预算年度 2019" in rows[0].award.reason
