@@ -28,7 +28,8 @@ class Breach:
     `item` tells breaches of one rule apart (e.g. principal and deputy posts of 二(二)2); `excess` says
     by how much a cap is passed (1 for a state that is simply wrong); `short` marks a missing holder,
     which a report lists but no appointment is refused for; `approvable` caps may be passed with an
-    approval reference (`approvals` lists those recorded).
+    approval reference. `approvals` lists the references that cover this breach: each approves the one
+    excess its post caused, of this rule, item and rule version (`cover_key`), nothing else.
     """
 
     rule: object  # the RuleValue the check read
@@ -45,18 +46,38 @@ class Breach:
         return (self.rule.key, self.item)
 
     @property
+    def cover_key(self) -> str:
+        return cover_key(self.rule, self.item)
+
+    @property
+    def uncovered(self) -> int:
+        """The excess no approval covers."""
+        return max(self.excess - len(self.approvals), 0) if self.approvable else self.excess
+
+    @property
     def approved(self) -> bool:
-        return self.approvable and bool(self.approvals)
+        return self.approvable and not self.short and self.uncovered == 0
 
     def violation(self, hint: str = "") -> RuleViolation:
         return RuleViolation(self.message + hint, rule=self.rule, field=self.field)
 
 
-def refuse_new_breaches(*, before: list[Breach], after: list[Breach], approval_reference: str = "") -> None:
+def cover_key(rule, item: str) -> str:
+    """What an approval reference on a post approves: one rule, one item of it, one rule version."""
+    return f"{rule.key}:{item}@{rule.effective_from.isoformat()}"
+
+
+def covers_of(approval_covers: str) -> list[str]:
+    return [key for key in (approval_covers or "").split(",") if key]
+
+
+def refuse_new_breaches(*, before: list[Breach], after: list[Breach], approval_reference: str = "",
+                        post=None) -> None:
     """Refuse a write whose result breaks a rule the state before it did not break, or breaks it further.
 
     A missing holder (`short`) is never a reason to refuse; an approvable cap may be passed when the
-    write records an approval reference.
+    write records an approval reference, which then covers that breach only: its cover key is added to
+    `post.approval_covers` (see Breach.approvals).
     """
     was = {b.key: b.excess for b in before}
     for breach in after:
@@ -64,6 +85,9 @@ def refuse_new_breaches(*, before: list[Breach], after: list[Breach], approval_r
             continue
         if breach.approvable:
             if approval_reference:
+                if post is not None:
+                    covers = set(covers_of(post.approval_covers)) | {breach.cover_key}
+                    post.approval_covers = ",".join(sorted(covers))
                 continue
             raise RuleViolation(breach.message + _("；如经批准，请填写批准文号"), rule=breach.rule,
                                 field="approval_reference")
@@ -81,12 +105,16 @@ class Finding:
     message: str
     url: str = ""
     approved: bool = False
+    approvals: tuple[str, ...] = ()  # the approval references that cover it
+    uncovered: int = 0  # the excess no approval covers
 
 
 def finding(breach: Breach, *, subject: str, street, url: str = "") -> Finding:
     return Finding(rule=breach.rule.key, clause=breach.rule.clause, title=breach.rule.title, subject=subject,
                    street=street.name if street else "", street_id=street.pk if street else None,
-                   message=breach.message, url=url, approved=breach.approved)
+                   message=breach.message, url=url, approved=breach.approved,
+                   approvals=tuple(breach.approvals) if breach.approvable else (),
+                   uncovered=breach.uncovered if breach.approvable else 0)
 
 
 def findings_for(*, user, on: datetime.date | None = None, rules: RuleBook | None = None,

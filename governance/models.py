@@ -287,6 +287,10 @@ class Post(Versioned):
         "超额批准文号", max_length=100, blank=True,
         help_text="超出职数或人数上限时须填写批准文号，记入审计记录。",
     )
+    approval_covers = models.CharField(
+        "批准文号所批准的超额", max_length=300, blank=True, editable=False,
+        help_text="批准文号只批准本职务造成的那一项超额（规则、项目、规则版本），由系统记录。",
+    )
     note = models.CharField("备注", max_length=200, blank=True)
     history = HistoricalRecords()
 

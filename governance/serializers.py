@@ -45,7 +45,8 @@ class PostSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         model = Post
         fields = ["id", "version", "person", "person_name", "kind", "kind_label", "street", "community", "station", "grid",
                   "staff_category", "is_secondment", "seconded_from", "start_date", "end_date",
-                  "approval_reference", "note"]
+                  "approval_reference", "approval_covers", "note"]
+        read_only_fields = ["approval_covers"]
 
 
 class PolicyRuleSerializer(serializers.ModelSerializer):

@@ -278,11 +278,14 @@ def post_update(*, post: Post, acting_user, expected_version: int | None = None,
         setattr(post, name, value)
     _post_clean(post)
     _lock(post)
-    _post_rules_check(post)
+    covers = post.approval_covers
+    _post_rules_check(post)  # an approval may now cover a breach this change causes (approval_covers)
     fk_names = {f.name: f.attname for f in Post._meta.concrete_fields if f.is_relation}
     post.version += 1
-    return instance_save(post, acting_user=acting_user, validate=False,
-                         update_fields=[*(fk_names.get(name, name) for name in changed), "version"])
+    fields = [*(fk_names.get(name, name) for name in changed), "version"]
+    if post.approval_covers != covers:
+        fields.append("approval_covers")
+    return instance_save(post, acting_user=acting_user, validate=False, update_fields=fields)
 
 
 @transaction.atomic

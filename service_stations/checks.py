@@ -3,7 +3,7 @@
 
 from django.utils.translation import gettext as _
 
-from governance.findings import Breach
+from governance.findings import Breach, cover_key
 from governance.models import COMMUNITY_WORKER_KINDS, PostKind
 from governance.registry import rule_check
 from governance.rules import RuleBook
@@ -12,13 +12,15 @@ APP = "service_stations"
 
 
 @rule_check("service_station.staff_cap", app_label=APP)
-def staff_cap(*, count: int, rules: RuleBook, approvals=()) -> list[Breach]:
-    """三(二)2: a station has at most 4 staff, the head included; more only with an approval."""
+def staff_cap(*, count: int, rules: RuleBook, approvals_by_cover=None) -> list[Breach]:
+    """三(二)2: a station has at most 4 staff, the head included; more only with an approval (each
+    approval covering one excess of this rule version: `approvals_by_cover`)."""
     cap = rules["service_station.staff_cap"]
     if count <= cap.value:
         return []
+    approvals = (approvals_by_cover or {}).get(cover_key(cap, "staff"), ())
     return [Breach(cap, "staff", _("服务站工作人员 %(count)s 名，超过 %(max)s 名（含站长）") % {"count": count, "max": cap.value},
-                   excess=count - cap.value, approvable=True, approvals=tuple(a for a in approvals if a))]
+                   excess=count - cap.value, approvable=True, approvals=tuple(approvals))]
 
 
 def _prescribed(station_kind: str, community_kind: str, *, serves: bool) -> bool:

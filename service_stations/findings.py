@@ -1,9 +1,11 @@
 """Findings of the station rules (三(二)2) for the findings page, registered in ServiceStationsConfig.ready()."""
 
 
+from collections import defaultdict
+
 from django.urls import reverse
 
-from governance.findings import Finding, finding
+from governance.findings import Finding, covers_of, finding
 from governance.models import STATION_KINDS
 from governance.rules import RuleBook
 from governance.selectors import active_posts
@@ -11,17 +13,19 @@ from service_stations import checks
 from service_stations.selectors import stations_for_user
 
 
-def station_staffing(*, station_ids, rules: RuleBook) -> dict[int, tuple[set, list]]:
-    """Each station's staff (person ids) and the approval references on their posts: one query, once per request."""
+def station_staffing(*, station_ids, rules: RuleBook) -> dict[int, tuple[set, dict]]:
+    """Each station's staff (person ids) and the approval references on their posts by what each approves:
+    one query, once per request."""
     cache = rules.cache.setdefault("station_staffing", {})
     missing = [sid for sid in station_ids if sid not in cache]
     if missing:
-        found = {sid: (set(), []) for sid in missing}
+        found = {sid: (set(), defaultdict(list)) for sid in missing}
         rows = active_posts(on=rules.on).filter(station_id__in=missing, kind__in=sorted(STATION_KINDS))
-        for station_id, person_id, approval in rows.values_list("station_id", "person_id", "approval_reference"):
+        for station_id, person_id, approval, covers in rows.values_list(
+                "station_id", "person_id", "approval_reference", "approval_covers"):
             found[station_id][0].add(person_id)
-            if approval:
-                found[station_id][1].append(approval)
+            for key in covers_of(covers) if approval else ():
+                found[station_id][1][key].append(approval)
         cache.update(found)
     return {sid: cache[sid] for sid in station_ids}
 
@@ -40,6 +44,6 @@ def station_findings(*, user, rules: RuleBook, street_id: int | None = None,
         staff, approvals = staffing[station.pk]
         communities = list(station.communities.all())
         url = reverse("community-page", args=[communities[0].pk]) if communities else ""
-        for breach in checks.staff_cap(count=len(staff), rules=rules, approvals=approvals) or []:
+        for breach in checks.staff_cap(count=len(staff), rules=rules, approvals_by_cover=approvals) or []:
             found.append(finding(breach, subject=station.name, street=station.street, url=url))
     return found

@@ -38,7 +38,7 @@ def station_post_check(post: Post, rules: RuleBook) -> None:
     after = len(staff | {post.person_id})
     refuse_new_breaches(before=checks.staff_cap(count=len(staff), rules=rules) or [],
                         after=checks.staff_cap(count=after, rules=rules) or [],
-                        approval_reference=post.approval_reference)
+                        approval_reference=post.approval_reference, post=post)
 
 
 def doubling_check(post: Post, rules: RuleBook) -> None:
@@ -57,4 +57,4 @@ def doubling_check(post: Post, rules: RuleBook) -> None:
         return
     refuse_new_breaches(before=[], after=checks.community_worker_doubling(post_kind=post.kind, other_kinds=pairs,
                                                                             rules=rules) or [],
-                        approval_reference=post.approval_reference)
+                        approval_reference=post.approval_reference, post=post)

@@ -8,7 +8,7 @@ break (`governance.findings.refuse_new_breaches`), the findings page lists them,
 from django.utils.translation import gettext as _
 
 from governance.exceptions import RuleViolation
-from governance.findings import Breach
+from governance.findings import Breach, cover_key
 from governance.registry import rule_check
 from governance.rules import RuleBook
 from streets.models import StreetOffice
@@ -26,7 +26,8 @@ def staff_cap(s: StreetStaffing, rules: RuleBook) -> list[Breach]:
         return []
     return [Breach(cap, "staff", _("街道工作人员 %(count)s 人，超过上限 %(cap)s 人（含公岗、三支一扶及政策性安置人员）")
                    % {"count": s.staff_count, "cap": cap.value["cap"]},
-                   excess=s.staff_count - cap.value["cap"], approvable=True, approvals=tuple(s.approvals))]
+                   excess=s.staff_count - cap.value["cap"], approvable=True,
+                   approvals=tuple(s.approvals.get(cover_key(cap, "staff"), ())))]
 
 
 @rule_check("street.leadership_posts", app_label=APP)
@@ -41,7 +42,8 @@ def leadership_posts(s: StreetStaffing, rules: RuleBook) -> list[Breach]:
         if count > allowed:
             found.append(Breach(lead, item, _("%(label)s %(count)s 名，超过 %(max)s 名（挂职领导不计）")
                                 % {"label": label, "count": count, "max": allowed},
-                                excess=count - allowed, approvable=True, approvals=tuple(s.approvals)))
+                                excess=count - allowed, approvable=True,
+                                approvals=tuple(s.approvals.get(cover_key(lead, item), ()))))
     return found
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
+from governance.findings import covers_of
 from governance.models import (
     NPC_KINDS,
     STREET_DEPUTY_KINDS,
@@ -50,7 +51,8 @@ class StreetStaffing:
     npc_deputy_directors: set = field(default_factory=set)
     npc_members: set = field(default_factory=set)
     npc_members_not_deputies: set = field(default_factory=set)
-    approvals: list = field(default_factory=list)  # approval references recorded on active posts
+    # approval references on active posts, by what each approves (governance.findings.cover_key)
+    approvals: dict = field(default_factory=lambda: defaultdict(list))
 
     @property
     def staff_count(self) -> int:
@@ -71,10 +73,11 @@ class StreetStaffing:
 
 
 def staffing_add(s: StreetStaffing, *, person_id, kind, is_secondment, staff_category, is_npc_deputy,
-                 approval_reference, excluded_categories) -> None:
+                 approval_reference, excluded_categories, approval_covers: str = "") -> None:
     """Count one post into a street's staffing: the single place the counting rules of 二(二) live."""
     if approval_reference:
-        s.approvals.append(approval_reference)
+        for key in covers_of(approval_covers):
+            s.approvals[key].append(approval_reference)
     if kind in NPC_KINDS:
         {PostKind.NPC_DIRECTOR: s.npc_directors, PostKind.NPC_DEPUTY_DIRECTOR: s.npc_deputy_directors,
          PostKind.NPC_MEMBER: s.npc_members}[kind].add(person_id)
@@ -121,13 +124,13 @@ def street_staffing(*, street_ids, on: datetime.date | None = None, rules: RuleB
     rows = active_posts(on=on).filter(street_id__in=list(result), kind__in=sorted(STREET_KINDS))
     if exclude_post_id:
         rows = rows.exclude(pk=exclude_post_id)
-    for street_id, person_id, kind, seconded, category, npc_deputy, approval in rows.values_list(
+    for street_id, person_id, kind, seconded, category, npc_deputy, approval, covers in rows.values_list(
         "street_id", "person_id", "kind", "is_secondment", "staff_category", "person__is_npc_deputy",
-        "approval_reference",
+        "approval_reference", "approval_covers",
     ):
         staffing_add(result[street_id], person_id=person_id, kind=kind, is_secondment=seconded,
                      staff_category=category, is_npc_deputy=npc_deputy, approval_reference=approval,
-                     excluded_categories=excluded_categories)
+                     excluded_categories=excluded_categories, approval_covers=covers)
     cache.update(result)
     return {sid: cache.get(sid) or result[sid] for sid in street_ids}
 

@@ -65,4 +65,4 @@ def street_post_check(post: Post, rules: RuleBook) -> None:
                  approval_reference=post.approval_reference,
                  excluded_categories=set(cap.value["excluded_categories"]))
     refuse_new_breaches(before=checks.staffing_breaches(before, rules), after=checks.staffing_breaches(after, rules),
-                        approval_reference=post.approval_reference)
+                        approval_reference=post.approval_reference, post=post)
