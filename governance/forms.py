@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.exceptions import Conflict
-from governance.models import Person, Post
+from governance.models import Person, Post, SecondmentRole
 
 
 class PostForm(forms.Form):
@@ -20,6 +20,8 @@ class PostForm(forms.Form):
                                        help_text=gettext_lazy("街道工作人员必填：决定是否计入30人上限（二(二)1）。"))
     is_secondment = forms.BooleanField(required=False, label=gettext_lazy("挂职"), help_text=gettext_lazy("挂职领导不计入领导职数（二(二)2）。"))
     seconded_from = forms.CharField(max_length=100, required=False, label=gettext_lazy("原单位及职务"))
+    secondment_role = forms.ChoiceField(required=False, label=gettext_lazy("挂职人员身份"),
+                                        help_text=gettext_lazy("二(二)2 所列挂职：派出所所长、综合执法中队队长、司法所所长。"))
     start_date = forms.DateField(label=gettext_lazy("任职日期"), widget=forms.DateInput(attrs={"type": "date"}))
     approval_reference = forms.CharField(max_length=100, required=False, label=gettext_lazy("超额批准文号"),
                                          help_text=gettext_lazy("超出职数或人数上限时填写，记入审计记录。"))
@@ -31,9 +33,10 @@ class PostForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
         self.fields["staff_category"].choices = [("", "—")] + list(Post._meta.get_field("staff_category").choices)
+        self.fields["secondment_role"].choices = [("", "—")] + list(SecondmentRole.choices)
         self.fields["person"].queryset = people
         if not street_fields:
-            for name in ("staff_category", "is_secondment", "seconded_from", "new_person_npc_deputy"):
+            for name in ("staff_category", "is_secondment", "seconded_from", "secondment_role", "new_person_npc_deputy"):
                 self.fields.pop(name)
 
     def clean(self):

@@ -240,6 +240,16 @@ POST_ORDER = {kind: index for index, kind in enumerate(PostKind)}
 SINGLE_HOLDER_KINDS = {k: spec.unit for k, spec in POST_KINDS.items() if spec.single_holder}
 
 
+class SecondmentRole(models.TextChoices):
+    """Whom 二(二)2 seconds to a street's leadership (挂职): the heads of the stationed police station, the
+    comprehensive law-enforcement squad and the judicial office."""
+
+    POLICE_STATION_HEAD = "police_station_head", "辖区派出所所长"
+    LAW_ENFORCEMENT_HEAD = "law_enforcement_head", "综合执法中队队长"
+    JUDICIAL_OFFICE_HEAD = "judicial_office_head", "司法所所长"
+    OTHER = "other", "其他"
+
+
 class StaffCategory(models.TextChoices):
     """How a street post is staffed; decides whether it counts toward the 30-person cap (二(二)1)."""
 
@@ -281,6 +291,10 @@ class Post(Versioned):
     staff_category = models.CharField("人员类别", max_length=20, choices=StaffCategory.choices, blank=True)
     is_secondment = models.BooleanField("挂职", default=False, help_text="挂职领导不计入领导职数（二(二)2）。")
     seconded_from = models.CharField("原单位及职务", max_length=100, blank=True)
+    secondment_role = models.CharField(
+        "挂职人员身份", max_length=30, choices=SecondmentRole.choices, blank=True,
+        help_text="二(二)2：派出所所长挂职党工委副书记或办事处副主任；综合执法中队队长、司法所所长挂职党工委委员、办事处副主任。",
+    )
     start_date = models.DateField("任职日期", default=_today)
     end_date = models.DateField("离任日期", null=True, blank=True)
     approval_reference = models.CharField(

@@ -144,6 +144,12 @@ SEED: list[dict] = [
     {"key": "street.leadership_posts", "title": "街道党政领导职数", "clause": "二(二)2",
      "value": {"principal": 2, "deputy": 4},
      "note": "2正4副，不包括挂职领导；交叉任职的同一人只计一次，兼任正职者计为正职。"},
+    {"key": "street.seconded_leaders", "title": "挂职领导", "clause": "二(二)2",
+     "value": {"police_station_head": ["street_deputy_secretary", "street_deputy_director"],
+               "law_enforcement_head": ["street_committee_member", "street_deputy_director"],
+               "judicial_office_head": ["street_committee_member", "street_deputy_director"]},
+     "note": "辖区派出所所长挂职任街道党工委副书记或办事处副主任；综合执法中队队长、司法所所长挂职任党工委委员、办事处副主任。"
+     "挂职领导不计入2正4副；其他挂职须经批准（填写批准文号）。"},
     {"key": "street.organisation_members", "title": "专职组织委员", "clause": "二(二)2", "value": 1,
      "note": "每个街道设专职组织委员1名，任党工委委员。"},
     {"key": "street.npc_committee", "title": "人大街道工委组成", "clause": "二(二)2",

@@ -64,6 +64,7 @@ def post_new(request, unit_kind, pk):
                 acting_user=request.user, person=data["person"], new_person=new_person, kind=data["kind"],
                 start_date=data["start_date"], staff_category=data.get("staff_category", ""),
                 is_secondment=data.get("is_secondment", False), seconded_from=data.get("seconded_from", ""),
+                secondment_role=data.get("secondment_role", ""),
                 approval_reference=data["approval_reference"], note=data["note"], **unit_fields,
             )
         except ValidationError as exc:

@@ -94,6 +94,19 @@ def npc_committee(s: StreetStaffing, rules: RuleBook) -> list[Breach]:
     return found
 
 
+@rule_check("street.seconded_leaders", app_label=APP)
+def secondment(*, kind: str, secondment_role: str, rules: RuleBook) -> list[Breach]:
+    """二(二)2: the secondments (挂职) left out of the 2 + 4 and of the staff count are those the clause names —
+    the police-station head as 副书记 or 副主任; the law-enforcement squad leader and the judicial-office head as
+    党工委委员 and 副主任. Any other secondment needs an approval."""
+    rule = rules["street.seconded_leaders"]
+    if kind in rule.value.get(secondment_role, ()):
+        return []
+    return [Breach(rule, "secondment", _("挂职人员只能按二(二)2任职：派出所所长挂职党工委副书记或办事处副主任，"
+                                         "综合执法中队队长、司法所所长挂职党工委委员、办事处副主任"),
+                   approvable=True)]
+
+
 @rule_check("street.npc_committee.member_is_deputy", app_label=APP)
 def npc_member_flag_kept(person, changes: dict, held: frozenset) -> None:
     """二(二)2 from the person's side: a sitting NPC working-committee member stays a district NPC deputy."""

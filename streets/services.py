@@ -58,6 +58,10 @@ def street_post_check(post: Post, rules: RuleBook) -> None:
     cap = rules["street.staff_cap"]
     if post.kind == PostKind.STREET_STAFF and not post.staff_category:
         raise RuleViolation(_("街道工作人员须填写人员类别：是否计入上限取决于类别"), rule=cap, field="staff_category")
+    if post.is_secondment:
+        refuse_new_breaches(before=[], after=checks.secondment(kind=post.kind, secondment_role=post.secondment_role,
+                                                                rules=rules) or [],
+                            approval_reference=post.approval_reference, post=post)
     before = street_staffing(street_ids=[post.street_id], rules=rules, exclude_post_id=post.pk or -1)[post.street_id]
     after = copy.deepcopy(before)
     staffing_add(after, person_id=post.person_id, kind=post.kind, is_secondment=post.is_secondment,

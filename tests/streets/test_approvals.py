@@ -71,3 +71,39 @@ def test_a_reference_on_a_post_that_breaks_nothing_approves_nothing():
     street = f.street()
     post = f.post(PostKind.STREET_STAFF, street=street, staff_category=StaffCategory.CAREER, approval_reference="无用")
     assert post.approval_covers == ""
+
+
+# --- secondments (挂职) are those 二(二)2 names ---
+
+@pytest.mark.parametrize("role, kind", [
+    ("police_station_head", PostKind.STREET_DEPUTY_SECRETARY), ("police_station_head", PostKind.STREET_DEPUTY_DIRECTOR),
+    ("law_enforcement_head", PostKind.STREET_COMMITTEE_MEMBER), ("law_enforcement_head", PostKind.STREET_DEPUTY_DIRECTOR),
+    ("judicial_office_head", PostKind.STREET_COMMITTEE_MEMBER), ("judicial_office_head", PostKind.STREET_DEPUTY_DIRECTOR),
+])
+def test_the_secondments_the_clause_names_are_accepted_and_not_counted(role, kind):
+    from streets.selectors import street_staffing
+
+    street = f.street()
+    f.post(kind, street=street, is_secondment=True, secondment_role=role)
+    s = street_staffing(street_ids=[street.pk], on=f.START)[street.pk]
+    assert (s.deputy_count, s.staff_count) == (0, 0)
+
+
+@pytest.mark.parametrize("role, kind", [
+    ("police_station_head", PostKind.STREET_COMMITTEE_MEMBER), ("judicial_office_head", PostKind.STREET_DEPUTY_SECRETARY),
+    ("other", PostKind.STREET_DEPUTY_DIRECTOR), ("", PostKind.STREET_STAFF),
+    ("police_station_head", PostKind.STREET_PARTY_SECRETARY),
+])
+def test_another_secondment_is_refused_naming_the_clause_unless_approved(role, kind):
+    from governance.exceptions import RuleViolation
+    from governance.models import Post
+
+    street = f.street()
+    extra = {"staff_category": StaffCategory.CAREER} if kind == PostKind.STREET_STAFF else {}
+    with pytest.raises(RuleViolation) as exc:
+        f.post(kind, street=street, is_secondment=True, secondment_role=role, **extra)
+    assert (exc.value.rule, exc.value.clause, exc.value.field) == ("street.seconded_leaders", "二(二)2",
+                                                                   "approval_reference")
+    assert not Post.objects.filter(street=street).exists()
+    post = f.post(kind, street=street, is_secondment=True, secondment_role=role, approval_reference="兴组批〔2024〕7号", **extra)
+    assert "street.seconded_leaders:secondment@2018-10-01" in post.approval_covers

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from communities.models import Community
 from communities.services import community_create
-from governance.models import Department, District, PostKind, StaffCategory, StationedUnit
+from governance.models import Department, District, PostKind, SecondmentRole, StaffCategory, StationedUnit
 from governance.roles import Role
 from governance.services import (
     department_create,
@@ -129,7 +129,7 @@ class Command(BaseCommand):
              staff_category=StaffCategory.CAREER)
         # 二(二)2: the police-station head is seconded as deputy party secretary (not counted).
         post(self.person(street=street, is_party_member=True), PostKind.STREET_DEPUTY_SECRETARY, is_secondment=True,
-             seconded_from=f"{name}派出所所长")
+             seconded_from=f"{name}派出所所长", secondment_role=SecondmentRole.POLICE_STATION_HEAD)
         categories = [StaffCategory.ADMINISTRATIVE, StaffCategory.CAREER, StaffCategory.PUBLIC_POST,
                       StaffCategory.SANZHI_YIFU, StaffCategory.POLICY_PLACEMENT]
         for _ in range(rng.randint(14, 21)):
