@@ -40,8 +40,11 @@ def party_organization(*, party_members: int, actual_kind: str | None, rules: Ru
 
 
 @rule_check("community.party_committee_size", app_label=APP)
-def party_committee(*, size: int, secretaries: int, actual_kind: str | None, rules: RuleBook) -> list[Breach]:
-    """三(一)2: a secretary; a 社区党委 of 7-11 members, an odd number (a 党总支 only "参照" it: not reported)."""
+def party_committee(*, size: int, secretaries: int, actual_kind: str | None, rules: RuleBook,
+                    fulltime_deputies: int | None = None, deputies: int | None = None,
+                    members: int | None = None) -> list[Breach]:
+    """三(一)2: a secretary; a 社区党委 of 7-11 members, an odd number: 书记1名, 专职副书记1名, 副书记2名, 委员3-7名,
+    counted without the 兼职/挂职 副书记 and 委员 beside them (a 党总支 only "参照" it: not reported)."""
     rule = rules["community.party_committee_size"]
     found = []
     if secretaries == 0:
@@ -49,9 +52,35 @@ def party_committee(*, size: int, secretaries: int, actual_kind: str | None, rul
     if actual_kind == PartyOrganization.Kind.PARTY_COMMITTEE:
         v = rule.value
         if not (v["min"] <= size <= v["max"]) or (v["odd"] and size % 2 == 0):
-            found.append(Breach(rule, "size", _("社区党委班子 %(n)s 人，应为 %(min)s—%(max)s 人的单数")
+            found.append(Breach(rule, "size", _("社区党委班子 %(n)s 人，应为 %(min)s—%(max)s 人的单数（不含兼职、挂职）")
                                 % {"n": size, "min": v["min"], "max": v["max"]}, short=size < v["min"]))
+        for item, count, low, high, label in (
+            ("fulltime_deputy", fulltime_deputies, v["fulltime_deputy"], v["fulltime_deputy"], _("专职副书记")),
+            ("deputies", deputies, v["deputy"], v["deputy"], _("副书记")),
+            ("members", members, v["members_min"], v["members_max"], _("委员")),
+        ):
+            if count is None or low <= count <= high:
+                continue
+            expected = str(low) if low == high else f"{low}—{high}"
+            found.append(Breach(rule, item, _("社区党委%(label)s %(n)s 名，应为 %(expected)s 名")
+                                % {"label": label, "n": count, "expected": expected},
+                                excess=max(count - high, 0), short=count < low))
     return found
+
+
+@rule_check("community.party_committee_size.additional", app_label=APP)
+def additional_member(post, rules: RuleBook) -> None:
+    """三(一)2: 兼职、挂职副书记和委员 beside the committee are approved by the street party working committee
+    (its reference on the post); a secretary or full-time deputy secretary is never one of them."""
+    rule = rules["community.party_committee_size"]
+    if post.kind not in {PostKind.COMMUNITY_DEPUTY_SECRETARY, PostKind.COMMUNITY_PARTY_MEMBER, PostKind.COMMUNITY_SECRETARY,
+                         PostKind.COMMUNITY_FULLTIME_DEPUTY} or not (post.is_secondment or post.is_concurrent):
+        return
+    if post.kind in (PostKind.COMMUNITY_SECRETARY, PostKind.COMMUNITY_FULLTIME_DEPUTY):
+        raise RuleViolation(_("兼职、挂职只能任社区党委副书记或委员"), rule=rule, field="kind")
+    if not post.approval_reference:
+        raise RuleViolation(_("社区党委兼职、挂职副书记和委员须报街道党工委审批，请填写审批文号"), rule=rule,
+                            field="approval_reference")
 
 
 @rule_check("community.party_committee_size.party_member", app_label=APP)

@@ -23,7 +23,10 @@ def community_breaches(community, staffing, rules: RuleBook) -> list:
         *checks.party_organization(party_members=community.party_members, actual_kind=kind, rules=rules),
         *(checks.party_committee(size=staffing.party_committee_size,
                                 secretaries=staffing.count(PostKind.COMMUNITY_SECRETARY),
-                                actual_kind=kind, rules=rules) or []),
+                                actual_kind=kind, rules=rules,
+                                fulltime_deputies=staffing.count(PostKind.COMMUNITY_FULLTIME_DEPUTY),
+                                deputies=staffing.count(PostKind.COMMUNITY_DEPUTY_SECRETARY),
+                                members=staffing.count(PostKind.COMMUNITY_PARTY_MEMBER)) or []),
     ]
 
 

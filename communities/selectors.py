@@ -38,7 +38,8 @@ def residents_committees_for_user(*, user) -> QuerySet[ResidentsCommittee]:
 @dataclass
 class CommunityStaffing:
     community_id: int
-    party: dict = field(default_factory=lambda: defaultdict(set))  # kind -> person ids
+    party: dict = field(default_factory=lambda: defaultdict(set))  # kind -> person ids (the committee proper)
+    party_additional: set = field(default_factory=set)  # 兼职/挂职 副书记 and 委员 beside it (三(一)2)
     residents_committee: set = field(default_factory=set)
     two_committees: set = field(default_factory=set)
     grid_workers: set = field(default_factory=set)  # full-time grid workers (专职网格员)
@@ -85,10 +86,13 @@ def community_staffing(*, community_ids, on: datetime.date | None = None, rules=
     rows = (
         active_posts(on=on)
         .filter(community_id__in=list(result), kind__in=sorted(COMMUNITY_KINDS))
-        .values_list("community_id", "person_id", "kind")
+        .values_list("community_id", "person_id", "kind", "is_secondment", "is_concurrent")
     )
-    for community_id, person_id, kind in rows:
+    for community_id, person_id, kind, seconded, concurrent in rows:
         s = result[community_id]
+        if kind in PARTY_KINDS and (seconded or concurrent):
+            s.party_additional.add(person_id)  # 三(一)2: beside the 7-11, not in them
+            continue
         if kind in PARTY_KINDS:
             s.party[kind].add(person_id)
         if kind in RESIDENTS_COMMITTEE_KINDS:

@@ -37,3 +37,4 @@ def party_organization_update(*, organization: PartyOrganization, acting_user, e
 def community_post_check(post: Post, rules: RuleBook) -> None:
     """The rules a community post must pass (三(一)2)."""
     checks.post_holder_is_party_member(post, rules)
+    checks.additional_member(post, rules)

@@ -152,7 +152,7 @@ class PostAdmin(ServiceSaveAdmin):
     update_service = services.post_update
     instance_kwarg = "post"
     fields = ["person", "kind", "street", "community", "station", "grid", "staff_category", "is_secondment",
-              "seconded_from", "secondment_role", "start_date", "end_date", "approval_reference", "note"]
+              "is_concurrent", "seconded_from", "secondment_role", "start_date", "end_date", "approval_reference", "note"]
     list_display = ["person", "kind", "street", "community", "station", "is_secondment", "start_date", "end_date", "approval_reference"]
     list_filter = ["kind", "is_secondment", "street"]
     list_select_related = ["person", "street", "community", "station"]

@@ -19,6 +19,8 @@ class PostForm(forms.Form):
     staff_category = forms.ChoiceField(required=False, label=gettext_lazy("人员类别"),
                                        help_text=gettext_lazy("街道工作人员必填：决定是否计入30人上限（二(二)1）。"))
     is_secondment = forms.BooleanField(required=False, label=gettext_lazy("挂职"), help_text=gettext_lazy("挂职领导不计入领导职数（二(二)2）。"))
+    is_concurrent = forms.BooleanField(required=False, label=gettext_lazy("兼职"),
+                                       help_text=gettext_lazy("社区党委兼职副书记、委员，不计入班子职数，须报街道党工委审批（三(一)2）。"))
     seconded_from = forms.CharField(max_length=100, required=False, label=gettext_lazy("原单位及职务"))
     secondment_role = forms.ChoiceField(required=False, label=gettext_lazy("挂职人员身份"),
                                         help_text=gettext_lazy("二(二)2 所列挂职：派出所所长、综合执法中队队长、司法所所长。"))
@@ -27,16 +29,20 @@ class PostForm(forms.Form):
                                          help_text=gettext_lazy("超出职数或人数上限时填写，记入审计记录。"))
     note = forms.CharField(max_length=200, required=False, label=gettext_lazy("备注"))
 
-    def __init__(self, *args, kinds, street_fields: bool, people, **kwargs):
+    def __init__(self, *args, kinds, street_fields: bool, people, community_fields: bool = False, **kwargs):
         """`kinds`: the post kinds of the unit (governance.views_posts.unit_kinds, from POST_KINDS);
         `street_fields`: the staffing fields only street posts have."""
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
         self.fields["staff_category"].choices = [("", "—")] + list(Post._meta.get_field("staff_category").choices)
         self.fields["secondment_role"].choices = [("", "—")] + list(SecondmentRole.choices)
+        if not community_fields:
+            self.fields.pop("is_concurrent")
+        if not (street_fields or community_fields):
+            self.fields.pop("is_secondment")
         self.fields["person"].queryset = people
         if not street_fields:
-            for name in ("staff_category", "is_secondment", "seconded_from", "secondment_role", "new_person_npc_deputy"):
+            for name in ("staff_category", "seconded_from", "secondment_role", "new_person_npc_deputy"):
                 self.fields.pop(name)
 
     def clean(self):

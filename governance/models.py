@@ -289,7 +289,11 @@ class Post(Versioned):
     station = models.ForeignKey("service_stations.ServiceStation", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="服务站")
     grid = models.ForeignKey("grids.Grid", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts", verbose_name="网格")
     staff_category = models.CharField("人员类别", max_length=20, choices=StaffCategory.choices, blank=True)
-    is_secondment = models.BooleanField("挂职", default=False, help_text="挂职领导不计入领导职数（二(二)2）。")
+    is_secondment = models.BooleanField("挂职", default=False, help_text="挂职领导不计入领导职数（二(二)2）；社区党委的挂职副书记、委员不计入班子职数（三(一)2）。")
+    is_concurrent = models.BooleanField(
+        "兼职", default=False,
+        help_text="社区党委的兼职副书记、委员（如社区民警、物业公司党组织负责人），不计入7—11人班子，须报街道党工委审批（三(一)2）。",
+    )
     seconded_from = models.CharField("原单位及职务", max_length=100, blank=True)
     secondment_role = models.CharField(
         "挂职人员身份", max_length=30, choices=SecondmentRole.choices, blank=True,

@@ -44,7 +44,7 @@ class PostSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Post
         fields = ["id", "version", "person", "person_name", "kind", "kind_label", "street", "community", "station", "grid",
-                  "staff_category", "is_secondment", "seconded_from", "secondment_role", "start_date", "end_date",
+                  "staff_category", "is_secondment", "is_concurrent", "seconded_from", "secondment_role", "start_date", "end_date",
                   "approval_reference", "approval_covers", "note"]
         read_only_fields = ["approval_covers"]
 

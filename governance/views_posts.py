@@ -51,7 +51,7 @@ def post_new(request, unit_kind, pk):
         raise PermissionDenied(_("您的角色不能任免职务。"))
     unit, people, unit_fields, page = _unit(request, unit_kind, pk)
     form = PostForm(request.POST or None, kinds=unit_kinds(unit_kind), street_fields=unit_kind == "street",
-                    people=people)
+                    community_fields=unit_kind == "community", people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         new_person = None
@@ -64,7 +64,7 @@ def post_new(request, unit_kind, pk):
                 acting_user=request.user, person=data["person"], new_person=new_person, kind=data["kind"],
                 start_date=data["start_date"], staff_category=data.get("staff_category", ""),
                 is_secondment=data.get("is_secondment", False), seconded_from=data.get("seconded_from", ""),
-                secondment_role=data.get("secondment_role", ""),
+                secondment_role=data.get("secondment_role", ""), is_concurrent=data.get("is_concurrent", False),
                 approval_reference=data["approval_reference"], note=data["note"], **unit_fields,
             )
         except ValidationError as exc:

@@ -147,9 +147,29 @@ def office_head(*, head, deputy_ids, rules: RuleBook) -> list[Breach]:
     return [Breach(rule, "head", _("主管领导须由街道班子成员副职兼任"), field="head")]
 
 
-def street_breaches(street, s: StreetStaffing, rules: RuleBook) -> list[Breach]:
+@rule_check("street.deputies_as_community_secretaries", app_label=APP)
+def deputies_lead_communities(s: StreetStaffing, community_secretaries: set, rules: RuleBook) -> list[Breach]:
+    """三(一)2: "街道领导班子中的党员副职，每人至少兼任一个社区的党委书记" — one finding per deputy who does not."""
+    rule = rules["street.deputies_as_community_secretaries"]
+    return [Breach(rule, f"deputy:{pid}", _("街道副职 %(name)s 是中共党员，应至少兼任一个社区的党委书记")
+                   % {"name": s.names.get(pid, pid)}, short=True)
+            for pid in sorted(s.party_member_deputies - community_secretaries)]
+
+
+@rule_check("street.organisation_members.committee", app_label=APP)
+def organisation_member_on_committee(s: StreetStaffing, rules: RuleBook) -> list[Breach]:
+    """二(二)2: the full-time organisation member "任党工委委员": holds a 党工委委员 post too."""
+    rule = rules["street.organisation_members"]
+    return [Breach(rule, f"committee:{pid}", _("专职组织委员 %(name)s 未任党工委委员") % {"name": s.names.get(pid, pid)},
+                   short=True)
+            for pid in sorted(s.organisation_members - s.committee_members)]
+
+
+def street_breaches(street, s: StreetStaffing, rules: RuleBook, community_secretaries: set = frozenset()) -> list[Breach]:
     """Every rule of a street, for the findings page."""
     return [
+        *(deputies_lead_communities(s, community_secretaries, rules) or []),
+        *(organisation_member_on_committee(s, rules) or []),
         *(staff_cap(s, rules) or []), *(leadership_posts(s, rules) or []), *(organisation_member(s, rules) or []),
         *(npc_committee(s, rules) or []), *(extra_career_post(street, rules) or []), *(offices(street, rules) or []),
     ]

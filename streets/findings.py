@@ -3,7 +3,9 @@
 from django.urls import reverse
 
 from governance.findings import Finding, finding
+from governance.models import PostKind
 from governance.rules import RuleBook
+from governance.selectors import active_posts
 from streets import checks
 from streets.selectors import street_staffing, streets_for_user
 
@@ -18,8 +20,14 @@ def street_findings(*, user, rules: RuleBook, street_id: int | None = None,
         streets = streets.filter(pk=street_id)
     streets = list(streets)
     staffing = street_staffing(street_ids=[s.pk for s in streets], rules=rules)
+    # who leads a community party committee in each street (三(一)2): one query
+    secretaries: dict[int, set] = {s.pk: set() for s in streets}
+    for street_id, person_id in active_posts(on=rules.on).filter(
+            kind=PostKind.COMMUNITY_SECRETARY, community__street_id__in=list(secretaries),
+    ).values_list("community__street_id", "person_id"):
+        secretaries[street_id].add(person_id)
     return [
         finding(breach, subject=street.name, street=street, url=reverse("street-page", args=[street.pk]))
         for street in streets
-        for breach in checks.street_breaches(street, staffing[street.pk], rules)
+        for breach in checks.street_breaches(street, staffing[street.pk], rules, secretaries[street.pk])
     ]

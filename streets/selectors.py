@@ -45,6 +45,9 @@ class StreetStaffing:
     deputies: set = field(default_factory=set)
     seconded_leaders: set = field(default_factory=set)
     deputy_holders: set = field(default_factory=set)  # anyone holding a deputy post, seconded or not
+    party_member_deputies: set = field(default_factory=set)  # non-seconded deputies who are party members
+    committee_members: set = field(default_factory=set)  # 党工委委员
+    names: dict = field(default_factory=dict)  # person id -> name, for the findings' messages
     organisation_members: set = field(default_factory=set)
     party_secretaries: set = field(default_factory=set)
     npc_directors: set = field(default_factory=set)
@@ -73,8 +76,15 @@ class StreetStaffing:
 
 
 def staffing_add(s: StreetStaffing, *, person_id, kind, is_secondment, staff_category, is_npc_deputy,
-                 approval_reference, excluded_categories, approval_covers: str = "") -> None:
+                 approval_reference, excluded_categories, approval_covers: str = "", is_party_member=False,
+                 name: str = "") -> None:
     """Count one post into a street's staffing: the single place the counting rules of 二(二) live."""
+    if name:
+        s.names[person_id] = name
+    if kind == PostKind.STREET_COMMITTEE_MEMBER:
+        s.committee_members.add(person_id)
+    if kind in STREET_DEPUTY_KINDS and not is_secondment and is_party_member:
+        s.party_member_deputies.add(person_id)
     if approval_reference:
         for key in covers_of(approval_covers):
             s.approvals[key].append(approval_reference)
@@ -124,13 +134,14 @@ def street_staffing(*, street_ids, on: datetime.date | None = None, rules: RuleB
     rows = active_posts(on=on).filter(street_id__in=list(result), kind__in=sorted(STREET_KINDS))
     if exclude_post_id:
         rows = rows.exclude(pk=exclude_post_id)
-    for street_id, person_id, kind, seconded, category, npc_deputy, approval, covers in rows.values_list(
+    for street_id, person_id, kind, seconded, category, npc_deputy, approval, covers, party, name in rows.values_list(
         "street_id", "person_id", "kind", "is_secondment", "staff_category", "person__is_npc_deputy",
-        "approval_reference", "approval_covers",
+        "approval_reference", "approval_covers", "person__is_party_member", "person__name",
     ):
         staffing_add(result[street_id], person_id=person_id, kind=kind, is_secondment=seconded,
                      staff_category=category, is_npc_deputy=npc_deputy, approval_reference=approval,
-                     excluded_categories=excluded_categories, approval_covers=covers)
+                     excluded_categories=excluded_categories, approval_covers=covers, is_party_member=party,
+                     name=name)
     cache.update(result)
     return {sid: cache.get(sid) or result[sid] for sid in street_ids}
 

@@ -90,7 +90,8 @@ def test_street_quotas_compare_2_2_with_the_streets_staff(api_for, admin_user):
     f.street_staff(street, 3)
     f.street_staff(street, 1, category="law_enforcement")
     f.post(PostKind.STREET_PARTY_SECRETARY, street=street, staff_category="administrative")
-    f.post(PostKind.STREET_DEPUTY_DIRECTOR, street=street, is_secondment=True, seconded_from="派出所所长")
+    f.post(PostKind.STREET_DEPUTY_DIRECTOR, street=street, is_secondment=True, seconded_from="派出所所长",
+           secondment_role="police_station_head")
     f.community(street, households=5000)
     # when
     d = api_for(admin_user).get(f"/api/v1/streets/{street.pk}/quotas/").json()

@@ -82,14 +82,18 @@ def test_law_enforcement_and_station_staff_do_not_count(category):
     assert staff_count(street) == 30
 
 
-def test_seconded_staff_do_not_count():
+def test_seconded_staff_need_an_approval_and_then_do_not_count():
     # given a street at the cap
     street = f.street()
     f.street_staff(street, 30)
-    # when a seconded person joins in a counted category
+    # when a seconded person joins as staff: not a secondment 二(二)2 names, so refused without an approval
+    with pytest.raises(RuleViolation) as exc:
+        f.post(PostKind.STREET_STAFF, street=street, staff_category=StaffCategory.ADMINISTRATIVE, is_secondment=True,
+               seconded_from="区财政局")
+    assert exc.value.rule == "street.seconded_leaders"
+    # with one, accepted and not counted
     f.post(PostKind.STREET_STAFF, street=street, staff_category=StaffCategory.ADMINISTRATIVE, is_secondment=True,
-           seconded_from="区财政局")
-    # then they are accepted and not counted
+           seconded_from="区财政局", approval_reference="兴组批〔2024〕8号")
     assert staff_count(street) == 30
 
 
@@ -153,7 +157,8 @@ def test_seconded_deputy_is_accepted_and_not_counted():
     street = f.street()
     leadership(street)
     # when the police-station head is seconded as deputy secretary
-    f.post(PostKind.STREET_DEPUTY_SECRETARY, street=street, is_secondment=True, seconded_from="派出所所长")
+    f.post(PostKind.STREET_DEPUTY_SECRETARY, street=street, is_secondment=True, seconded_from="派出所所长",
+           secondment_role="police_station_head")
     # then it is accepted and the deputies stay at 4
     s = street_staffing(street_ids=[street.pk], on=f.START)[street.pk]
     assert s.deputy_count == 4
