@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "grids",
     "service_stations",
     "assessments",
+    "admissions",
+    "meetings",
     "governance.district",  # composes the apps: district-wide pages and the demo data
 ]
 
@@ -212,6 +214,12 @@ SPECTACULAR_SETTINGS = {
         "DepartmentKindEnum": "governance.models.Department.Kind",
         "StreetOfficeKindEnum": "streets.models.StreetOffice.Kind",
         "PartyOrganizationKindEnum": "communities.models.PartyOrganization.Kind",
+        "AdmissionLevelEnum": "admissions.models.Level",
+        "TaskKindEnum": "admissions.models.TaskKind",
+        "TaskAssignmentStatusEnum": "admissions.models.TaskAssignment.Status",
+        "MeetingKindEnum": "meetings.models.MeetingKind",
+        "MeetingDecisionStatusEnum": "meetings.models.MeetingDecision.Status",
+        "FourListKindEnum": "meetings.models.FourListKind",
     },
 }
 
