@@ -166,3 +166,28 @@ def test_sending_a_reminder_twice_sends_once(two_streets, django_capture_on_comm
 def test_the_beat_schedule_is_data():
     task = PeriodicTask.objects.get(task="meetings.tasks.meetings_remind_task")
     assert task.enabled and task.crontab.hour == "8"
+
+
+def test_a_period_that_ended_short_is_a_finding_and_the_running_one_is_not(two_streets):
+    from governance.findings import findings_for
+    from governance.roles import Role
+
+    hold(two_streets, K.DELIBERATION, D(2024, 2, 1))
+    user = f.user(Role.STREET_STAFF, two_streets["a"])
+    found = [x for x in findings_for(user=user, on=D(2024, 3, 15)) if x.rule == "residents.deliberation_per_month"]
+    assert found == []  # February had its deliberation; March is still running
+    found = [x for x in findings_for(user=user, on=D(2024, 4, 15)) if x.rule == "residents.deliberation_per_month"]
+    assert [(x.clause, x.subject) for x in found] == [("三(三)1", f"{two_streets['a'].name} · {two_streets['ca'].name}")]
+    assert "2024-03-01至2024-03-31" in found[0].message
+
+
+def test_an_unconfirmed_default_list_is_a_finding_for_the_district(db):
+    from admissions.selectors import admission_list_in_force
+    from admissions.services import admission_list_confirm
+    from governance.findings import findings_for
+    from governance.roles import Role
+
+    admin = f.user(Role.DISTRICT_ADMIN)
+    assert {x.clause for x in findings_for(user=admin) if x.rule.startswith("admission.")} == {"二(一)", "三(五)"}
+    admission_list_confirm(admission_list=admission_list_in_force(level="street"), acting_user=admin)
+    assert {x.clause for x in findings_for(user=admin) if x.rule.startswith("admission.")} == {"三(五)"}
