@@ -176,7 +176,7 @@ def _responsible_users(reminder: MeetingReminder) -> list:
 def meeting_reminder_send(*, reminder_id: int) -> bool:
     """Send one reminder to the responsible people (email where they have one; the reminder also shows on
     the compliance report). A reminder already sent is left as it is: safe to run twice."""
-    reminder = MeetingReminder.objects.select_for_update().select_related("street", "community").filter(
+    reminder = MeetingReminder.objects.select_for_update(of=("self",)).select_related("street", "community").filter(
         pk=reminder_id, sent_at__isnull=True).first()
     if reminder is None:
         return False
