@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from admissions import services
@@ -140,6 +141,14 @@ class HonoursOpinionCreateSerializer(ScopedFieldsMixin, serializers.ModelSeriali
         fields = ["community", "opinion", "recommends_veto"]
 
 
+class CanRecordOpinion(BasePermission):
+    """A street or community records its opinion on a consultation it can see (the scoped queryset)."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated
+                    and request.user.has_perm("admissions.add_honoursopinion"))
+
+
 class HonoursConsultationViewSet(ServiceModelViewSet):
     """评选表彰征求意见 (二(四)2): opened to the street and community at least 10 working days before the
     decision; they record opinions, a veto recommendation included (`POST .../{id}/opinions/`)."""
@@ -153,14 +162,7 @@ class HonoursConsultationViewSet(ServiceModelViewSet):
 
     def get_permissions(self):
         if self.action == "opinions":
-            from governance.permissions import ScopedModelPermissions
-
-            class OpinionPermission(ScopedModelPermissions):
-                def has_permission(self, request, view):
-                    return bool(request.user and request.user.is_authenticated
-                                and request.user.has_perm("admissions.add_honoursopinion"))
-
-            return [OpinionPermission()]
+            return [CanRecordOpinion()]
         return super().get_permissions()
 
     @extend_schema(request=HonoursOpinionCreateSerializer, responses=HonoursOpinionSerializer)

@@ -180,6 +180,9 @@ def honours_consultation_update(*, consultation: HonoursConsultation, acting_use
                                 expected_version: int | None = None, **fields) -> HonoursConsultation:
     """Move the decision date (or correct the record): the 10-working-day notice is checked again."""
     lock_current(consultation, expected_version=expected_version)
+    _department_check(acting_user=acting_user, department=consultation.department)
+    if "department" in fields:
+        _department_check(acting_user=acting_user, department=fields["department"])
     candidate = HonoursConsultation(**{f.attname: getattr(consultation, f.attname)
                                        for f in HonoursConsultation._meta.concrete_fields})
     for name, value in fields.items():

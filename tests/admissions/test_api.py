@@ -195,3 +195,17 @@ def test_list_query_count_is_constant(lists, api_for, django_assert_max_num_quer
         response = client.get(f"{API}/{endpoint}/")
     assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_department_changes_only_its_own_consultations(tasks, api_for):
+    consultation = honours_consultation_open(acting_user=None, department=tasks["dept"], title="文明单位评选",
+                                             candidates="某单位", street=tasks["a"],
+                                             decision_date=timezone.localdate() + datetime.timedelta(days=30))
+    url = f"{API}/honours-consultations/{consultation.pk}/"
+    other = api_for(f.user(Role.DEPARTMENT_USER, tasks["other"]))
+    response = other.patch(url, {"title": "改名"}, format="json")
+    assert response.status_code == 400 and "department" in response.json()
+    own = api_for(f.user(Role.DEPARTMENT_USER, tasks["dept"]))
+    assert own.patch(url, {"title": "改名"}, format="json").status_code == 200
+    consultation.refresh_from_db()
+    assert consultation.title == "改名"
