@@ -120,6 +120,7 @@ class TaskAssignment(Versioned):
         verbose_name_plural = "下沉工作事项"
         ordering = ["-filed_at", "-pk"]
         indexes = [
+            models.Index(fields=["-filed_at", "-id"], name="task_newest_first"),  # the district's list
             models.Index(fields=["target_street", "-filed_at"]),
             models.Index(fields=["target_community", "-filed_at"]),
             models.Index(fields=["department", "status"]),
