@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from admissions.api import AdmissionListViewSet, HonoursConsultationViewSet, TaskAssignmentViewSet
 from assessments.api import CommunityQuotasView, QuotaSummaryView, StreetQuotasView
 from communities.api import CommunityViewSet
 from governance.viewsets import (
@@ -15,6 +16,7 @@ from governance.viewsets import (
     PostViewSet,
     StationedUnitViewSet,
 )
+from meetings.api import AgreementViewSet, ComplianceView, FourListViewSet, MeetingDecisionViewSet, MeetingViewSet
 from streets.api import StreetOfficeViewSet, StreetViewSet
 
 router = DefaultRouter()
@@ -26,11 +28,19 @@ router.register("stationed-units", StationedUnitViewSet, basename="stationed-uni
 router.register("people", PersonViewSet, basename="person")
 router.register("posts", PostViewSet, basename="post")
 router.register("policy-rules", PolicyRuleViewSet, basename="policy-rule")
+router.register("admission-lists", AdmissionListViewSet, basename="admission-list")
+router.register("task-assignments", TaskAssignmentViewSet, basename="task-assignment")
+router.register("honours-consultations", HonoursConsultationViewSet, basename="honours-consultation")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("meeting-decisions", MeetingDecisionViewSet, basename="meeting-decision")
+router.register("four-lists", FourListViewSet, basename="four-list")
+router.register("co-building-agreements", AgreementViewSet, basename="co-building-agreement")
 
 urlpatterns = [
     path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),
     path("streets/<int:pk>/quotas/", StreetQuotasView.as_view(), name="street-quotas"),
     path("communities/<int:pk>/quotas/", CommunityQuotasView.as_view(), name="community-quotas"),
+    path("meetings/compliance/", ComplianceView.as_view(), name="meetings-compliance-api"),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -224,6 +224,24 @@ SEED: list[dict] = [
      "value": {"streets": ["胜利街", "新华街", "中山南街", "解放西街", "文化街", "玉皇阁北街", "前进街"],
                "pilot_from": "2018-10-01", "all_from": "2019-01-01"},
      "note": "2018年10月起在7个街道试点；2019年起在11个街道全面推行。"},
+    # Admission lists and tasks pushed down (二(一), 三(五)); read by admissions/checks.py.
+    {"key": "admission.street_list", "title": "街道行政事务准入清单", "clause": "二(一)",
+     "value": {"exception_by": "编委会", "transfer": ["权", "人", "费"]},
+     "note": "凡没有明确列入准入清单的行政事务，街道不作为责任主体；确需街道承担的新增事项，须经区委、政府研究同意后，"
+     "由兴庆区编委会行文下放，并做到权随事转、人随事转、费随事转。"},
+    {"key": "admission.community_list", "title": "社区工作事项准入清单", "clause": "三(五)",
+     "value": {"exception_by": "编委会", "transfer": ["权", "人", "费"]},
+     "note": "凡没有列入社区准入事项的工作，社区一律不作为责任主体（附件3）；确需下放的，比照二(一)经编委会行文并随事转移权、人、费。"},
+    {"key": "admission.community_offices", "title": "不得在社区设立工作机构、加挂牌子", "clause": "三(五)",
+     "value": {"allowed": False},
+     "note": "职能部门不得在社区设立工作机构，加挂牌子，或提出相关设立机构、挂牌的要求。"},
+    {"key": "admission.community_evaluations", "title": "职能部门不得单独对社区考核评比", "clause": "三(五)",
+     "value": {"kept_by": ["中央", "自治区", "银川市"]},
+     "note": "职能部门不得单独对社区组织考核评比活动（中央、自治区和银川市同意保留的除外）。"},
+    {"key": "meetings.reminder_days_before_period_end", "title": "法定会议到期提醒提前天数", "clause": "二(四)1、三(一)3、三(三)1",
+     "value": {"year": 30, "quarter": 14, "month": 7},
+     "note": "大工委（每年）、联合党委（每季度）、社区议事园（每月）在本期结束前若干天仍未召开的，提醒责任人。"
+     "提前天数为工作安排，不是政策条文。"},
 ]
 
 

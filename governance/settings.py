@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "service_stations",
     "assessments",
     "accounts",
+    "admissions",
+    "meetings",
     "governance.district",  # composes the apps: district-wide pages and the demo data
 ]
 
@@ -214,6 +216,12 @@ SPECTACULAR_SETTINGS = {
         "DepartmentKindEnum": "governance.models.Department.Kind",
         "StreetOfficeKindEnum": "streets.models.StreetOffice.Kind",
         "PartyOrganizationKindEnum": "communities.models.PartyOrganization.Kind",
+        "AdmissionLevelEnum": "admissions.models.Level",
+        "TaskKindEnum": "admissions.models.TaskKind",
+        "TaskAssignmentStatusEnum": "admissions.models.TaskAssignment.Status",
+        "MeetingKindEnum": "meetings.models.MeetingKind",
+        "MeetingDecisionStatusEnum": "meetings.models.MeetingDecision.Status",
+        "FourListKindEnum": "meetings.models.FourListKind",
     },
 }
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["streets", "communities", "grids", "service_stations", "assessments", "accounts"]
+APPS = ["streets", "communities", "grids", "service_stations", "assessments", "accounts", "admissions", "meetings"]
 # What composes every app lives apart and says so (issue: "a core that knows no app").
 WIRING = {"settings.py", "test_settings.py", "urls.py", "api_urls.py", "celery.py", "wsgi.py", "asgi.py"}
 

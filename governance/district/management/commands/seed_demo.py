@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from admissions.demo import seed_admissions_demo
 from communities.models import Community
 from communities.services import community_create
 from governance.models import Department, District, PostKind, SecondmentRole, StaffCategory, StationedUnit
@@ -23,6 +24,7 @@ from governance.services import (
     user_create_with_role,
 )
 from grids.models import Grid
+from meetings.demo import seed_meetings_demo
 from service_stations.models import ServiceStation
 from streets.models import Street
 from streets.services import street_create
@@ -90,6 +92,8 @@ class Command(BaseCommand):
                     self.account(f"station-{community.code}", Role.STATION_WORKER, station, station.name)
             for grid in Grid.objects.filter(community__street=street):
                 self.account(f"grid-{grid.code}", Role.GRID_WORKER, grid, grid.name)
+        seed_admissions_demo(account=self.account)
+        seed_meetings_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo district ready: {created} street(s) created, accounts updated."))
 
     def account(self, username, role, unit, display):

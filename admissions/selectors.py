@@ -1,0 +1,117 @@
+"""Reads for admission lists, tasks and honours consultations, scoped to the user (governance.scope)."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from admissions.models import (
+    AdmissionItem,
+    AdmissionList,
+    HonoursConsultation,
+    HonoursOpinion,
+    TaskAssignment,
+    TaskRefusal,
+)
+from governance.models import Department
+from governance.roles import Role, user_role
+from governance.scope import scoped
+
+
+def admission_lists_for_user(*, user) -> QuerySet[AdmissionList]:
+    """The lists are the district's rules for everyone: every signed-in user reads them."""
+    if not user.is_authenticated:
+        return AdmissionList.objects.none()
+    items = AdmissionItem.objects.select_related("department").order_by("number")
+    return AdmissionList.objects.select_related("confirmed_by").prefetch_related(Prefetch("items", queryset=items))
+
+
+def admission_items_for_user(*, user) -> QuerySet[AdmissionItem]:
+    if not user.is_authenticated:
+        return AdmissionItem.objects.none()
+    return AdmissionItem.objects.select_related("admission_list", "department")
+
+
+def admission_list_in_force(*, level: str, on: datetime.date | None = None) -> AdmissionList | None:
+    on = on or timezone.localdate()
+    return AdmissionList.objects.filter(level=level, effective_from__lte=on).order_by("-effective_from").first()
+
+
+def departments_filing_for_user(*, user) -> QuerySet[Department]:
+    """The departments a user may file tasks or honours consultations for: a department user their own
+    (`governance.access_department`), the district administrator any."""
+    role = user_role(user)
+    if role == Role.DISTRICT_ADMIN:
+        return Department.objects.all()
+    if role == Role.DEPARTMENT_USER:
+        return get_objects_for_user(user, "governance.access_department", klass=Department, accept_global_perms=False)
+    return Department.objects.none()
+
+
+def tasks_for_user(*, user) -> QuerySet[TaskAssignment]:
+    return scoped(
+        TaskAssignment.objects.select_related(
+            "department", "target_street", "target_community__street", "admission_item__admission_list", "filed_by"),
+        user, street=("target_street_id", "target_community__street_id"), community="target_community_id",
+    )
+
+
+def task_refusals_for_user(*, user) -> QuerySet[TaskRefusal]:
+    return scoped(TaskRefusal.objects.select_related("department", "target_street", "target_community"), user,
+                  street=("target_street_id", "target_community__street_id"), community="target_community_id")
+
+
+def task_counts_by_department(*, user) -> list[dict]:
+    """Per department: tasks accepted, approved as exceptions, and refused, in three queries whatever the
+    number of departments or tasks (the district's report)."""
+    tasks = {
+        row["department_id"]: row for row in tasks_for_user(user=user).order_by().values("department_id").annotate(
+            accepted=Count("pk", filter=Q(status=TaskAssignment.Status.ACCEPTED)),
+            approved=Count("pk", filter=Q(status=TaskAssignment.Status.APPROVED_EXCEPTION)),
+        )
+    }
+    refused = dict(task_refusals_for_user(user=user).order_by().values("department_id")
+                   .annotate(n=Count("pk")).values_list("department_id", "n"))
+    rows = []
+    for department in Department.objects.order_by("code"):
+        counts = tasks.get(department.pk, {})
+        row = {"department": department, "department_id": department.pk, "department_name": department.name,
+               "accepted": counts.get("accepted", 0), "approved_exception": counts.get("approved", 0),
+               "refused": refused.get(department.pk, 0)}
+        if row["accepted"] or row["approved_exception"] or row["refused"]:
+            rows.append(row)
+    return rows
+
+
+def honours_for_user(*, user) -> QuerySet[HonoursConsultation]:
+    opinions = HonoursOpinion.objects.select_related("street", "community", "recorded_by")
+    return scoped(
+        HonoursConsultation.objects.select_related("department", "street", "community")
+        .prefetch_related(Prefetch("opinions", queryset=opinions)),
+        user, street="street_id", community="community_id",
+    )
+
+
+def honours_opinions_for_user(*, user) -> QuerySet[HonoursOpinion]:
+    return scoped(HonoursOpinion.objects.select_related("consultation", "street", "community"), user,
+                  street="street_id", community="community_id")
+
+
+def admission_findings(*, user, rules, street_id: int | None = None, community_id: int | None = None) -> list:
+    """A shipped default list nobody has confirmed yet is a finding for the district (附件1/附件3 were not
+    published with the document): one query."""
+    from admissions.checks import LIST_RULES
+    from governance.findings import Breach, finding
+    from governance.scope import scope_for
+
+    if street_id is not None or community_id is not None or not scope_for(user).district_wide:
+        return []
+    found = []
+    for level in LIST_RULES:
+        current = admission_list_in_force(level=level, on=rules.on)
+        if current is not None and current.is_default and current.confirmed_at is None:
+            breach = Breach(rules[LIST_RULES[level]], "unconfirmed",
+                            f"{current.title}为系统默认内容，尚待区级管理员确认", short=True)
+            found.append(finding(breach, subject="全区", street=None))
+    return found

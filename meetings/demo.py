@@ -1,0 +1,51 @@
+"""Demo meetings (called by governance/district's seed_demo): most units hold their required meetings, a few
+are missing some, so the compliance report has something to show. Idempotent."""
+
+import datetime
+
+from django.utils import timezone
+
+from communities.models import Community
+from governance.models import StationedUnit
+from meetings.models import FourListKind, Meeting, MeetingKind
+from meetings.selectors import period_bounds, previous_period
+from meetings.services import agreement_create, four_list_create, meeting_record
+from streets.models import Street
+
+
+def seed_meetings_demo() -> None:
+    if Meeting.objects.exists():
+        return
+    today = timezone.localdate()
+    year_start, _ = period_bounds(today, "year")
+    quarter_start, _ = period_bounds(today, "quarter")
+    month_start, _ = period_bounds(today, "month")
+    last_month, _ = previous_period(today, "month")
+    for index, street in enumerate(Street.objects.order_by("code")):
+        meeting_record(acting_user=None, kind=MeetingKind.BIG_COMMITTEE, street=street, held_on=year_start
+                       + datetime.timedelta(days=20), attendees="街道党工委委员、驻区单位党组织负责人",
+                       agenda="区域化党建年度计划", minutes="审议通过年度共建项目。",
+                       decisions=[{"text": "驻区单位认领共建项目", "responsible": "基层党建办公室",
+                                   "due_date": year_start + datetime.timedelta(days=90)}])
+        for unit in StationedUnit.objects.filter(street=street)[:2]:
+            agreement_create(acting_user=None, street=street, stationed_unit=unit, signed_on=year_start,
+                             content="党建联建、志愿服务、资源共享")
+        for number, community in enumerate(Community.objects.filter(street=street).order_by("code")):
+            gap = (index + number) % 5 == 0
+            meeting_record(acting_user=None, kind=MeetingKind.DELIBERATION, community=community, held_on=last_month,
+                           attendees="居民代表15人", agenda="小区停车管理")
+            if not gap:
+                meeting_record(acting_user=None, kind=MeetingKind.DELIBERATION, community=community,
+                               held_on=month_start, attendees="居民代表12人", agenda="楼道堆物清理",
+                               decisions=[{"text": "组织志愿者清理楼道", "responsible": "居委会"}])
+                meeting_record(acting_user=None, kind=MeetingKind.JOINT_COMMITTEE, community=community,
+                               held_on=quarter_start, attendees="联合党委委员", agenda="四项清单落实情况")
+            if number % 3 == 0:
+                meeting_record(acting_user=None, kind=MeetingKind.REPRESENTATIVES, community=community,
+                               held_on=year_start + datetime.timedelta(days=30), attendees="居民代表40人",
+                               agenda="三报告一评议", secretary_reported=True, station_head_reported=True,
+                               rc_director_reported=True, assessment="满意36票，基本满意4票")
+            for kind in FourListKind.values:
+                four_list_create(acting_user=None, community=community, year=today.year, kind=kind,
+                                 agreed_on=year_start + datetime.timedelta(days=10),
+                                 content=f"{FourListKind(kind).label}（示例）")

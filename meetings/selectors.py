@@ -1,0 +1,197 @@
+"""Reads for meetings, scoped to the user, and the compliance of the required meetings per period."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from communities.models import Community
+from communities.selectors import communities_for_user
+from governance.findings import Breach, finding
+from governance.rules import RuleBook
+from governance.scope import scoped
+from meetings import checks
+from meetings.models import (
+    CoBuildingAgreement,
+    JointCommitteeList,
+    Meeting,
+    MeetingDecision,
+    MeetingKind,
+    MeetingReminder,
+)
+from streets.models import Street
+from streets.selectors import streets_for_user
+
+
+def meetings_for_user(*, user) -> QuerySet[Meeting]:
+    return scoped(Meeting.objects.select_related("street", "community").prefetch_related(
+        Prefetch("decisions", queryset=MeetingDecision.objects.order_by("pk"))),
+        user, street="street_id", community="community_id")
+
+
+def meeting_decisions_for_user(*, user) -> QuerySet[MeetingDecision]:
+    return scoped(MeetingDecision.objects.select_related("meeting__street", "meeting__community"), user,
+                  street="meeting__street_id", community="meeting__community_id")
+
+
+def four_lists_for_user(*, user) -> QuerySet[JointCommitteeList]:
+    return scoped(JointCommitteeList.objects.select_related("community__street"), user,
+                  street="community__street_id", community="community_id")
+
+
+def agreements_for_user(*, user) -> QuerySet[CoBuildingAgreement]:
+    return scoped(CoBuildingAgreement.objects.select_related("street", "community", "stationed_unit"), user,
+                  street="street_id", community="community_id")
+
+
+def reminders_for_user(*, user) -> QuerySet[MeetingReminder]:
+    return scoped(MeetingReminder.objects.select_related("street", "community"), user,
+                  street="street_id", community="community_id")
+
+
+# --- periods ---
+
+
+def period_bounds(day: datetime.date, period: str) -> tuple[datetime.date, datetime.date]:
+    """The calendar year, quarter or month holding `day`: (first day, last day)."""
+    if period == "year":
+        return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
+    first_month = (day.month - 1) // 3 * 3 + 1 if period == "quarter" else day.month
+    months = 3 if period == "quarter" else 1
+    start = datetime.date(day.year, first_month, 1)
+    next_month = first_month + months
+    end = (datetime.date(day.year + (next_month - 1) // 12, (next_month - 1) % 12 + 1, 1) - datetime.timedelta(days=1))
+    return start, end
+
+
+def previous_period(day: datetime.date, period: str) -> tuple[datetime.date, datetime.date]:
+    start, _end = period_bounds(day, period)
+    return period_bounds(start - datetime.timedelta(days=1), period)
+
+
+@dataclass
+class Requirement:
+    """One required meeting of one unit: held in the current period, and in the previous one (overdue if short)."""
+
+    kind: str
+    label: str
+    rule: object
+    period: str
+    start: datetime.date
+    end: datetime.date
+    held: int
+    previous_start: datetime.date
+    previous_end: datetime.date
+    previous_held: int
+    breaches: list = field(default_factory=list)  # the current period's shortfall
+    previous_breaches: list = field(default_factory=list)
+
+    @property
+    def required(self) -> int:
+        return self.rule.value
+
+    @property
+    def missing(self) -> bool:
+        return bool(self.breaches)
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.previous_breaches)
+
+
+@dataclass
+class UnitCompliance:
+    street: Street
+    community: Community | None
+    requirements: list
+    last_representatives: datetime.date | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.street.name} · {self.community.name}" if self.community else self.street.name
+
+    @property
+    def has_gaps(self) -> bool:
+        return any(r.missing or r.overdue for r in self.requirements)
+
+
+def _requirement(kind, rules, on, held, previous_held) -> Requirement:
+    period, check = checks.FREQUENCY_CHECKS[kind]
+    start, end = period_bounds(on, period)
+    previous_start, previous_end = previous_period(on, period)
+    return Requirement(
+        kind=kind, label=MeetingKind(kind).label, rule=rules[_RULE_KEYS[kind]],
+        period=period, start=start, end=end, held=held, previous_start=previous_start, previous_end=previous_end,
+        previous_held=previous_held, breaches=check(held=held, rules=rules) or [],
+        previous_breaches=check(held=previous_held, rules=rules) or [],
+    )
+
+
+_RULE_KEYS = {
+    MeetingKind.BIG_COMMITTEE: "big_committee.meetings_per_year",
+    MeetingKind.JOINT_COMMITTEE: "joint_committee.meetings_per_quarter",
+    MeetingKind.DELIBERATION: "residents.deliberation_per_month",
+}
+
+
+def _counts(meetings: QuerySet, unit: str, kind: str, on: datetime.date) -> dict:
+    period, _check = checks.FREQUENCY_CHECKS[kind]
+    start, end = period_bounds(on, period)
+    previous_start, previous_end = previous_period(on, period)
+    return {
+        row[unit]: (row["current"], row["previous"])
+        for row in meetings.filter(kind=kind, held_on__gte=previous_start, held_on__lte=end).order_by()
+        .values(unit).annotate(current=Count("pk", filter=Q(held_on__gte=start)),
+                               previous=Count("pk", filter=Q(held_on__lte=previous_end)))
+    }
+
+
+def meeting_compliance(*, streets: QuerySet, communities: QuerySet, rules: RuleBook,
+                       on: datetime.date | None = None) -> list[UnitCompliance]:
+    """For each street and community given, the required meetings held in the current period and the
+    previous one, in five queries whatever their number (streets, communities, and one count per kind)."""
+    on = on or rules.on
+    streets = list(streets)
+    communities = list(communities.select_related("street"))
+    meetings = Meeting.objects.all()
+    big = _counts(meetings.filter(street__in=[s.pk for s in streets]), "street_id", MeetingKind.BIG_COMMITTEE, on)
+    in_communities = meetings.filter(community__in=[c.pk for c in communities])
+    joint = _counts(in_communities, "community_id", MeetingKind.JOINT_COMMITTEE, on)
+    deliberation = _counts(in_communities, "community_id", MeetingKind.DELIBERATION, on)
+    last_reps = dict(in_communities.filter(kind=MeetingKind.REPRESENTATIVES, held_on__lte=on).order_by()
+                     .values("community_id").annotate(last=Max("held_on")).values_list("community_id", "last"))
+    rows = [UnitCompliance(street=s, community=None, requirements=[
+        _requirement(MeetingKind.BIG_COMMITTEE, rules, on, *big.get(s.pk, (0, 0)))]) for s in streets]
+    rows += [UnitCompliance(street=c.street, community=c, last_representatives=last_reps.get(c.pk), requirements=[
+        _requirement(MeetingKind.JOINT_COMMITTEE, rules, on, *joint.get(c.pk, (0, 0))),
+        _requirement(MeetingKind.DELIBERATION, rules, on, *deliberation.get(c.pk, (0, 0))),
+    ]) for c in communities]
+    return rows
+
+
+def meeting_compliance_for_user(*, user, rules: RuleBook, street_id: int | None = None,
+                                community_id: int | None = None) -> list[UnitCompliance]:
+    streets = streets_for_user(user=user)
+    communities = communities_for_user(user=user)
+    if community_id is not None:
+        streets, communities = streets.none(), communities.filter(pk=community_id)
+    elif street_id is not None:
+        streets, communities = streets.filter(pk=street_id), communities.filter(street_id=street_id)
+    return meeting_compliance(streets=streets, communities=communities, rules=rules)
+
+
+def meeting_findings(*, user, rules: RuleBook, street_id: int | None = None,
+                     community_id: int | None = None) -> list:
+    """A required meeting the previous period ended without is a finding (overdue); the current period's
+    shortfall is shown on the compliance report, not here, since the period is still running."""
+    found = []
+    for row in meeting_compliance_for_user(user=user, rules=rules, street_id=street_id, community_id=community_id):
+        url = reverse("meetings-compliance")
+        for requirement in row.requirements:
+            for breach in requirement.previous_breaches:
+                previous = Breach(breach.rule, breach.item, breach.message.replace(
+                    checks.PERIOD_LABELS[requirement.period], f"{requirement.previous_start}至{requirement.previous_end}"),
+                    excess=breach.excess)
+                found.append(finding(previous, subject=row.name, street=row.street, url=url))
+    return found
