@@ -84,7 +84,7 @@ RULE_START = datetime.date(2018, 10, 1)  # the seeded version; its first budget 
 def worker_with_years_at_rule_start(community, years, days_extra=30):
     start = RULE_START.replace(year=RULE_START.year - years) - datetime.timedelta(days=days_extra)
     person = f.person(community=community, street=community.street, community_service_start=start)
-    f.post(PostKind.RC_MEMBER, community=community, person=person, start_date=datetime.date(2010, 1, 1))
+    f.post(PostKind.RC_MEMBER, community=community, person=person, start_date=RULE_START)
     return person
 
 

@@ -104,15 +104,24 @@ def test_station_and_grid_workers_reach_neither_findings_nor_quotas(two_streets,
     assert "/quotas/" not in home and "/breaches/" not in home
 
 
-@pytest.mark.parametrize("n", [1, 8])
-def test_findings_page_runs_a_constant_number_of_queries(django_assert_max_num_queries, n):
-    streets = [f.street() for _ in range(n)]
-    for s in streets:
-        f.community(s)
-    client = login(Role.ORGDEPT_REVIEWER)
-    client.get("/breaches/")
-    with django_assert_max_num_queries(16):
-        assert client.get("/breaches/", {"street": streets[0].pk, "status": "open"}).status_code == 200
+def test_findings_page_runs_a_constant_number_of_queries(django_assert_num_queries):
+    # a few queries per registered findings provider (streets, communities, stations, admissions, meetings ...),
+    # the same for 2 streets as for 10 (with one street the street filter is not shown: one query less)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (2, 8):
+        streets = [f.street() for _ in range(n)]
+        for s in streets:
+            f.community(s)
+            f.station(s, f.community(s))
+        client = login(Role.ORGDEPT_REVIEWER)
+        client.get("/breaches/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/breaches/", {"status": "open"}).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] and counts[0] <= 40
 
 
 # --- quotas -------------------------------------------------------------------------------------------
