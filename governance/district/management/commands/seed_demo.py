@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assessments.demo import seed_assessment_schemes
 from communities.models import Community
 from communities.services import community_create
 from governance.models import Department, District, PostKind, StaffCategory, StationedUnit
@@ -90,6 +91,7 @@ class Command(BaseCommand):
                     self.account(f"station-{community.code}", Role.STATION_WORKER, station, station.name)
             for grid in Grid.objects.filter(community__street=street):
                 self.account(f"grid-{grid.code}", Role.GRID_WORKER, grid, grid.name)
+        seed_assessment_schemes()  # the policy's default assessment schemes (三(四)3, 二(四)2, 五(三))
         self.stdout.write(self.style.SUCCESS(f"Demo district ready: {created} street(s) created, accounts updated."))
 
     def account(self, username, role, unit, display):
