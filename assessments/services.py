@@ -285,6 +285,7 @@ def sheet_save(*, sheet: ScoreSheet, acting_user, scores: dict, expected_version
             raise ValidationError({"scores": [_("“%(name)s”的得分须在0至%(max)s之间。")
                                               % {"name": criterion.name, "max": criterion.max_score}]})
         values[criterion.pk] = value
+    getattr(sheet, "_prefetched_objects_cache", {}).pop("scores", None)  # read the current scores
     existing = {s.criterion_id: s for s in sheet.scores.all()}
     changed = False
     for criterion_id, value in values.items():
@@ -297,6 +298,7 @@ def sheet_save(*, sheet: ScoreSheet, acting_user, scores: dict, expected_version
             score.value = value
             instance_save(score, acting_user=acting_user, update_fields=["value"], validate=False)
             changed = True
+    getattr(sheet, "_prefetched_objects_cache", {}).pop("scores", None)  # the caller reads what was saved
     if submit:
         return _submit(sheet, acting_user, existing, criteria, now)
     if changed:

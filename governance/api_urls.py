@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import CommunityQuotasView, QuotaSummaryView, StreetQuotasView
+from assessments.api_scores import CycleViewSet, PartyBuildingWeightView, SchemeViewSet, SheetViewSet
 from communities.api import CommunityViewSet
 from governance.viewsets import (
     DepartmentViewSet,
@@ -26,11 +27,16 @@ router.register("stationed-units", StationedUnitViewSet, basename="stationed-uni
 router.register("people", PersonViewSet, basename="person")
 router.register("posts", PostViewSet, basename="post")
 router.register("policy-rules", PolicyRuleViewSet, basename="policy-rule")
+router.register("assessment-schemes", SchemeViewSet, basename="assessment-scheme")
+router.register("assessment-cycles", CycleViewSet, basename="assessment-cycle")
+router.register("scores", SheetViewSet, basename="score")
 
 urlpatterns = [
     path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),
     path("streets/<int:pk>/quotas/", StreetQuotasView.as_view(), name="street-quotas"),
     path("communities/<int:pk>/quotas/", CommunityQuotasView.as_view(), name="community-quotas"),
+    path("stationed-units/<int:pk>/party-building-weight/", PartyBuildingWeightView.as_view(),
+         name="stationed-unit-party-building-weight"),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
