@@ -12,7 +12,6 @@ from rest_framework.response import Response
 
 from assessments import checks, services
 from assessments.models import (
-    DISTRICT_RATERS,
     AssessmentCycle,
     AssessmentScheme,
     Criterion,
@@ -20,11 +19,13 @@ from assessments.models import (
     ScoreSheet,
 )
 from assessments.score_selectors import (
+    REVIEW,
     assessments_for_user,
     cycle_progress,
     cycle_totals,
     cycles_for_user,
     is_late,
+    rater_sheets_for_user,
     schemes_for_user,
     sheets_for_user,
 )
@@ -33,8 +34,6 @@ from governance.permissions import ScopedModelPermissions
 from governance.rules import RuleBook
 from governance.scope import scope_for
 from governance.selectors import stationed_units_for_user
-
-REVIEW = "assessments.review_assessmentcycle"
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -207,14 +206,6 @@ class SheetSerializer(serializers.ModelSerializer):
 
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-def rater_sheets_for_user(*, user):
-    """The sheets a user may fill: their unit's; the district's reviewers only the district's parts."""
-    sheets = sheets_for_user(user=user).prefetch_related("component__criteria", "scores")
-    if scope_for(user).district_wide:
-        sheets = sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS))
-    return sheets
 
 
 def _sheet_update(*, sheet, acting_user, expected_version=None, scores=None):

@@ -32,6 +32,7 @@ TO_DO = (ScoreSheet.Status.DRAFT, ScoreSheet.Status.RETURNED)
 # Subjects who sit at community level: the excellent share tilts toward them (五(三)).
 COMMUNITY_LEVEL = frozenset({SubjectKind.COMMUNITY_WORKER, SubjectKind.GRID_WORKER, SubjectKind.STATION_STAFF})
 TWO = Decimal("0.01")
+REVIEW = "assessments.review_assessmentcycle"
 
 
 def schemes_for_user(*, user) -> QuerySet[AssessmentScheme]:
@@ -61,6 +62,14 @@ def sheets_for_user(*, user) -> QuerySet[ScoreSheet]:
                                           "rater_community", "street"),
         user, street="rater_street_id", community="rater_community_id",
     )
+
+
+def rater_sheets_for_user(*, user) -> QuerySet[ScoreSheet]:
+    """The sheets a user may fill: their unit's; the district's reviewers only the district's parts."""
+    sheets = sheets_for_user(user=user).prefetch_related("component__criteria", "scores")
+    if scope_for(user).district_wide:
+        sheets = sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS))
+    return sheets
 
 
 def todo_for_user(*, user) -> QuerySet[ScoreSheet]:
