@@ -92,27 +92,30 @@ def assessments_for_user(*, user) -> QuerySet[Assessment]:
 
 @dataclass
 class Part:
-    """One rater kind's part of a total: the mean of its submitted sheets' percentage, times its weight."""
+    """One rater kind's part of a total: its submitted sheets' score out of 100 (sum of points / sum of
+    full marks), times its weight."""
 
     rater_kind: str
     weight: Decimal  # percent of the total
     sheets: int
     done: int
-    percent: Decimal | None  # the raters' score out of 100 (sum of points / sum of full marks)
+    percent: Decimal | None
+    points: Decimal | None = None
+
+    def __post_init__(self):
+        if self.percent is not None:
+            self.points = (self.percent * self.weight / 100).quantize(TWO, ROUND_HALF_UP)
 
     @property
     def label(self) -> str:
         return RaterKind(self.rater_kind).label
 
-    @property
-    def points(self) -> Decimal | None:
-        if self.percent is None:
-            return None
-        return (self.percent * self.weight / 100).quantize(TWO, ROUND_HALF_UP)
-
 
 @dataclass
 class Total:
+    """A subject's weighted total: `total` points out of `full_weight` (100, or 10/20 for a stationed unit's
+    party-building part), and `percent` on a scale of 100 to rank subjects of different weights together."""
+
     assessment_id: int
     subject_name: str
     street: str
@@ -121,26 +124,17 @@ class Total:
     parts: list[Part] = field(default_factory=list)
     rank: int | None = None
     excellent: bool = False
+    total: Decimal = Decimal(0)
+    full_weight: Decimal = Decimal(0)
+    percent: Decimal = Decimal(0)
+    complete: bool = True
 
-    @property
-    def complete(self) -> bool:
-        return all(p.done == p.sheets for p in self.parts)
-
-    @property
-    def full_weight(self) -> Decimal:
-        return sum((p.weight for p in self.parts), Decimal(0))
-
-    @property
-    def total(self) -> Decimal:
-        """Weighted points out of `full_weight` (100, or 10/20 for a stationed unit's party-building part)."""
-        return sum((p.points or Decimal(0) for p in self.parts), Decimal(0))
-
-    @property
-    def percent(self) -> Decimal:
-        """The total on a scale of 100, to rank subjects of different weights together."""
-        if not self.full_weight:
-            return Decimal(0)
-        return (self.total * 100 / self.full_weight).quantize(TWO, ROUND_HALF_UP)
+    def add(self, part: Part) -> None:
+        self.parts.append(part)
+        self.total += part.points or 0
+        self.full_weight += part.weight
+        self.complete = self.complete and part.done == part.sheets
+        self.percent = (self.total * 100 / self.full_weight).quantize(TWO, ROUND_HALF_UP) if self.full_weight else Decimal(0)
 
     @property
     def formula(self) -> str:
@@ -157,24 +151,25 @@ def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | 
     The excellent rating goes to the best-ranked complete totals at or above the cycle's threshold, at
     most `excellent_share` percent of the subjects, and `community_tilt` points more for subjects at
     community level (五(三): 考核优秀指标适度向社区倾斜)."""
-    assessments = assessments if assessments is not None else Assessment.objects.filter(cycle=cycle)
-    subjects = assessments.filter(cycle=cycle).values_list("pk", "subject_name", "street__name", "community__name")
+    subjects = Assessment.objects.filter(cycle=cycle) if assessments is None else assessments.filter(cycle=cycle)
     community_level = cycle.scheme.subject_kind in COMMUNITY_LEVEL
     totals = {pk: Total(pk, name, street or "", community or "", community_level)
-              for pk, name, street, community in subjects}
-    rows = (ScoreSheet.objects.filter(cycle=cycle, assessment_id__in=assessments.filter(cycle=cycle).values("pk"))
-            .values("assessment_id", "rater_kind")
+              for pk, name, street, community in subjects.values_list("pk", "subject_name", "street__name",
+                                                                      "community__name")}
+    rows = ScoreSheet.objects.filter(cycle=cycle)
+    if assessments is not None:
+        rows = rows.filter(assessment_id__in=subjects.values("pk"))
+    rows = (rows.values("assessment_id", "rater_kind")
             .annotate(raw=Sum("raw_score", filter=Q(status__in=DONE)), full=Sum("max_score", filter=Q(status__in=DONE)),
                       done=Count("pk", filter=Q(status__in=DONE)), sheets=Count("pk"), weight=Max("weight"))
             .order_by("assessment_id", "rater_kind"))
-    for row in rows:
-        total = totals.get(row["assessment_id"])
+    for row in rows.values_list("assessment_id", "rater_kind", "raw", "full", "done", "sheets", "weight"):
+        assessment_id, rater_kind, raw, full, done, sheets, weight = row
+        total = totals.get(assessment_id)
         if total is None:
             continue
-        percent = None
-        if row["done"] and row["full"]:
-            percent = (Decimal(row["raw"]) * 100 / Decimal(row["full"])).quantize(TWO, ROUND_HALF_UP)
-        total.parts.append(Part(row["rater_kind"], Decimal(row["weight"]), row["sheets"], row["done"], percent))
+        percent = (raw * 100 / full).quantize(TWO, ROUND_HALF_UP) if done and full else None
+        total.add(Part(rater_kind, weight, sheets, done, percent))
     ranked = sorted(totals.values(), key=lambda t: (-t.percent, t.subject_name, t.assessment_id))
     for index, total in enumerate(ranked, start=1):
         total.rank = index
