@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from assessments.models import (
@@ -75,7 +75,12 @@ def rater_sheets_for_user(*, user) -> QuerySet[ScoreSheet]:
 def todo_for_user(*, user) -> QuerySet[ScoreSheet]:
     """What a rater still has to score: draft or returned sheets of open cycles (returned first). The
     district's reviewers rate the department and organisation-department parts only."""
-    sheets = sheets_for_user(user=user).filter(status__in=TO_DO, cycle__status=AssessmentCycle.Status.OPEN)
+    # Only the joins the list shows: a join of every relation costs more to plan than to run.
+    sheets = scoped(ScoreSheet.objects.select_related("assessment", "cycle__scheme").only(
+        "status", "weight", "rater_kind", "reminded_on", "review_comment", "submitted_at", "version",
+        "assessment__subject_name", "cycle__year", "cycle__part", "cycle__deadline", "cycle__status",
+        "cycle__scheme__name", "cycle__scheme__period"), user, street="rater_street_id", community="rater_community_id")
+    sheets = sheets.filter(status__in=TO_DO, cycle__status=AssessmentCycle.Status.OPEN)
     if scope_for(user).district_wide:
         sheets = sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS))
     return sheets.order_by("-status", "cycle__deadline", "cycle_id", "assessment__subject_name", "pk")
@@ -153,23 +158,31 @@ def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | 
     community level (五(三): 考核优秀指标适度向社区倾斜)."""
     subjects = Assessment.objects.filter(cycle=cycle) if assessments is None else assessments.filter(cycle=cycle)
     community_level = cycle.scheme.subject_kind in COMMUNITY_LEVEL
-    totals = {pk: Total(pk, name, street or "", community or "", community_level)
-              for pk, name, street, community in subjects.values_list("pk", "subject_name", "street__name",
-                                                                      "community__name")}
+    # Names by id from the two small unit tables rather than joined into thousands of rows.
+    streets = dict(Street.objects.values_list("pk", "name"))
+    communities = dict(Community.objects.values_list("pk", "name"))
+    totals = {pk: Total(pk, name, streets.get(street_id, ""), communities.get(community_id, ""), community_level)
+              for pk, name, street_id, community_id in subjects.order_by().values_list(
+                  "pk", "subject_name", "street_id", "community_id")}
     rows = ScoreSheet.objects.filter(cycle=cycle)
     if assessments is not None:
         rows = rows.filter(assessment_id__in=subjects.values("pk"))
+    # Each rater kind's part, as one number per subject and rater kind: sum of points × 100 / sum of full marks.
+    done = Q(status__in=DONE)
     rows = (rows.values("assessment_id", "rater_kind")
-            .annotate(raw=Sum("raw_score", filter=Q(status__in=DONE)), full=Sum("max_score", filter=Q(status__in=DONE)),
-                      done=Count("pk", filter=Q(status__in=DONE)), sheets=Count("pk"), weight=Max("weight"))
-            .order_by("assessment_id", "rater_kind"))
-    for row in rows.values_list("assessment_id", "rater_kind", "raw", "full", "done", "sheets", "weight"):
-        assessment_id, rater_kind, raw, full, done, sheets, weight = row
+            .annotate(pct=ExpressionWrapper(Sum("raw_score", filter=done) * 100 / Sum("max_score", filter=done),
+                                            output_field=DecimalField(max_digits=12, decimal_places=4)),
+                      done=Count("pk", filter=done), sheets=Count("pk"), weight=Max("weight"))
+            .order_by())
+    for assessment_id, rater_kind, pct, done_count, sheets, weight in rows.values_list(
+            "assessment_id", "rater_kind", "pct", "done", "sheets", "weight"):
         total = totals.get(assessment_id)
         if total is None:
             continue
-        percent = (raw * 100 / full).quantize(TWO, ROUND_HALF_UP) if done and full else None
-        total.add(Part(rater_kind, weight, sheets, done, percent))
+        percent = Decimal(pct).quantize(TWO, ROUND_HALF_UP) if done_count and pct is not None else None
+        total.add(Part(rater_kind, Decimal(weight), sheets, done_count, percent))
+    for total in totals.values():
+        total.parts.sort(key=lambda p: p.rater_kind)
     ranked = sorted(totals.values(), key=lambda t: (-t.percent, t.subject_name, t.assessment_id))
     for index, total in enumerate(ranked, start=1):
         total.rank = index

@@ -56,7 +56,7 @@ def _require(request, perm: str, message: str) -> None:
 def scores_todo(request):
     """待办评分: what this user's unit still has to score, returned sheets first, late ones marked."""
     _require(request, "assessments.view_scoresheet", "您的角色不参与考核评分。")
-    sheets = _page(request, todo_for_user(user=request.user).select_related("cycle__scheme"))
+    sheets = _page(request, todo_for_user(user=request.user))
     today = timezone.localdate()
     rows = [{"sheet": s, "late": is_late(s, today)} for s in sheets]
     return render(request, "assessments/todo.html", {"sheets": sheets, "rows": rows})

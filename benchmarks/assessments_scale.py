@@ -30,7 +30,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
 STREETS, COMMUNITIES, MEMBERS, GRID_WORKERS, UNITS = 11, 12, 40, 15, 20
 
@@ -123,9 +123,10 @@ RAW_REVIEW_ROWS = """
     JOIN streets_street st ON st.id = s.street_id
     WHERE s.cycle_id = %s AND s.status = 'submitted' ORDER BY s.street_id, a.subject_name, s.id LIMIT 50"""
 RAW_TODO = """
-    SELECT s.id, s.status, s.weight, a.subject_name, c.deadline
+    SELECT s.id, s.status, s.weight, s.reminded_on, s.review_comment, a.subject_name, c.deadline, c.year, c.part,
+           sc.name, sc.period
     FROM assessments_scoresheet s JOIN assessments_assessment a ON a.id = s.assessment_id
-    JOIN assessments_assessmentcycle c ON c.id = s.cycle_id
+    JOIN assessments_assessmentcycle c ON c.id = s.cycle_id JOIN assessments_assessmentscheme sc ON sc.id = c.scheme_id
     WHERE s.rater_street_id = %s AND s.status IN ('draft', 'returned') AND c.status = 'open'
     ORDER BY s.status DESC, c.deadline, s.cycle_id, a.subject_name, s.id LIMIT 50"""
 RAW_RANKING = """
@@ -150,6 +151,7 @@ def raw(sql, params):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="profile the ranking's totals")
     parser.add_argument("--explain", action="store_true", help="print the plan of the to-do list's query")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -180,14 +182,25 @@ def main() -> None:
         print(f"\n{'what':38} {'status':>6} {'queries':>7} {'page ms':>8} {'selector ms':>11} {'raw SQL ms':>10} "
               f"{'selector/raw':>12}")
         for name, page, raw_queries, selector in rows:
-            connection.queries_log.clear()  # a full log (maxlen) would count nothing
-            with CaptureQueriesContext(connection) as queries:
+            queries: list[str] = []
+
+            def count(execute, sql, *rest, seen=queries):
+                seen.append(sql)
+                return execute(sql, *rest)
+
+            with connection.execute_wrapper(count):
                 response = page()
             page_ms = median_ms(page, args.repeat)
             selector_ms = median_ms(selector, args.repeat)
             raw_ms = median_ms(lambda rq=raw_queries: [q() for q in rq], args.repeat)
             print(f"{name:38} {response.status_code:>6} {len(queries):>7} {page_ms:>8.1f} {selector_ms:>11.1f} "
                   f"{raw_ms:>10.1f} {selector_ms / raw_ms:>11.1f}×")
+        if args.profile:
+            import cProfile
+            import pstats
+
+            cProfile.runctx("cycle_totals(cycle=worker_cycle)", globals(), locals(), "/tmp/assess.prof")
+            pstats.Stats("/tmp/assess.prof").sort_stats("cumulative").print_stats(18)
         if args.explain:
             print("\nplan of the to-do list:\n" + todo_for_user(user=street_user)[:50].explain(analyze=True))
     finally:
