@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Max, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from assessments.models import (
@@ -170,17 +171,18 @@ def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | 
     # Each rater kind's part, as one number per subject and rater kind: sum of points × 100 / sum of full marks.
     done = Q(status__in=DONE)
     rows = (rows.values("assessment_id", "rater_kind")
-            .annotate(pct=ExpressionWrapper(Sum("raw_score", filter=done) * 100 / Sum("max_score", filter=done),
-                                            output_field=DecimalField(max_digits=12, decimal_places=4)),
-                      done=Count("pk", filter=done), sheets=Count("pk"), weight=Max("weight"))
+            # floats cross the driver far faster than NUMERIC; the figures are rounded to cents below
+            .annotate(pct=Cast(Sum("raw_score", filter=done) * 100, FloatField()) / Cast(Sum("max_score", filter=done),
+                                                                                       FloatField()),
+                      done=Count("pk", filter=done), sheets=Count("pk"), weight=Cast(Max("weight"), FloatField()))
             .order_by())
     for assessment_id, rater_kind, pct, done_count, sheets, weight in rows.values_list(
             "assessment_id", "rater_kind", "pct", "done", "sheets", "weight"):
         total = totals.get(assessment_id)
         if total is None:
             continue
-        percent = Decimal(pct).quantize(TWO, ROUND_HALF_UP) if done_count and pct is not None else None
-        total.add(Part(rater_kind, Decimal(weight), sheets, done_count, percent))
+        percent = Decimal(f"{pct:.6f}").quantize(TWO, ROUND_HALF_UP) if done_count and pct is not None else None
+        total.add(Part(rater_kind, Decimal(f"{weight:.2f}"), sheets, done_count, percent))
     for total in totals.values():
         total.parts.sort(key=lambda p: p.rater_kind)
     ranked = sorted(totals.values(), key=lambda t: (-t.percent, t.subject_name, t.assessment_id))
