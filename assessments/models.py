@@ -144,7 +144,7 @@ class AssessmentCycle(Versioned):
             models.CheckConstraint(condition=Q(part__gte=1) & Q(part__lte=4), name="cycle_part_1_4",
                                    violation_error_message="期次须在1至4之间。"),
             models.CheckConstraint(condition=Q(excellent_share__isnull=True) | Q(excellent_share__lte=100),
-                                   name="cycle_excellent_share_le_100", violation_error_message="优秀比例不能超过100%。"),
+                                   name="cycle_excellent_share_le_100", violation_error_message="优秀比例不能超过100%%。"),
         ]
 
     def __str__(self):

@@ -354,7 +354,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='assessmentcycle',
-            constraint=models.CheckConstraint(condition=models.Q(('excellent_share__isnull', True), ('excellent_share__lte', 100), _connector='OR'), name='cycle_excellent_share_le_100', violation_error_message='优秀比例不能超过100%。'),
+            constraint=models.CheckConstraint(condition=models.Q(('excellent_share__isnull', True), ('excellent_share__lte', 100), _connector='OR'), name='cycle_excellent_share_le_100', violation_error_message='优秀比例不能超过100%%。'),
         ),
         migrations.AddConstraint(
             model_name='schemecomponent',

@@ -190,3 +190,40 @@ def test_anonymous_sees_nothing(world, worker_scheme, api):
     assert api.get(f"{API}/scores/").status_code == 401
     assert api.get(f"{API}/assessment-schemes/").status_code == 401
     assert f.user(Role.GRID_WORKER, f.grid(world["ca"])) is not None
+
+
+@pytest.mark.parametrize("body", [
+    {"year": 2024, "part": 3},  # half-yearly: parts 1-2
+    {"year": 2024, "part": 9},
+    {"year": 99999},
+    {"year": 2024, "excellent_share": 200},
+    {"year": "abc"},
+])
+def test_cycle_bad_input_answers_400(world, worker_scheme, body):
+    response = api_as(world["orgdept"]).post(f"{API}/assessment-cycles/", {"scheme": worker_scheme.pk, **body},
+                                             format="json")
+    assert response.status_code == 400
+    assert not AssessmentCycle.objects.exists()
+
+
+def test_the_same_cycle_twice_answers_400(world, worker_scheme):
+    client = api_as(world["orgdept"])
+    assert client.post(f"{API}/assessment-cycles/", {"scheme": worker_scheme.pk, "year": 2024},
+                       format="json").status_code == 201
+    response = client.post(f"{API}/assessment-cycles/", {"scheme": worker_scheme.pk, "year": 2024}, format="json")
+    assert response.status_code == 400
+    assert AssessmentCycle.objects.count() == 1
+
+
+@pytest.mark.parametrize("scores", [{"abc": "1"}, {"999999": "1"}, {"1": "1e400"}, {"1": "-5"}, "nope"])
+def test_score_bad_input_answers_400(world, worker_scheme, scores):
+    _cycle, sheet = _sheet(world, worker_scheme)
+    response = api_as(world["street_user_a"]).patch(f"{API}/scores/{sheet.pk}/", {"scores": scores}, format="json")
+    assert response.status_code == 400
+    assert not Score.objects.exists()
+
+
+def test_scores_cannot_be_created_directly(world):
+    response = api_as(world["street_user_a"]).post(f"{API}/scores/", {}, format="json")
+    assert response.status_code in (403, 405)  # 403: the street role holds no add permission on sheets
+    assert not ScoreSheet.objects.exists()
