@@ -139,8 +139,11 @@ class AssessmentCycle(Versioned):
         ordering = ["-year", "-part", "scheme__name"]
         permissions = [("review_assessmentcycle", "可审核、退回、公布考核结果")]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "year", "part", "street"], name="cycle_unique_period_scope",
-                                    nulls_distinct=False),
+            # One cycle per scheme and period, district-wide or per street (partial: SQLite has no NULLS NOT DISTINCT).
+            models.UniqueConstraint(fields=["scheme", "year", "part"], condition=Q(street__isnull=True),
+                                    name="cycle_unique_period_district"),
+            models.UniqueConstraint(fields=["scheme", "year", "part", "street"], condition=Q(street__isnull=False),
+                                    name="cycle_unique_period_street"),
             models.CheckConstraint(condition=Q(part__gte=1) & Q(part__lte=4), name="cycle_part_1_4",
                                    violation_error_message="期次须在1至4之间。"),
             models.CheckConstraint(condition=Q(excellent_share__isnull=True) | Q(excellent_share__lte=100),
@@ -238,8 +241,14 @@ class ScoreSheet(Versioned):
             models.Index(fields=["cycle", "status"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "component", "rater_street", "rater_community"],
-                                    name="sheet_unique_rater", nulls_distinct=False),
+            # One sheet per subject, part and rater: a street, a community, or the district.
+            models.UniqueConstraint(fields=["assessment", "component", "rater_street"],
+                                    condition=Q(rater_street__isnull=False), name="sheet_unique_street_rater"),
+            models.UniqueConstraint(fields=["assessment", "component", "rater_community"],
+                                    condition=Q(rater_community__isnull=False), name="sheet_unique_community_rater"),
+            models.UniqueConstraint(fields=["assessment", "component"],
+                                    condition=Q(rater_street__isnull=True, rater_community__isnull=True),
+                                    name="sheet_unique_district_rater"),
             models.CheckConstraint(condition=Q(weight__gte=0) & Q(weight__lte=100), name="sheet_weight_0_100"),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "returned"]) | (Q(raw_score__isnull=False) & Q(max_score__isnull=False)),
