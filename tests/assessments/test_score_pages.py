@@ -130,3 +130,14 @@ def test_community_sees_its_workers_results(client, world, worker_scheme):
     page = client.get(f"/assessments/results/?cycle={cycle.pk}").content.decode()
     assert "社工b1" in page and "社工a1" not in page
     assert client.get("/assessments/results/").status_code == 200
+
+
+def test_score_changes_show_in_the_audit_trail(client, world, worker_scheme, admin_user):
+    cycle = cycle_open(acting_user=None, scheme=worker_scheme, year=2024)
+    sheet = cycle.sheets.get(assessment__person=world["worker_a"], rater_kind=RaterKind.STREET)
+    first = sheet.component.criteria.first()
+    sheet_save(sheet=sheet, acting_user=world["street_user_a"], scores={first.pk: 30})
+    sheet_save(sheet=ScoreSheet.objects.get(pk=sheet.pk), acting_user=world["street_user_a"], scores={first.pk: 45})
+    login(client, world["orgdept"])
+    page = client.get("/audit/").content.decode()
+    assert "指标得分" in page and "45" in page

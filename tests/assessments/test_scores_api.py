@@ -227,3 +227,30 @@ def test_scores_cannot_be_created_directly(world):
     response = api_as(world["street_user_a"]).post(f"{API}/scores/", {}, format="json")
     assert response.status_code in (403, 405)  # 403: the street role holds no add permission on sheets
     assert not ScoreSheet.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["street_user_b", "community_user_a"])
+def test_schemes_are_read_but_not_changed_by_streets_and_communities(world, worker_scheme, who):
+    client = api_as(world[who])
+    assert client.get(f"{API}/assessment-schemes/{worker_scheme.pk}/").status_code == 200
+    response = client.patch(f"{API}/assessment-schemes/{worker_scheme.pk}/", {"name": "改名"}, format="json")
+    assert response.status_code == 403
+    worker_scheme.refresh_from_db()
+    assert worker_scheme.name == "社区工作者测试考核" and worker_scheme.version == 1
+
+
+def test_scheme_components_replaced_by_patch_are_checked(world):
+    client = api_as(world["orgdept"])
+    created = client.post(f"{API}/assessment-schemes/", scheme_body(
+        "street_staff", {"residents_committee": 30, "street": 70}), format="json").data
+    response = client.patch(f"{API}/assessment-schemes/{created['id']}/", {"components": [
+        {"rater_kind": "residents_committee", "weight": 29}, {"rater_kind": "street", "weight": 71}]}, format="json",
+        HTTP_IF_MATCH=f'"{created["version"]}"')
+    assert response.status_code == 400
+    assert (response.data["rule"], response.data["clause"]) == ("assessment.residents_weight_on_street_staff", "五(三)")
+    response = client.patch(f"{API}/assessment-schemes/{created['id']}/", {"components": [
+        {"rater_kind": "residents_committee", "weight": 40, "criteria": [{"name": "居民评价", "max_score": 100}]},
+        {"rater_kind": "street", "weight": 60}]}, format="json", HTTP_IF_MATCH=f'"{created["version"]}"')
+    assert response.status_code == 200
+    assert response.data["version"] == created["version"] + 1
+    assert response.data["components"][0]["criteria"][0]["name"] == "居民评价"
