@@ -116,6 +116,17 @@ def criterion_add(*, component: SchemeComponent, acting_user, name: str, max_sco
                          acting_user=acting_user)
 
 
+@transaction.atomic
+def criterion_update(*, criterion: Criterion, acting_user, expected_version: int | None = None,
+                     **fields) -> Criterion:
+    """A criterion's wording and order may change; its full marks only while no cycle used its scheme."""
+    if "max_score" in fields and fields["max_score"] != criterion.max_score \
+            and criterion.component.scheme.cycles.exists():
+        raise ValidationError({"max_score": [_("该方案已用于考核周期，不能修改满分。")]})
+    fields.pop("component", None)
+    return model_update(instance=criterion, acting_user=acting_user, data=fields)
+
+
 # --- cycles --------------------------------------------------------------------------------------
 
 

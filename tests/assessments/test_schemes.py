@@ -81,3 +81,23 @@ def test_default_schemes_follow_the_rules_and_are_idempotent():
     assert [c.rater_kind for c in grids.components.all()] == [RaterKind.COMMUNITY]
     units = AssessmentScheme.objects.get(subject_kind=SubjectKind.STATIONED_UNIT)
     assert {c.rater_kind: c.weight for c in units.components.all()} == {RaterKind.STREET: 40, RaterKind.COMMUNITY: 60}
+
+
+def test_admin_words_a_criterion_but_not_its_marks_once_used(client, world, worker_scheme, admin_user):
+    from assessments.services import cycle_open
+
+    criterion = worker_scheme.components.get(rater_kind=RaterKind.STREET).criteria.first()
+    client.force_login(admin_user)
+    assert client.get("/admin/assessments/assessmentscheme/").status_code == 200
+    assert client.get(f"/admin/assessments/assessmentscheme/{worker_scheme.pk}/change/").status_code == 200
+    cycle_open(acting_user=None, scheme=worker_scheme, year=2024)
+    url = f"/admin/assessments/criterion/{criterion.pk}/change/"
+    body = {"component": criterion.component_id, "name": "工作实绩", "max_score": 50, "order": 0}
+    response = client.post(url, body)
+    assert response.status_code == 200 and "不能修改满分" in response.content.decode()
+    criterion.refresh_from_db()
+    assert criterion.max_score == 60
+    response = client.post(url, {**body, "max_score": 60})
+    assert response.status_code == 302
+    criterion.refresh_from_db()
+    assert criterion.name == "工作实绩"
