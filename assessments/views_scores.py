@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import services
 from assessments.exports import XLSX_CONTENT_TYPE
-from assessments.models import AssessmentCycle, ScoreSheet
+from assessments.models import AssessmentCycle, AssessmentScheme, ScoreSheet
 from assessments.score_selectors import (
     REVIEW,
     assessments_for_user,
@@ -31,6 +31,7 @@ from assessments.score_selectors import (
     cycles_progress,
     is_late,
     rater_sheets_for_user,
+    schemes_for_user,
     sheet_scores,
     sheets_for_user,
     todo_for_user,
@@ -39,6 +40,8 @@ from governance.exceptions import Conflict
 from governance.forms import VersionedForm, form_add_service_errors
 from governance.scope import scope_for
 from governance.views import get_scoped_or_404
+from streets.models import Street
+from streets.selectors import streets_for_user
 
 PAGE = 50
 
@@ -129,14 +132,53 @@ def _require_review(request):
     _require(request, REVIEW, "仅区委组织部可审核考核结果。")
 
 
+class CycleOpenForm(forms.Form):
+    """Open a scheme for a period (the service decides the rest: deadline, subjects, raters)."""
+
+    scheme = forms.ModelChoiceField(queryset=AssessmentScheme.objects.none(), label=gettext_lazy("考核方案"))
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2018, max_value=2100)
+    part = forms.IntegerField(label=gettext_lazy("期次"), min_value=1, max_value=4, initial=1,
+                              help_text=gettext_lazy("年度为1；半年为1-2；季度为1-4。"))
+    street = forms.ModelChoiceField(queryset=Street.objects.none(), required=False, label=gettext_lazy("范围（街道）"),
+                                    empty_label=gettext_lazy("全区"))
+    deadline = forms.DateField(required=False, label=gettext_lazy("报送截止日期"),
+                               widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=gettext_lazy("留空：驻区单位为当年12月20日（二(四)2），其他为期末。"))
+    excellent_share = forms.IntegerField(required=False, min_value=0, max_value=100,
+                                         label=gettext_lazy("优秀比例上限（%）"))
+    community_tilt = forms.IntegerField(required=False, min_value=0, max_value=100, initial=0,
+                                        label=gettext_lazy("向社区倾斜（百分点）"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = schemes_for_user(user=user).filter(is_active=True)
+        self.fields["street"].queryset = streets_for_user(user=user)
+
+
 @login_required
 def review_index(request):
-    """审核: every cycle with its progress."""
+    """审核: every cycle with its progress; the organisation department opens a new cycle here."""
     _require_review(request)
+    can_open = request.user.has_perm("assessments.add_assessmentcycle")
+    form = CycleOpenForm(request.POST or None, user=request.user) if can_open else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("您的角色不能开始考核。")
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+            try:
+                with transaction.atomic():
+                    cycle = services.cycle_open(acting_user=request.user, **data)
+            except ValidationError as exc:
+                form_add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已开始考核：%(cycle)s，共 %(n)s 份评分表。")
+                                 % {"cycle": cycle, "n": cycle.sheets.count()})
+                return redirect("assessment-review-cycle", pk=cycle.pk)
     cycles = _page(request, cycles_for_user(user=request.user))
     progress = cycles_progress(cycle_ids=[c.pk for c in cycles])
     rows = [{"cycle": c, "progress": progress.get(c.pk)} for c in cycles]
-    return render(request, "assessments/review_index.html", {"cycles": cycles, "rows": rows})
+    return render(request, "assessments/review_index.html", {"cycles": cycles, "rows": rows, "form": form})
 
 
 class ReturnForm(forms.Form):

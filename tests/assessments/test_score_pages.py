@@ -141,3 +141,31 @@ def test_score_changes_show_in_the_audit_trail(client, world, worker_scheme, adm
     login(client, world["orgdept"])
     page = client.get("/audit/").content.decode()
     assert "指标得分" in page and "45" in page
+
+
+def test_orgdept_opens_a_cycle_from_the_review_page(client, world, unit_scheme):
+    login(client, world["orgdept"])
+    response = client.post("/assessments/review/", {"scheme": unit_scheme.pk, "year": 2024, "part": 1})
+    cycle = unit_scheme.cycles.get()
+    assert response.status_code == 302 and cycle.deadline.isoformat() == "2024-12-20"
+    again = client.post("/assessments/review/", {"scheme": unit_scheme.pk, "year": 2024, "part": 1})
+    assert again.status_code == 200 and unit_scheme.cycles.count() == 1
+    bad = client.post("/assessments/review/", {"scheme": unit_scheme.pk, "year": 2025, "part": 2})
+    assert bad.status_code == 200 and "期次须在1至1之间" in bad.content.decode() and unit_scheme.cycles.count() == 1
+    login(client, world["street_user_a"])
+    assert client.post("/assessments/review/", {"scheme": unit_scheme.pk, "year": 2025}).status_code == 403
+
+
+@pytest.mark.parametrize("n", [0, 5])
+def test_results_and_ranking_pages_queries_do_not_grow(client, world, worker_scheme, django_assert_max_num_queries, n):
+    _grow(world, n)
+    cycle = cycle_open(acting_user=None, scheme=worker_scheme, year=2024)
+    _fill_all(cycle)
+    login(client, world["orgdept"])
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/assessments/cycles/{cycle.pk}/ranking/").status_code == 200
+    login(client, world["street_user_a"])
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/assessments/results/?cycle={cycle.pk}").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get("/assessments/results/").status_code == 200

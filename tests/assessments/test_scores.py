@@ -231,3 +231,10 @@ def test_cycle_opens_a_sheet_per_subject_and_rater(world, worker_scheme):
     with pytest.raises(ValidationError) as exc:
         cycle_open(acting_user=None, scheme=worker_scheme, year=2024, part=3)
     assert "part" in exc.value.message_dict
+
+
+def test_reminders_are_scheduled_by_beat_once():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="assessments.tasks.assessment_reminders_task")
+    assert task.enabled and task.crontab.hour == "9" and str(task.crontab.timezone) == "Asia/Shanghai"
