@@ -22,6 +22,9 @@ class AssessmentsConfig(AppConfig):
         registry.page_section("street", street_page_section)
         registry.page_section("community", community_page_section)
 
+        from assessments.findings import late_score_findings
+
+        registry.findings(late_score_findings)
         registry.scoped_model(AssessmentScheme, schemes_for_user)
         registry.scoped_model(AssessmentCycle, cycles_for_user)
         registry.scoped_model(Assessment, assessments_for_user)

@@ -10,7 +10,6 @@ refuses what a scheme would break (`refuse_new_breaches`).
 """
 
 import datetime
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -89,5 +88,3 @@ def is_late(*, submitted_on: datetime.date | None, deadline: datetime.date, toda
         return submitted_on > deadline
     return today > deadline
 
-
-PERCENT = Decimal(100)

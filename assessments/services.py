@@ -31,6 +31,7 @@ from assessments.models import (
     SubjectKind,
 )
 from communities.models import Community
+from governance.exceptions import RuleViolation
 from governance.findings import refuse_new_breaches
 from governance.models import COMMUNITY_WORKER_KINDS, Post, PostKind, StationedUnit
 from governance.rules import RuleBook
@@ -52,8 +53,6 @@ def scheme_components_check(*, subject_kind: str, components: list[dict], rules:
     if subject_kind == SubjectKind.STATIONED_UNIT:
         split = rules["stationed_unit.score_weights"]
         if set(kinds) != {RaterKind.STREET, RaterKind.COMMUNITY}:
-            from governance.exceptions import RuleViolation
-
             raise RuleViolation(_("驻区单位党建考核由街道和社区赋分"), rule=split, field="components")
     weights = {c["rater_kind"]: int(c["weight"]) for c in components}
     refuse_new_breaches(before=[], after=checks.scheme_breaches(subject_kind=subject_kind, weights=weights, rules=rules))

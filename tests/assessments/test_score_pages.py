@@ -169,3 +169,23 @@ def test_results_and_ranking_pages_queries_do_not_grow(client, world, worker_sch
         assert client.get(f"/assessments/results/?cycle={cycle.pk}").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get("/assessments/results/").status_code == 200
+
+
+def test_missing_unit_scores_after_20_december_are_findings(client, world, unit_scheme):
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments.findings import late_score_findings
+    from governance.rules import RuleBook
+
+    year = timezone.localdate().year - 1  # last year's deadline has passed
+    cycle_open(acting_user=None, scheme=unit_scheme, year=year)
+    rules = RuleBook()
+    found = late_score_findings(user=world["street_user_a"], rules=rules)
+    assert found and {x.street for x in found} == {world["a"].name}
+    assert all((x.rule, x.clause) == ("stationed_unit.score_deadline", "二(四)2") for x in found)
+    assert {x.subject for x in found} == {world["a"].name, world["ca"].name}
+    login(client, world["orgdept"])
+    assert "驻区单位党建考核赋分尚有" in client.get("/breaches/").content.decode()
+    assert datetime.date(year, 12, 20) < timezone.localdate()
