@@ -152,7 +152,8 @@ def raw(sql, params):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--profile", action="store_true", help="profile the ranking's totals")
+    parser.add_argument("--keep", action="store_true", help="keep the test database for a closer look")
+    parser.add_argument("--profile", action="store_true", help="profile twenty reads of the to-do list")
     parser.add_argument("--explain", action="store_true", help="print the plan of the to-do list's query")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -209,7 +210,8 @@ def main() -> None:
         if args.explain:
             print("\nplan of the to-do list:\n" + todo_for_user(user=street_user)[:50].explain(analyze=True))
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not args.keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
