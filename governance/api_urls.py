@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from admissions.api import AdmissionListViewSet, HonoursConsultationViewSet, TaskAssignmentViewSet
 from assessments.api import CommunityQuotasView, QuotaSummaryView, StreetQuotasView
+from assessments.api_scores import CycleViewSet, PartyBuildingWeightView, SchemeViewSet, SheetViewSet
 from communities.api import CommunityViewSet
 from governance.viewsets import (
     DepartmentViewSet,
@@ -35,12 +36,17 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("meeting-decisions", MeetingDecisionViewSet, basename="meeting-decision")
 router.register("four-lists", FourListViewSet, basename="four-list")
 router.register("co-building-agreements", AgreementViewSet, basename="co-building-agreement")
+router.register("assessment-schemes", SchemeViewSet, basename="assessment-scheme")
+router.register("assessment-cycles", CycleViewSet, basename="assessment-cycle")
+router.register("scores", SheetViewSet, basename="score")
 
 urlpatterns = [
     path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),
     path("streets/<int:pk>/quotas/", StreetQuotasView.as_view(), name="street-quotas"),
     path("communities/<int:pk>/quotas/", CommunityQuotasView.as_view(), name="community-quotas"),
     path("meetings/compliance/", ComplianceView.as_view(), name="meetings-compliance-api"),
+    path("stationed-units/<int:pk>/party-building-weight/", PartyBuildingWeightView.as_view(),
+         name="stationed-unit-party-building-weight"),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

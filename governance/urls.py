@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from assessments import views as assessment_views
+from assessments import views_scores as score_views
 from communities import views as community_views
 from governance import views_audit, views_posts
 from governance.district import views as district_views
@@ -52,6 +53,15 @@ urlpatterns = [
     path("quotas/what-if/", assessment_views.quota_what_if, name="quotas-what-if"),
     path("admissions/", include("admissions.urls")),
     path("meetings/", include("meetings.urls")),
+    path("assessments/todo/", score_views.scores_todo, name="assessment-todo"),
+    path("assessments/sheets/<int:pk>/", score_views.sheet_edit, name="assessment-sheet"),
+    path("assessments/results/", score_views.my_scores, name="assessment-my-scores"),
+    path("assessments/review/", score_views.review_index, name="assessment-review"),
+    path("assessments/review/<int:pk>/", score_views.review_cycle, name="assessment-review-cycle"),
+    path("assessments/review/<int:pk>/publish/", score_views.review_publish, name="assessment-review-publish"),
+    path("assessments/review/sheets/<int:pk>/", score_views.review_sheet, name="assessment-review-sheet"),
+    path("assessments/cycles/<int:pk>/ranking/", score_views.ranking, name="assessment-ranking"),
+    path("assessments/cycles/<int:pk>/ranking.xlsx", score_views.ranking_export, name="assessment-ranking-export"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include("governance.api_urls")),

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from admissions.demo import seed_admissions_demo
+from assessments.demo import seed_assessment_schemes
 from communities.models import Community
 from communities.services import community_create
 from governance.models import Department, District, PostKind, SecondmentRole, StaffCategory, StationedUnit
@@ -94,6 +95,7 @@ class Command(BaseCommand):
                 self.account(f"grid-{grid.code}", Role.GRID_WORKER, grid, grid.name)
         seed_admissions_demo(account=self.account)
         seed_meetings_demo()
+        seed_assessment_schemes()  # the policy's default assessment schemes (三(四)3, 二(四)2, 五(三))
         self.stdout.write(self.style.SUCCESS(f"Demo district ready: {created} street(s) created, accounts updated."))
 
     def account(self, username, role, unit, display):

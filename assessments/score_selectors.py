@@ -1,0 +1,272 @@
+"""Reads for assessments, scoped to the user (STYLE.md 2), and the weighted totals computed from them.
+
+A rater sees the sheets they must fill (`sheets_for_user`: a street its street's sheets, a community its
+community's, the organisation department every sheet, to review); a street or community sees how its own
+people and units were scored (`assessments_for_user`). Totals, rankings and progress are each computed
+in a constant number of queries, from the submitted sheets' stored sums.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, FloatField, Max, Q, QuerySet, Sum
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from assessments.models import (
+    DISTRICT_RATERS,
+    Assessment,
+    AssessmentCycle,
+    AssessmentScheme,
+    RaterKind,
+    ScoreSheet,
+    SubjectKind,
+)
+from communities.models import Community
+from governance.scope import scope_for, scoped
+from streets.models import Street
+
+DONE = (ScoreSheet.Status.SUBMITTED, ScoreSheet.Status.APPROVED)
+TO_DO = (ScoreSheet.Status.DRAFT, ScoreSheet.Status.RETURNED)
+# Subjects who sit at community level: the excellent share tilts toward them (五(三)).
+COMMUNITY_LEVEL = frozenset({SubjectKind.COMMUNITY_WORKER, SubjectKind.GRID_WORKER, SubjectKind.STATION_STAFF})
+TWO = Decimal("0.01")
+REVIEW = "assessments.review_assessmentcycle"
+
+
+def schemes_for_user(*, user) -> QuerySet[AssessmentScheme]:
+    if scope_for(user).is_empty:
+        return AssessmentScheme.objects.none()
+    return AssessmentScheme.objects.prefetch_related("components__criteria")
+
+
+def cycles_for_user(*, user) -> QuerySet[AssessmentCycle]:
+    """District-wide cycles are seen by everyone in scope; a cycle of one street only by that street."""
+    scope = scope_for(user)
+    cycles = AssessmentCycle.objects.select_related("scheme", "street")
+    if scope.district_wide:
+        return cycles
+    if scope.is_empty:
+        return cycles.none()
+    street_ids = set(scope.street_ids)
+    if scope.community_ids:
+        street_ids |= set(Community.objects.filter(pk__in=scope.community_ids).values_list("street_id", flat=True))
+    return cycles.filter(Q(street__isnull=True) | Q(street_id__in=sorted(street_ids)))
+
+
+def sheets_for_user(*, user) -> QuerySet[ScoreSheet]:
+    """The sheets a user rates: their street's or their community's; the district's reviewers see all."""
+    return scoped(
+        ScoreSheet.objects.select_related("assessment", "cycle__scheme", "component", "rater_street",
+                                          "rater_community", "street"),
+        user, street="rater_street_id", community="rater_community_id",
+    )
+
+
+def rater_sheets_for_user(*, user) -> QuerySet[ScoreSheet]:
+    """The sheets a user may fill: their unit's; the district's reviewers only the district's parts."""
+    sheets = sheets_for_user(user=user).prefetch_related("component__criteria", "scores")
+    if scope_for(user).district_wide:
+        sheets = sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS))
+    return sheets
+
+
+def todo_for_user(*, user) -> QuerySet[ScoreSheet]:
+    """What a rater still has to score: draft or returned sheets of open cycles (returned first). The
+    district's reviewers rate the department and organisation-department parts only."""
+    # Only the joins the list shows: a join of every relation costs more to plan than to run.
+    sheets = scoped(ScoreSheet.objects.select_related("assessment", "cycle__scheme").only(
+        "status", "weight", "rater_kind", "reminded_on", "review_comment", "submitted_at", "version",
+        "assessment__subject_name", "cycle__year", "cycle__part", "cycle__deadline", "cycle__status",
+        "cycle__scheme__name", "cycle__scheme__period"), user, street="rater_street_id", community="rater_community_id")
+    sheets = sheets.filter(status__in=TO_DO, cycle__status=AssessmentCycle.Status.OPEN)
+    if scope_for(user).district_wide:
+        sheets = sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS))
+    return sheets.order_by("-status", "cycle__deadline", "cycle_id", "assessment__subject_name", "pk")
+
+
+def assessments_for_user(*, user) -> QuerySet[Assessment]:
+    """The subjects a user's unit answers for: a street's people and units, a community's workers."""
+    return scoped(Assessment.objects.select_related("cycle__scheme", "street", "community"), user,
+                  street="street_id", community="community_id")
+
+
+# --- totals ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Part:
+    """One rater kind's part of a total: its submitted sheets' score out of 100 (sum of points / sum of
+    full marks), times its weight."""
+
+    rater_kind: str
+    weight: Decimal  # percent of the total
+    sheets: int
+    done: int
+    percent: Decimal | None
+    points: Decimal | None = None
+
+    def __post_init__(self):
+        if self.percent is not None:
+            self.points = (self.percent * self.weight / 100).quantize(TWO, ROUND_HALF_UP)
+
+    @property
+    def label(self) -> str:
+        return RaterKind(self.rater_kind).label
+
+
+@dataclass
+class Total:
+    """A subject's weighted total: `total` points out of `full_weight` (100, or 10/20 for a stationed unit's
+    party-building part), and `percent` on a scale of 100 to rank subjects of different weights together."""
+
+    assessment_id: int
+    subject_name: str
+    street: str
+    community: str
+    community_level: bool
+    parts: list[Part] = field(default_factory=list)
+    rank: int | None = None
+    excellent: bool = False
+    total: Decimal = Decimal(0)
+    full_weight: Decimal = Decimal(0)
+    percent: Decimal = Decimal(0)
+    complete: bool = True
+
+    def add(self, part: Part) -> None:
+        self.parts.append(part)
+        self.total += part.points or 0
+        self.full_weight += part.weight
+        self.complete = self.complete and part.done == part.sheets
+        self.percent = (self.total * 100 / self.full_weight).quantize(TWO, ROUND_HALF_UP) if self.full_weight else Decimal(0)
+
+    @property
+    def formula(self) -> str:
+        """How the total was computed, e.g. "街道 92.00×40% + 社区 85.00×60% = 87.80"."""
+        terms = [f"{p.label} {p.percent if p.percent is not None else '—'}×{p.weight.normalize():f}%"
+                 for p in self.parts]
+        return " + ".join(terms) + f" = {self.total}"
+
+
+def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | None = None) -> list[Total]:
+    """Every subject's weighted total in a cycle (or in `assessments`, already scoped), ranked by the total
+    on a scale of 100, from the submitted and approved sheets. Two queries.
+
+    The excellent rating goes to the best-ranked complete totals at or above the cycle's threshold, at
+    most `excellent_share` percent of the subjects, and `community_tilt` points more for subjects at
+    community level (五(三): 考核优秀指标适度向社区倾斜)."""
+    subjects = Assessment.objects.filter(cycle=cycle) if assessments is None else assessments.filter(cycle=cycle)
+    community_level = cycle.scheme.subject_kind in COMMUNITY_LEVEL
+    # Names by id from the two small unit tables rather than joined into thousands of rows.
+    streets = dict(Street.objects.values_list("pk", "name"))
+    communities = dict(Community.objects.values_list("pk", "name"))
+    totals = {pk: Total(pk, name, streets.get(street_id, ""), communities.get(community_id, ""), community_level)
+              for pk, name, street_id, community_id in subjects.order_by().values_list(
+                  "pk", "subject_name", "street_id", "community_id")}
+    rows = ScoreSheet.objects.filter(cycle=cycle)
+    if assessments is not None:
+        rows = rows.filter(assessment_id__in=subjects.values("pk"))
+    # Each rater kind's part, as one number per subject and rater kind: sum of points × 100 / sum of full marks.
+    done = Q(status__in=DONE)
+    rows = (rows.values("assessment_id", "rater_kind")
+            # floats cross the driver far faster than NUMERIC; the figures are rounded to cents below
+            .annotate(pct=Cast(Sum("raw_score", filter=done) * 100, FloatField()) / Cast(Sum("max_score", filter=done),
+                                                                                       FloatField()),
+                      done=Count("pk", filter=done), sheets=Count("pk"), weight=Cast(Max("weight"), FloatField()))
+            .order_by())
+    for assessment_id, rater_kind, pct, done_count, sheets, weight in rows.values_list(
+            "assessment_id", "rater_kind", "pct", "done", "sheets", "weight"):
+        total = totals.get(assessment_id)
+        if total is None:
+            continue
+        percent = Decimal(f"{pct:.6f}").quantize(TWO, ROUND_HALF_UP) if done_count and pct is not None else None
+        total.add(Part(rater_kind, Decimal(f"{weight:.2f}"), sheets, done_count, percent))
+    for total in totals.values():
+        total.parts.sort(key=lambda p: p.rater_kind)
+    ranked = sorted(totals.values(), key=lambda t: (-t.percent, t.subject_name, t.assessment_id))
+    for index, total in enumerate(ranked, start=1):
+        total.rank = index
+    _excellent(cycle, ranked)
+    return ranked
+
+
+def _excellent(cycle: AssessmentCycle, ranked: list[Total]) -> None:
+    if cycle.excellent_share is None or not ranked:
+        return
+    share = cycle.excellent_share + (cycle.community_tilt if ranked[0].community_level else 0)
+    cap = math.floor(len(ranked) * min(share, 100) / 100)
+    for total in ranked[:cap]:
+        if total.complete and total.percent >= cycle.excellent_threshold:
+            total.excellent = True
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    street_id: int | None
+    street: str
+    sheets: int = 0
+    draft: int = 0
+    submitted: int = 0
+    returned: int = 0
+    approved: int = 0
+    late: int = 0
+
+    @property
+    def done_percent(self) -> int:
+        return round(100 * (self.submitted + self.approved) / self.sheets) if self.sheets else 0
+
+
+def _late_q(deadline_field: str, today: datetime.date) -> Q:
+    """二(四)2: late is submitted after the deadline (Asia/Shanghai date), or still missing after it."""
+    return (Q(submitted_at__date__gt=F(deadline_field))
+            | (Q(status__in=TO_DO) & Q(**{f"{deadline_field}__lt": today})))
+
+
+def cycle_progress(*, cycle: AssessmentCycle, today: datetime.date | None = None) -> list[Progress]:
+    """Each street's sheets in a cycle by status, and how many are late. Two queries."""
+    today = today or timezone.localdate()
+    rows = (ScoreSheet.objects.filter(cycle=cycle).values("street_id")
+            .annotate(sheets=Count("pk"), **_status_counts(), late=Count("pk", filter=_late_q("cycle__deadline", today)))
+            .order_by("street_id"))
+    names = dict(Street.objects.values_list("pk", "name"))
+    return [Progress(row["street_id"], names.get(row["street_id"], ""), row["sheets"], row["draft"],
+                     row["submitted"], row["returned"], row["approved"], row["late"]) for row in rows]
+
+
+def _status_counts() -> dict:
+    return {status: Count("pk", filter=Q(status=status)) for status in ScoreSheet.Status.values}
+
+
+def cycles_progress(*, cycle_ids: list[int], today: datetime.date | None = None) -> dict[int, Progress]:
+    """The progress of several cycles at once (the review page's list). One query."""
+    today = today or timezone.localdate()
+    rows = (ScoreSheet.objects.filter(cycle_id__in=cycle_ids).values("cycle_id")
+            .annotate(sheets=Count("pk"), **_status_counts(), late=Count("pk", filter=_late_q("cycle__deadline", today)))
+            .order_by("cycle_id"))
+    return {row["cycle_id"]: Progress(None, "", row["sheets"], row["draft"], row["submitted"], row["returned"],
+                                      row["approved"], row["late"]) for row in rows}
+
+
+def sheet_scores(sheet: ScoreSheet) -> list[dict]:
+    """A sheet's criteria with the points entered so far (two queries)."""
+    entered = {s.criterion_id: s.value for s in sheet.scores.all()}
+    return [{"criterion": c, "value": entered.get(c.pk)} for c in sheet.component.criteria.all()]
+
+
+def late_sheets(*, user, today: datetime.date | None = None) -> QuerySet[ScoreSheet]:
+    """Sheets in the user's scope that are missing after their cycle's deadline (二(四)2)."""
+    today = today or timezone.localdate()
+    return sheets_for_user(user=user).filter(status__in=TO_DO, cycle__status=AssessmentCycle.Status.OPEN,
+                                             cycle__deadline__lt=today)
+
+
+def is_late(sheet: ScoreSheet, today: datetime.date | None = None) -> bool:
+    from assessments.checks import is_late as late
+
+    submitted = timezone.localtime(sheet.submitted_at).date() if sheet.submitted_at and sheet.status in DONE else None
+    return bool(late(submitted_on=submitted, deadline=sheet.cycle.deadline, today=today or timezone.localdate()))
