@@ -1,11 +1,12 @@
 """/api/v1/: the REST API other district systems use (DESIGN.md section 5)."""
 
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from assessments.api import QuotaSummaryView
 from communities.api import CommunityViewSet
+from governance.api import Router
 from governance.viewsets import (
     DepartmentViewSet,
     PersonViewSet,
@@ -15,7 +16,7 @@ from governance.viewsets import (
 )
 from streets.api import StreetOfficeViewSet, StreetViewSet
 
-router = DefaultRouter()
+router = Router()
 router.register("streets", StreetViewSet, basename="street")
 router.register("street-offices", StreetOfficeViewSet, basename="street-office")
 router.register("communities", CommunityViewSet, basename="community")
@@ -25,10 +26,14 @@ router.register("people", PersonViewSet, basename="person")
 router.register("posts", PostViewSet, basename="post")
 router.register("policy-rules", PolicyRuleViewSet, basename="policy-rule")
 
+_docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
+
 urlpatterns = [
     path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Swagger UI's start script is served as a file of its own (the split view), so no inline script runs;
+    # both UIs build styles at run time and ReDoc searches in a blob: worker, which the CSP allows here only.
+    path("docs/", _docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("redoc/", _docs_csp(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "axes",
+    "csp",
     "governance",
     "streets",
     "communities",
@@ -65,9 +66,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "governance.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that can answer an error, so that every /api/ error is JSON.
+    "governance.middleware.ApiJsonErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "governance.middleware.DefaultLanguageMiddleware",
+    # Before anything looks a value up in the database (session, token, filters): PostgreSQL refuses NUL.
+    "governance.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -170,6 +177,41 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy, REMOTE_ADDR is the proxy: name the header it sets and how many proxies there are,
+# so that the client's own address is locked (and logged, and throttled), not the proxy's. Unset, only
+# REMOTE_ADDR counts, which is right when nothing stands in front of gunicorn. django-ipware reads these.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", "REMOTE_ADDR"))
+AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"]) if os.environ.get("AXES_IPWARE_PROXY_COUNT") \
+    else None
+AXES_IPWARE_PROXY_TRUSTED_IPS = tuple(env_list("AXES_IPWARE_PROXY_TRUSTED_IPS", "")) or None
+
+# Request bodies: forms (Django) and the API's JSON and form parsers (governance/parsers.py) refuse more.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_MAX_BODY_BYTES", str(1024 * 1024)))
+
+# The cache holds the API throttles' counters: shared by every gunicorn worker only when it is Redis.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["DJANGO_CACHE_URL"]}
+    if os.environ.get("DJANGO_CACHE_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Content-Security-Policy (django-csp): scripts and styles only from this site's own files, nothing from
+# any other origin, no inline script anywhere. The API docs pages add inline styles and a blob: worker
+# (Swagger UI and ReDoc build their styles at run time), see governance/api_urls.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Spreadsheet import in the admin needs the change permission on the model, export the view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
@@ -186,13 +228,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "governance.filters.ScopedFilterBackend",
+        "governance.filter_values.StrictFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "governance.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    "DEFAULT_PARSER_CLASSES": [
+        "governance.parsers.BoundedJSONParser",
+        "governance.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # The token endpoint (governance/auth.py): per client IP, whatever usernames it tries, and per username.
+    "DEFAULT_THROTTLE_RATES": {
+        "token_ip": os.environ.get("API_TOKEN_RATE_IP", "30/min"),
+        "token_user": os.environ.get("API_TOKEN_RATE_USER", "10/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {

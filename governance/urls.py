@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from assessments import views as assessment_views
 from communities import views as community_views
 from governance import views, views_posts
+from governance.auth import AdminLoginForm, LoginForm, obtain_token
 from governance.views_people import people_roster, person_edit
 from streets import views as street_views
 from streets.views_offices import street_office_edit
@@ -13,10 +13,11 @@ from streets.views_offices import street_office_edit
 admin.site.site_header = "兴庆区街道社区治理系统 · 管理"
 admin.site.site_title = "兴庆区街道社区治理系统"
 admin.site.index_title = "数据管理"
+admin.site.login_form = AdminLoginForm  # bounded username, failures logged (governance/auth.py)
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("district/", views.district_overview, name="district-overview"),
@@ -35,7 +36,7 @@ urlpatterns = [
     path("quotas/export.xlsx", assessment_views.quotas_export, name="quotas-export"),
     path("quotas/what-if/", assessment_views.quota_what_if, name="quotas-what-if"),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", obtain_token, name="api-token"),
     path("api/v1/", include("governance.api_urls")),
 ]
 
