@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from assessments.api import QuotaSummaryView
 from communities.api import CommunityViewSet
 from governance.api import Router
+from governance.docs import redoc_bundle
 from governance.viewsets import (
     DepartmentViewSet,
     PersonViewSet,
@@ -36,4 +37,5 @@ urlpatterns = [
     # both UIs build styles at run time and ReDoc searches in a blob: worker, which the CSP allows here only.
     path("docs/", _docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("redoc/", _docs_csp(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
+    path("redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
 ]
