@@ -8,12 +8,11 @@ The token endpoint also answers a locked-out client 429 in Chinese and is thrott
 username (password spraying across many accounts from one address is throttled too).
 """
 
-import hashlib
 import logging
 import re
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_client_ip_address, get_cool_off
+from axes.helpers import get_cool_off
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
@@ -25,7 +24,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+
+from governance.throttling import TokenIPThrottle, TokenUsernameThrottle, client_ip
 
 logger = logging.getLogger("governance.security")
 
@@ -33,11 +33,6 @@ USERNAME_MAX_LENGTH = get_user_model()._meta.get_field(get_user_model().USERNAME
 LOCKED_OUT_MESSAGE = _("连续多次登录失败，账号已暂时锁定。请稍后再试，或联系区级管理员解锁。")
 USERNAME_TOO_LONG = _("用户名不能超过 %(limit_value)d 个字符。")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def client_ip(request) -> str:
-    """The client's address as axes sees it (AXES_IPWARE_* decide which proxy headers are trusted)."""
-    return get_client_ip_address(getattr(request, "_request", request)) or "unknown"
 
 
 def _printable(value, limit: int = 200) -> str:
@@ -90,36 +85,12 @@ class BoundedAuthTokenSerializer(AuthTokenSerializer):
                                      write_only=True, max_length=4096)
 
 
-class TokenIPThrottle(SimpleRateThrottle):
-    """Token requests per client IP, whichever usernames they try (password spraying)."""
-
-    scope = "token_ip"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
-
-
-class TokenUsernameThrottle(SimpleRateThrottle):
-    """Token requests per username, from whatever addresses (axes locks a username per IP only)."""
-
-    scope = "token_user"
-
-    def get_cache_key(self, request, view):
-        try:
-            username = request.data.get("username")
-        except Exception:  # noqa: BLE001 - an unparsable body has no username; the parser answers 400 later
-            return None
-        if not isinstance(username, str) or not username:
-            return None
-        ident = hashlib.sha256(username[:USERNAME_MAX_LENGTH].encode("utf-8", "replace")).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": ident}
-
-
 class ObtainTokenView(ObtainAuthToken):
     """POST username and password, get the account's token. 400 for bad credentials, 429 when the account
     is locked out (django-axes) or the client sends too many requests."""
 
     serializer_class = BoundedAuthTokenSerializer
+    authentication_classes = ()  # credentials come in the body; no session, so no CSRF either
     throttle_classes = [TokenIPThrottle, TokenUsernameThrottle]
 
     def post(self, request, *args, **kwargs):

@@ -239,8 +239,11 @@ REST_FRAMEWORK = {
         "governance.parsers.BoundedFormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    # The token endpoint (governance/auth.py): per client IP, whatever usernames it tries, and per username.
+    "DEFAULT_THROTTLE_CLASSES": ["governance.throttling.ApiRateThrottle"],
+    # Every endpoint per user (or anonymous client IP); the token endpoint (governance/auth.py) per client IP,
+    # whatever usernames it tries, and per username.
     "DEFAULT_THROTTLE_RATES": {
+        "api": os.environ.get("API_RATE", "1200/min"),
         "token_ip": os.environ.get("API_TOKEN_RATE_IP", "30/min"),
         "token_user": os.environ.get("API_TOKEN_RATE_USER", "10/min"),
     },
@@ -256,6 +259,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the errors it answers (governance/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "governance.schema.document_error_responses",
+    ],
     # Several models have a field called "kind"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "PostKindEnum": "governance.models.PostKind",

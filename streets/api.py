@@ -13,7 +13,7 @@ from streets.selectors import street_career_posts_total, street_detail_queryset,
 
 class StreetOfficeSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    head_name = serializers.CharField(source="head.name", read_only=True, default=None)
+    head_name = serializers.CharField(source="head.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = StreetOffice

@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from governance.auth import TokenIPThrottle, TokenUsernameThrottle
+from governance.throttling import TokenIPThrottle, TokenUsernameThrottle
 from governance.roles import Role
 from tests import factories as f
 
@@ -178,3 +178,17 @@ def test_proxy_settings_come_from_the_environment():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "2 ('HTTP_X_REAL_IP', 'REMOTE_ADDR') ('10.0.0.1', '10.0.0.2')", out.stderr
+
+
+def test_every_endpoint_is_throttled_per_user(monkeypatch):
+    from governance.throttling import ApiRateThrottle
+    from tests.conftest import api_as
+
+    monkeypatch.setattr(ApiRateThrottle, "THROTTLE_RATES", {"api": "3/min"})
+    street = f.street()
+    clerk, colleague = api_as(f.user(Role.STREET_STAFF, street)), api_as(f.user(Role.STREET_STAFF, street))
+
+    statuses = [clerk.get("/api/v1/streets/").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    assert colleague.get("/api/v1/streets/").status_code == 200  # counted per user, not for everyone
