@@ -1,8 +1,9 @@
-"""Filter values are checked, not ignored: `?is_pilot=-1` or `?active=maybe` is a 400.
+"""Filter values are checked, not ignored: `?is_pilot=-1`, `?active=maybe` or `?kind=` is a 400.
 
-django-filter's BooleanFilter reads any value it does not know as "no filter", so a typo answered the
-whole unfiltered list as if it were the filtered one. This backend wraps the scoped one and refuses
-such values with the parameter named, like every other invalid filter value.
+django-filter reads a boolean it does not know, and any empty value, as "no filter", so a typo answered
+the whole unfiltered list as if it were the filtered one, and the schema (an enum, an integer id, a
+boolean) did not say what the API accepted. This backend wraps the scoped one and refuses such values
+with the parameter named, like every other invalid filter value: to not filter, leave the parameter out.
 """
 
 from django.utils.translation import gettext as _
@@ -21,10 +22,10 @@ class StrictFilterBackend(ScopedFilterBackend):
             return None
         errors = {}
         for name, flt in filterset.filters.items():
-            if not isinstance(flt, BooleanFilter):
-                continue
             for value in request.query_params.getlist(name):
-                if value != "" and value.strip().lower() not in BOOLEAN_VALUES:
+                if value == "":
+                    errors[name] = [_("筛选值不能为空：不筛选时请省略该参数。")]
+                elif isinstance(flt, BooleanFilter) and value.strip().lower() not in BOOLEAN_VALUES:
                     errors[name] = [_("“%(value)s”不是有效的布尔值：请用 true 或 false。") % {"value": value[:50]}]
         if errors:
             raise ValidationError(errors)

@@ -6,14 +6,13 @@ bodies, and Python's json module answers a body nested a few thousand levels dee
 """
 
 import codecs
-import io
 import json
 import re
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import JSONParser
 
 # No record of this system nests deeper than a few levels; 32 leaves room for any honest client.
 MAX_DEPTH = 32
@@ -60,13 +59,3 @@ class BoundedJSONParser(JSONParser):
     def _refuse_constant(name):
         raise ValueError(f"{name} is not valid JSON")
 
-
-class BoundedFormParser(FormParser):
-    """DRF's form parser reads the whole body too: the same size limit as JSON."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        limit = max_body_bytes()
-        raw = stream.read(limit + 1) if stream is not None else b""
-        if len(raw) > limit:
-            raise ParseError(_("请求体过大：不能超过 %(limit)d 字节。") % {"limit": limit})
-        return super().parse(io.BytesIO(raw), media_type, parser_context)

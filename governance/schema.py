@@ -8,10 +8,12 @@ postprocessing hook adds, to every operation under /api/, the error answers the 
 - 401 without credentials, 403 without the permission (secured operations);
 - 404: an object that does not exist or lies outside the caller's scope (the same answer), a page past
   the end of a list;
-- 409 / 412 on writes: a conflicting concurrent change / an `If-Match` that no longer matches;
+- 409 / 412 on writes: a conflicting concurrent change / an `If-Match` that no longer matches; 415
+  for a body that is not JSON;
 - 429: too many requests (the token endpoint per IP and per username, every endpoint per user).
 """
 
+_MESSAGES = {"type": "array", "items": {"type": "string"}}
 ERROR = {
     "type": "object",
     "description": "错误说明（请求的语言）",
@@ -24,11 +26,13 @@ VALIDATION_ERROR = {
                    "rule adds `rule` and `clause`; an unreadable body answers `detail`.",
     "properties": {
         "detail": {"type": "string"},
-        "rule": {"type": "string", "description": "政策规则的键"},
-        "clause": {"type": "string", "description": "规则所依据的条款，例如 二(二)1"},
-        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+        # A string when a policy rule blocks the write; a list of messages when a filter of that name
+        # (`?clause=`, on policy-rules) was invalid.
+        "rule": {"oneOf": [{"type": "string"}, _MESSAGES], "description": "政策规则的键"},
+        "clause": {"oneOf": [{"type": "string"}, _MESSAGES], "description": "规则所依据的条款，例如 二(二)1"},
+        "non_field_errors": _MESSAGES,
     },
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "additionalProperties": _MESSAGES,
 }
 
 RESPONSES = {
@@ -38,6 +42,7 @@ RESPONSES = {
     "404": ("对象不存在或不在您的管理范围内（两者答复相同）", "Error"),
     "409": ("与同时进行的修改冲突", "Error"),
     "412": ("If-Match 与当前版本不符：记录已被他人修改", "Error"),
+    "415": ("请求体须为 JSON", "Error"),
     "429": ("请求过于频繁或账号已暂时锁定，请在 Retry-After 秒后再试", "Error"),
 }
 WRITE_METHODS = {"post", "put", "patch", "delete"}
@@ -60,7 +65,7 @@ def codes_for(path: str, method: str, operation: dict) -> list[str]:
     if {} not in operation.get("security", [{}]):
         codes.append("401")
     if method in WRITE_METHODS:
-        codes.append("409")
+        codes += ["409", "415"]
         if method in {"put", "patch", "delete"}:
             codes.append("412")
     return sorted(codes)

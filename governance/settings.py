@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["governance.permissions.ScopedModelPermissions"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "governance.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "governance.filter_values.StrictFilterBackend",
@@ -234,11 +234,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "governance.api.exception_handler",
-    "DEFAULT_PARSER_CLASSES": [
-        "governance.parsers.BoundedJSONParser",
-        "governance.parsers.BoundedFormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (DESIGN.md section 5), bounded in size and depth: form encodings read "" as null and so
+    # answered bodies the schema calls invalid; they now get 415 like any other unsupported media type.
+    "DEFAULT_PARSER_CLASSES": ["governance.parsers.BoundedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_CLASSES": ["governance.throttling.ApiRateThrottle"],
     # Every endpoint per user (or anonymous client IP); the token endpoint (governance/auth.py) per client IP,
     # whatever usernames it tries, and per username.
@@ -280,7 +279,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Nothing lost when a worker dies (governance/celery.py): a message stays with the broker until its task is
+# done, a killed pool process requeues its task, and Redis hands an unacknowledged message to another
+# worker only after the visibility timeout, which must be longer than any task may run.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "1800"))  # seconds, hard
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 60) if CELERY_TASK_TIME_LIMIT > 120 else None
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))  # seconds
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT, or Redis redelivers a running task."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 LOGGING = {
     "version": 1,

@@ -7,8 +7,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from governance.throttling import TokenIPThrottle, TokenUsernameThrottle
 from governance.roles import Role
+from governance.throttling import TokenIPThrottle, TokenUsernameThrottle
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
