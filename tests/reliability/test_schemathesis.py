@@ -20,7 +20,7 @@ from governance.roles import Role
 from governance.rules import rules_seed
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.reliability, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))
