@@ -7,7 +7,7 @@ with the parameter named, like every other invalid filter value: to not filter, 
 """
 
 from django.utils.translation import gettext as _
-from django_filters.filters import BooleanFilter
+from django_filters.filters import BooleanFilter, ModelChoiceFilter
 from rest_framework.exceptions import ValidationError
 
 from governance.filters import ScopedFilterBackend
@@ -27,6 +27,9 @@ class StrictFilterBackend(ScopedFilterBackend):
                     errors[name] = [_("筛选值不能为空：不筛选时请省略该参数。")]
                 elif isinstance(flt, BooleanFilter) and value.strip().lower() not in BOOLEAN_VALUES:
                     errors[name] = [_("“%(value)s”不是有效的布尔值：请用 true 或 false。") % {"value": value[:50]}]
+                elif isinstance(flt, ModelChoiceFilter) and not (value.isascii() and value.isdigit()):
+                    # int() reads full-width digits (１) as an id; an id is ASCII digits, as in the URLs.
+                    errors[name] = [_("“%(value)s”不是有效的编号。") % {"value": value[:50]}]
         if errors:
             raise ValidationError(errors)
         return filterset

@@ -228,6 +228,17 @@ def test_full_width_digits_are_not_ids_on_any_endpoint(clerk_api, prefix):
     assert response["Content-Type"] == "application/json"
 
 
+@pytest.mark.parametrize("value", ["１", "1.0", "-1", " 1"])
+def test_full_width_or_decorated_digits_in_an_id_filter_are_a_400(clerk_api, value):
+    api, street = clerk_api
+
+    response = api.get("/api/v1/communities/", {"street": value})
+
+    assert response.status_code == 400
+    assert response.json() == {"street": [f"“{value}”不是有效的编号。"]}
+    assert api.get("/api/v1/communities/", {"street": street.pk}).status_code == 200
+
+
 # Unknown API paths and API errors answer JSON.
 
 @pytest.mark.parametrize("url", ["/api/v1/no-such-thing/", "/api/v1/streets/1/no-such-action/", "/api/v2/",
