@@ -336,3 +336,23 @@ def test_an_empty_page_number_is_a_400(clerk_api):
     assert response.status_code == 400
     assert response.json() == {"page": ["页码不能为空：第一页请省略该参数。"]}
     assert api.get("/api/v1/streets/?page=1").status_code == 200
+
+
+def test_a_nul_byte_in_a_rule_value_is_a_form_error_in_the_admin(quiet_client):
+    # PostgreSQL's jsonb refuses \u0000: adding such a rule version in the admin was a 500 there.
+    from governance.models import PolicyRule
+    from governance.rules import rules_seed
+
+    rules_seed()
+    quiet_client.force_login(f.user(Role.DISTRICT_ADMIN))
+    rule = PolicyRule.objects.filter(key="rollout.pilot_streets").first()
+    before = PolicyRule.objects.count()
+    value = {"streets": ["胜利\u0000街"], "pilot_from": "2018-10-01", "all_from": "2019-01-01"}
+
+    response = quiet_client.post("/admin/governance/policyrule/add/", {
+        "key": rule.key, "title": rule.title, "clause": rule.clause, "value": json.dumps(value),
+        "effective_from": "2030-01-01", "note": "x"})
+
+    assert response.status_code == 200
+    assert "取值中不能含有空字符（NUL）。" in response.content.decode()
+    assert PolicyRule.objects.count() == before
