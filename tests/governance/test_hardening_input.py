@@ -356,3 +356,13 @@ def test_a_nul_byte_in_a_rule_value_is_a_form_error_in_the_admin(quiet_client):
     assert response.status_code == 200
     assert "取值中不能含有空字符（NUL）。" in response.content.decode()
     assert PolicyRule.objects.count() == before
+
+
+def test_the_new_api_errors_follow_the_requests_language(clerk_api):
+    api, _street = clerk_api
+
+    nul = api.get("/api/v1/people/?search=a%00b", HTTP_ACCEPT_LANGUAGE="en")
+    flag = api.get("/api/v1/streets/?is_pilot=-1", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert nul.json() == {"detail": "The request contains a NUL character, which is not allowed."}
+    assert flag.json() == {"is_pilot": ["“-1” is not a valid boolean: use true or false."]}
