@@ -85,8 +85,8 @@ API_ERROR_DETAILS = {
 
 class ApiJsonErrorMiddleware:
     """Every error under /api/ answers JSON, never an HTML page: unknown paths (Django's 404 page), a
-    request body over the size limit (Django's 400), an unhandled error (the 500 page). The HTML docs
-    pages (/api/v1/docs/, /api/v1/redoc/) keep their own errors only when they succeed."""
+    request body over the size limit (Django's 400), an unhandled error (the 500 page), and the browsable
+    API's error pages. The docs (/api/v1/docs/, /api/v1/redoc/) are HTML when they succeed only."""
 
     def __init__(self, get_response):
         self.get_response = get_response
