@@ -307,7 +307,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "governance.security": {"handlers": ["console"], "level": "WARNING", "propagate": True},
-        # Policy deadlines coming up (governance/tasks.py: policy_deadline_reminders_task), from beat.
+        # Policy deadlines coming up (assessments/tasks.py: score_deadline_reminder_task), from beat.
         "governance.reminders": {"handlers": ["console"], "level": "INFO", "propagate": True},
         "django": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
         # 403s and 404s are logged once, by governance.security, with user, path and reason.

@@ -1,21 +1,15 @@
 """Celery tasks of the district-wide domain (STYLE.md 8): take ids, call one service, safe to run twice."""
 
 import datetime
-import logging
 import time
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from governance.models import Post
-from governance.rules import RuleMissing, rule_value
 from governance.services import post_end
-
-reminders = logging.getLogger("governance.reminders")
-REMINDER_DAYS = 30
 
 BATCH_SIZE = 100
 
@@ -58,26 +52,3 @@ def posts_end_task(self, post_ids: list[int], end_date: str, acting_user_id: int
                              queue=queue)
             return ended
 
-
-@shared_task
-def policy_deadline_reminders_task(today: str | None = None) -> list[str]:
-    """Daily (beat, governance/beat.py): remind of a policy deadline that falls within REMINDER_DAYS.
-
-    Today: the stationed-unit scores, due at the organisation department by the rule's date (二(四)2,
-    12月20日). Reads only; safe to run twice. Returns the reminders it logged.
-    """
-    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    try:
-        rule = rule_value("stationed_unit.score_deadline", on=day)
-    except RuleMissing:
-        return []
-    due = datetime.date(day.year, rule.value["month"], rule.value["day"])
-    if due < day:
-        due = datetime.date(day.year + 1, rule.value["month"], rule.value["day"])
-    left = (due - day).days
-    if left > REMINDER_DAYS:
-        return []
-    message = (f"驻区单位党建工作赋分结果须于{due.month}月{due.day}日前报区委组织部审核，还有{left}天"
-               f"（依据：{rule.clause}，规则 {rule.key}）")
-    reminders.warning(message)
-    return [message]

@@ -1,10 +1,11 @@
 """The schedules the policy needs, as data (STYLE.md 8): django-celery-beat rows that a data migration
-creates, and an administrator may then adjust under "Periodic tasks" in the admin."""
+(assessments/migrations/0001_...) creates, and an administrator may then adjust under "Periodic tasks"
+in the admin."""
 
 SCHEDULES = [
     {
-        "name": "政策期限提醒（每日）",
-        "task": "governance.tasks.policy_deadline_reminders_task",
+        "name": "驻区单位赋分报送期限提醒（每日）",
+        "task": "assessments.tasks.score_deadline_reminder_task",
         "crontab": {"minute": "0", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
         "description": "每天8时检查政策规定的期限（如驻区单位赋分结果12月20日前报送，二(四)2），临近时记录提醒。",
     },
