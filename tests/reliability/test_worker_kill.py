@@ -98,7 +98,7 @@ def services():
     if not _redis_answers(BROKER_URL):
         skip_or_fail(f"the worker-kill tests need Redis at {BROKER_URL}, which does not answer")
     queue = f"kill-{uuid.uuid4().hex[:10]}"
-    sender = Celery("governance-kill-test", broker=BROKER_URL)
+    sender = Celery("governance-kill-test", broker=BROKER_URL, set_as_current=False)  # leave the project app current
     workers = []
     yield queue, sender, workers
     for worker in workers:
