@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import socket
@@ -262,8 +263,13 @@ def schemathesis_run(url: str, token: str, examples: int, work: Path) -> dict:
         for entry in json.loads(har.read_text())["log"]["entries"]:
             statuses[entry["response"]["status"]] += 1
     tail = [line for line in result.stdout.splitlines() if " generated" in line or "failure" in line.lower()]
+    # The closing line counts "failures" (the API broke a check) apart from "errors" (schemathesis itself
+    # could not build or run a case, e.g. a crash inside Hypothesis): only failures are the API's.
+    closing = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    failures = int(m.group(1)) if (m := re.search(r"(\d+) failures?", closing)) else (0 if result.returncode == 0 else -1)
+    errors = int(m.group(1)) if (m := re.search(r"(\d+) errors?", closing)) else 0
     return {"returncode": result.returncode, "statuses": statuses, "seconds": time.monotonic() - started,
-            "summary": tail[-3:], "output": result.stdout}
+            "summary": tail[-3:], "output": result.stdout, "failures": failures, "errors": errors}
 
 
 def main() -> int:
@@ -319,11 +325,12 @@ def main() -> int:
         print(f"leaks     {leaks}")
         print(f"requests  {sum(http.statuses.values()) + st_requests}")
         print(f"5xx       {matrix_5xx + st_5xx}")
-        print(f"schemathesis failures: {'none' if st['returncode'] == 0 else 'yes (see above)'}")
+        print(f"schemathesis failures {st['failures'] if st['failures'] >= 0 else 'unknown (see the report)'}, "
+              f"errors of schemathesis itself {st['errors']}")
         if st["returncode"] != 0:
             (work / "schemathesis.txt").write_text(st["output"])
             print(f"    full report: {work / 'schemathesis.txt'}")
-        return 0 if leaks == 0 and matrix_5xx + st_5xx == 0 and st["returncode"] == 0 else 1
+        return 0 if leaks == 0 and matrix_5xx + st_5xx == 0 and st["failures"] == 0 else 1
     finally:
         if proc is not None:
             proc.terminate()

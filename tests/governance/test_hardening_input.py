@@ -366,3 +366,12 @@ def test_the_new_api_errors_follow_the_requests_language(clerk_api):
 
     assert nul.json() == {"detail": "The request contains a NUL character, which is not allowed."}
     assert flag.json() == {"is_pilot": ["“-1” is not a valid boolean: use true or false."]}
+
+
+def test_an_empty_year_is_a_400_not_this_year(clerk_api):
+    api, _street = clerk_api
+
+    response = api.get("/api/v1/quotas/summary/?year=")
+
+    assert response.status_code == 400
+    assert response.json() == {"year": ["请填写年份，或省略该参数（默认今年）。"]}
