@@ -42,6 +42,21 @@ def generated_count(output: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+# CPython 3.11 before 3.11.8 (gh-106905) may raise this while Hypothesis describes one of its own lambdas:
+# schemathesis then reports a "Runtime Error" of its own for one operation, not a finding about the API.
+KNOWN_TOOL_ERROR = "AST constructor recursion depth mismatch"
+
+
+def api_findings(output: str) -> tuple[int, int]:
+    """(failures, errors other than the known interpreter bug) from st's output."""
+    closing = output.strip().splitlines()[-1] if output.strip() else ""
+    failures = int(m.group(1)) if (m := re.search(r"(\d+) failures?\b", closing)) else 0
+    errors = int(m.group(1)) if (m := re.search(r"(\d+) errors?\b", closing)) else 0
+    runtime = int(m.group(1)) if (m := re.search(r"Runtime Error: (\d+)", output)) else 0
+    known = min(runtime, output.count(KNOWN_TOOL_ERROR))
+    return failures, errors - known
+
+
 @pytest.fixture
 def clerk_token(transactional_db):
     # Given a street with a community, a station, a grid and staff, another street, and the street's clerk
@@ -65,6 +80,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
 
     # Then no check failed, after a few hundred requests, within a minute
     output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-20000:]
+    failures, other_errors = api_findings(result.stdout)
+    assert failures == 0 and other_errors == 0, output[-20000:]
+    assert result.returncode == 0 or (failures == 0 and KNOWN_TOOL_ERROR in output), output[-20000:]
     assert generated_count(output) >= 200, output[-3000:]
     assert time.monotonic() - started < 90
