@@ -5,6 +5,7 @@ and convert them. Money is whole yuan (integers); dates are ISO 8601.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from assessments.quotas import NOTES
@@ -31,6 +32,12 @@ class AsOfQuerySerializer(serializers.Serializer):
 
 class YearQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=1900, max_value=2999, help_text="预算年度，默认今年")
+
+    def validate(self, attrs):
+        # DRF reads an empty query value as "not given" (this year); the schema says an integer (issue 7).
+        if self.initial_data.get("year") == "":
+            raise serializers.ValidationError({"year": [_("请填写年份，或省略该参数（默认今年）。")]})
+        return attrs
 
     def validated_year(self):
         return self.validated_data.get("year") or timezone.localdate().year

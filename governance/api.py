@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import exceptions, mixins, routers, viewsets
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -48,12 +48,18 @@ def exception_handler(exc, context):
         log_denied(request, f"{response.status_code} {getattr(exc, 'default_code', type(exc).__name__)}")
     if response is not None and rule is not None and isinstance(response.data, dict):
         response.data.update(rule)
+    if response is not None and isinstance(response.data, list):
+        # A bare list of messages (e.g. from the search filter) becomes the documented error object.
+        response.data = {"non_field_errors": response.data}
     return response
 
 
 class ScopedObjectMixin:
     """get_object() from the scoped queryset; a row outside the scope is a 404 like a missing one,
     and the attempt is logged as a denied access."""
+
+    # Ids are ASCII digits: the router's default `[^/.]+` and int() took full-width digits (１) as ids.
+    lookup_value_regex = "[0-9]+"
 
     def get_object(self):
         try:
@@ -148,3 +154,12 @@ class ScopedFieldsMixin:
                 target.queryset = selector_for(queryset.model)(user=request.user)
         return fields
 
+
+
+class Router(routers.DefaultRouter):
+    """The API's router: an id in a URL is ASCII digits unless a viewset says otherwise (also for the
+    viewsets that do not derive from ScopedObjectMixin, e.g. the read-only policy rules)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._default_value_pattern = ScopedObjectMixin.lookup_value_regex

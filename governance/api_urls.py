@@ -2,14 +2,16 @@
 
 Project wiring: it composes every app's endpoints, and is the one API module that imports them all."""
 
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from admissions.api import AdmissionListViewSet, HonoursConsultationViewSet, TaskAssignmentViewSet
 from assessments.api import CommunityQuotasView, QuotaSummaryView, StreetQuotasView
 from assessments.api_scores import CycleViewSet, PartyBuildingWeightView, SchemeViewSet, SheetViewSet
 from communities.api import CommunityViewSet
+from governance.api import Router
+from governance.docs import redoc_bundle
 from governance.viewsets import (
     DepartmentViewSet,
     PersonViewSet,
@@ -20,7 +22,7 @@ from governance.viewsets import (
 from meetings.api import AgreementViewSet, ComplianceView, FourListViewSet, MeetingDecisionViewSet, MeetingViewSet
 from streets.api import StreetOfficeViewSet, StreetViewSet
 
-router = DefaultRouter()
+router = Router()
 router.register("streets", StreetViewSet, basename="street")
 router.register("street-offices", StreetOfficeViewSet, basename="street-office")
 router.register("communities", CommunityViewSet, basename="community")
@@ -40,6 +42,8 @@ router.register("assessment-schemes", SchemeViewSet, basename="assessment-scheme
 router.register("assessment-cycles", CycleViewSet, basename="assessment-cycle")
 router.register("scores", SheetViewSet, basename="score")
 
+_docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
+
 urlpatterns = [
     path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),
     path("streets/<int:pk>/quotas/", StreetQuotasView.as_view(), name="street-quotas"),
@@ -49,6 +53,9 @@ urlpatterns = [
          name="stationed-unit-party-building-weight"),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Swagger UI's start script is served as a file of its own (the split view), so no inline script runs;
+    # both UIs build styles at run time and ReDoc searches in a blob: worker, which the CSP allows here only.
+    path("docs/", _docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("redoc/", _docs_csp(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
+    path("redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
 ]

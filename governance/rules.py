@@ -286,10 +286,22 @@ def _numbers(value):
             yield from _numbers(item)
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def rule_value_errors(key: str, value) -> list[str]:
     """Why a new value cannot stand for rule `key` (empty when it can): it must keep the seeded shape,
     with no negative numbers, and brackets must start at 0 and rise. Keeps a typo in the admin from
     breaking every calculator that reads the rule."""
+    if _has_nul(value):  # PostgreSQL's jsonb refuses it: a 500 in the admin before
+        return ["取值中不能含有空字符（NUL）。"]
     seeded = next((row["value"] for row in SEED if row["key"] == key), None)
     if seeded is None:
         return []

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "axes",
+    "csp",
     "governance",
     "streets",
     "communities",
@@ -69,9 +70,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "governance.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that can answer an error, so that every /api/ error is JSON.
+    "governance.middleware.ApiJsonErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "governance.middleware.DefaultLanguageMiddleware",
+    # Before anything looks a value up in the database (session, token, filters): PostgreSQL refuses NUL.
+    "governance.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,6 +182,41 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy, REMOTE_ADDR is the proxy: name the header it sets and how many proxies there are,
+# so that the client's own address is locked (and logged, and throttled), not the proxy's. Unset, only
+# REMOTE_ADDR counts, which is right when nothing stands in front of gunicorn. django-ipware reads these.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", "REMOTE_ADDR"))
+AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"]) if os.environ.get("AXES_IPWARE_PROXY_COUNT") \
+    else None
+AXES_IPWARE_PROXY_TRUSTED_IPS = tuple(env_list("AXES_IPWARE_PROXY_TRUSTED_IPS", "")) or None
+
+# Request bodies: forms (Django) and the API's JSON and form parsers (governance/parsers.py) refuse more.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_MAX_BODY_BYTES", str(1024 * 1024)))
+
+# The cache holds the API throttles' counters: shared by every gunicorn worker only when it is Redis.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["DJANGO_CACHE_URL"]}
+    if os.environ.get("DJANGO_CACHE_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Content-Security-Policy (django-csp): scripts and styles only from this site's own files, nothing from
+# any other origin, no inline script anywhere. The API docs pages add inline styles and a blob: worker
+# (Swagger UI and ReDoc build their styles at run time), see governance/api_urls.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Spreadsheet import in the admin needs the change permission on the model, export the view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
@@ -188,16 +230,27 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["governance.permissions.ScopedModelPermissions"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "governance.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "governance.filters.ScopedFilterBackend",
+        "governance.filter_values.StrictFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "governance.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    # JSON only (DESIGN.md section 5), bounded in size and depth: form encodings read "" as null and so
+    # answered bodies the schema calls invalid; they now get 415 like any other unsupported media type.
+    "DEFAULT_PARSER_CLASSES": ["governance.parsers.BoundedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_THROTTLE_CLASSES": ["governance.throttling.ApiRateThrottle"],
+    # Every endpoint per user (or anonymous client IP); the token endpoint (governance/auth.py) per client IP,
+    # whatever usernames it tries, and per username.
+    "DEFAULT_THROTTLE_RATES": {
+        "api": os.environ.get("API_RATE", "1200/min"),
+        "token_ip": os.environ.get("API_TOKEN_RATE_IP", "30/min"),
+        "token_user": os.environ.get("API_TOKEN_RATE_USER", "10/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -210,6 +263,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the errors it answers (governance/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "governance.schema.document_error_responses",
+    ],
     # Several models have a field called "kind"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "PostKindEnum": "governance.models.PostKind",
@@ -232,7 +290,26 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Nothing lost when a worker dies (governance/celery.py): a message stays with the broker until its task is
+# done, a killed pool process requeues its task, and Redis hands an unacknowledged message to another
+# worker only after the visibility timeout, which must be longer than any task may run.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "1800"))  # seconds, hard
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 60) if CELERY_TASK_TIME_LIMIT > 120 else None
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))  # seconds
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT, or Redis redelivers a running task."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a worker looks for messages whose worker died (older than the visibility timeout).
+    "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_SWEEP_SECONDS", "60")),
+    "unacked_restore_throttle": 1,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 LOGGING = {
     "version": 1,
@@ -241,6 +318,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "governance.security": {"handlers": ["console"], "level": "WARNING", "propagate": True},
+        # Policy deadlines coming up (assessments/tasks.py: score_deadline_reminder_task), from beat.
+        "governance.reminders": {"handlers": ["console"], "level": "INFO", "propagate": True},
         "django": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
         # 403s and 404s are logged once, by governance.security, with user, path and reason.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},

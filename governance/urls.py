@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from assessments import views as assessment_views
 from assessments import views_scores as score_views
 from communities import views as community_views
 from governance import views_audit, views_posts
+from governance.auth import AdminLoginForm, LoginForm, obtain_token
 from governance.district import views as district_views
 from governance.district import views_findings
 from governance.views_people import people_roster, people_roster_export, person_edit
@@ -17,10 +17,11 @@ from streets.views_offices import street_office_edit
 admin.site.site_header = "兴庆区街道社区治理系统 · 管理"
 admin.site.site_title = "兴庆区街道社区治理系统"
 admin.site.index_title = "数据管理"
+admin.site.login_form = AdminLoginForm  # bounded username, failures logged (governance/auth.py)
 
 urlpatterns = [
     path("", district_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("district/", district_views.district_overview, name="district-overview"),
@@ -63,7 +64,7 @@ urlpatterns = [
     path("assessments/cycles/<int:pk>/ranking/", score_views.ranking, name="assessment-ranking"),
     path("assessments/cycles/<int:pk>/ranking.xlsx", score_views.ranking_export, name="assessment-ranking-export"),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", obtain_token, name="api-token"),
     path("api/v1/", include("governance.api_urls")),
 ]
 

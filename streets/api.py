@@ -10,7 +10,8 @@ from streets.selectors import street_career_posts_total, street_detail_queryset
 
 class StreetOfficeSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    head_name = serializers.CharField(source="head.name", read_only=True, default=None)
+    # No default: with one, DRF drops the field from a PATCH answer (partial) when the office has no head.
+    head_name = serializers.CharField(source="head.name", read_only=True, allow_null=True)
 
     class Meta:
         model = StreetOffice

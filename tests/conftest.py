@@ -51,6 +51,15 @@ def _default_language():
     yield
     translation.deactivate()
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The API throttles count in the cache (local memory in tests): each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def two_streets(db):
     """Two streets, each with a community; the usual setting for scope tests."""

@@ -105,8 +105,9 @@ def test_token_endpoint_locks_out_after_repeated_failures(api):
 
     response = post(PASSWORD)
 
-    # DRF answers a refused authenticate() with its generic 400, which does not reveal the lock-out.
-    assert response.status_code == 400
+    # A locked-out client is told so, in Chinese, with 429 (issue 7), and gets no token.
+    assert response.status_code == 429
+    assert response.json() == {"detail": "连续多次登录失败，账号已暂时锁定。请稍后再试，或联系区级管理员解锁。"}
     assert "token" not in response.json()
     assert not Token.objects.filter(user=user).exists()
     attempt = AccessAttempt.objects.get(username=user.username)
