@@ -32,7 +32,8 @@ VALIDATION_ERROR = {
         "clause": {"oneOf": [{"type": "string"}, _MESSAGES], "description": "规则所依据的条款，例如 二(二)1"},
         "non_field_errors": _MESSAGES,
     },
-    "additionalProperties": _MESSAGES,
+    # A field's messages; a nested object's or list's errors nest the same way (e.g. a meeting's decisions).
+    "additionalProperties": {"anyOf": [_MESSAGES, {"type": "object"}, {"type": "array"}]},
 }
 
 RESPONSES = {

@@ -1,8 +1,10 @@
 """/api/v1/meetings/, meeting-decisions/, four-lists/, co-building-agreements/ and meetings/compliance/."""
 
 from django.core.paginator import Paginator
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -151,6 +153,11 @@ class CompliancePageSerializer(serializers.Serializer):
     results = ComplianceRowSerializer(many=True)
 
 
+class ComplianceQuerySerializer(serializers.Serializer):
+    gaps = serializers.BooleanField(required=False, help_text="1：只列有缺项的单位")
+    page = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
+
+
 class ComplianceView(APIView):
     """For each street and community in the caller's scope, the required meetings held in the current period
     (year for the big working committee, quarter for the joint party committee, month for the residents'
@@ -159,17 +166,23 @@ class ComplianceView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[OpenApiParameter("gaps", bool), OpenApiParameter("page", int)],
+    @extend_schema(parameters=[ComplianceQuerySerializer],
                    responses=CompliancePageSerializer)
     def get(self, request):
         if not request.user.has_perm("meetings.view_meeting"):
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied()
+        query = ComplianceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)  # a value that is not a boolean or a page number is a 400
         rows = meeting_compliance_for_user(user=request.user, rules=RuleBook())
-        if request.query_params.get("gaps") in ("1", "true"):
+        if query.validated_data.get("gaps"):
             rows = [row for row in rows if row.has_gaps]
-        page = Paginator(rows, 50).get_page(request.query_params.get("page"))
+        paginator = Paginator(rows, 50)
+        number = query.validated_data.get("page", 1)
+        if number > max(paginator.num_pages, 1):
+            raise NotFound(_("页码超出范围。"))
+        page = paginator.get_page(number)
         url = request.build_absolute_uri()
         return Response({"count": page.paginator.count,
                          "next": replace_query_param(url, "page", page.next_page_number()) if page.has_next() else None,
