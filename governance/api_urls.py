@@ -15,6 +15,7 @@ from governance.viewsets import (
     PostViewSet,
     StationedUnitViewSet,
 )
+from service_stations.api import CaseViewSet, ServiceItemViewSet, ServiceStationViewSet
 from streets.api import StreetOfficeViewSet, StreetViewSet
 
 router = DefaultRouter()
@@ -26,6 +27,9 @@ router.register("stationed-units", StationedUnitViewSet, basename="stationed-uni
 router.register("people", PersonViewSet, basename="person")
 router.register("posts", PostViewSet, basename="post")
 router.register("policy-rules", PolicyRuleViewSet, basename="policy-rule")
+router.register("service-items", ServiceItemViewSet, basename="service-item")
+router.register("service-stations", ServiceStationViewSet, basename="service-station")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),
