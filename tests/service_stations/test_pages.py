@@ -1,0 +1,128 @@
+"""The station's pages: counter, dashboard, case page, receipt, notice, overdue, checklist; scope and query counts."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from service_stations.models import CaseStatus, ServiceCase, StationChecklistEntry
+from tests import factories as f
+from tests.service_stations.conftest import case, id_number, item
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_as(client):
+    def login(user):
+        client.force_login(user)
+        return client
+    return login
+
+
+def test_a_station_worker_lands_on_their_station(stations, client_as):
+    response = client_as(stations["worker_a"]).get("/")
+    assert response.status_code == 302 and response.url == reverse("station-dashboard", args=[stations["station_a"].pk])
+
+
+def test_taking_in_a_case_at_the_counter(stations, client_as):
+    client = client_as(stations["worker_a"])
+    url = reverse("station-counter", args=[stations["station_a"].pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'data-pinyin="cxjmzdshbzsq"' in page.content.decode()
+    lowbao = item()
+    response = client.post(url, {"service_item": lowbao.pk, "applicant_name": "马建华", "applicant_id_number": id_number(),
+                                 "applicant_phone": "13995112345", "channel": "counter",
+                                 "materials_received": lowbao.required_materials[:1]})
+    taken = ServiceCase.objects.get()
+    assert response.status_code == 302 and response.url == reverse("case-page", args=[taken.pk])
+    assert taken.materials_missing == lowbao.required_materials[1:] and taken.notice_given_at
+    page = client.get(response.url).content.decode()
+    assert taken.number in page and "打印一次性告知单" in page and "首问负责人" in page
+    receipt = client.get(reverse("case-receipt", args=[taken.pk])).content.decode()
+    assert taken.number in receipt and f"{taken.due_date:%Y年%-m月%-d日}" in receipt
+    notice = client.get(reverse("case-notice", args=[taken.pk])).content.decode()
+    assert lowbao.required_materials[1] in notice
+
+
+def test_the_counter_refuses_a_bad_check_digit_on_its_field(stations, client_as):
+    good = id_number()
+    response = client_as(stations["worker_a"]).post(
+        reverse("station-counter", args=[stations["station_a"].pk]),
+        {"service_item": item().pk, "applicant_name": "马建华", "applicant_phone": "13995112345", "channel": "counter",
+         "applicant_id_number": good[:17] + ("0" if good[17] != "0" else "1")})
+    assert response.status_code == 200
+    assert "校验位" in str(response.context["form"].errors["applicant_id_number"])
+    assert ServiceCase.objects.count() == 0
+
+
+def test_a_stale_transition_on_the_page_is_a_message_not_an_overwrite(stations, client_as):
+    taken = case(stations["station_a"], stations["worker_a"])
+    client = client_as(stations["worker_a"])
+    url = reverse("case-page", args=[taken.pk])
+    assert client.post(url, {"status": "handling", "expected_version": 1}).status_code == 302
+    response = client.post(url, {"status": "returned", "expected_version": 1})
+    assert response.status_code == 200 and "已被他人修改" in response.content.decode()
+    assert ServiceCase.objects.get(pk=taken.pk).status == CaseStatus.HANDLING
+
+
+def test_the_case_page_masks_for_street_staff_and_shows_the_history(stations, client_as):
+    taken = case(stations["station_a"], stations["worker_a"])
+    page = client_as(stations["street_a_user"]).get(reverse("case-page", args=[taken.pk])).content.decode()
+    assert taken.applicant_id_number not in page and "139****2345" in page and "办理记录" in page
+
+
+def test_another_streets_worker_sees_and_changes_nothing(stations, client_as):
+    taken = case(stations["station_a"], stations["worker_a"])
+    client = client_as(stations["worker_b"])
+    for name in ("case-page", "case-receipt", "case-notice"):
+        assert client.get(reverse(name, args=[taken.pk])).status_code == 404
+    assert client.post(reverse("case-page", args=[taken.pk]), {"status": "handling", "expected_version": 1}).status_code == 404
+    for name in ("station-dashboard", "station-counter"):
+        assert client.get(reverse(name, args=[stations["station_a"].pk])).status_code == 404
+    assert client.post(reverse("station-counter", args=[stations["station_a"].pk]),
+                       {"service_item": item().pk, "applicant_name": "x", "applicant_phone": "13995112345",
+                        "channel": "counter"}).status_code == 404
+    assert ServiceCase.objects.get().status == CaseStatus.RECEIVED and ServiceCase.objects.count() == 1
+    overdue = client.get(reverse("stations-overdue")).content.decode()
+    assert stations["station_a"].name not in overdue
+
+
+def test_the_dashboard_and_overdue_view_answer_in_constant_queries(stations, client_as, django_assert_max_num_queries):
+    client = client_as(stations["worker_a"])
+    old = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)
+    case(stations["station_a"], stations["worker_a"], received_at=old)
+    urls = [reverse("station-dashboard", args=[stations["station_a"].pk]), reverse("stations-overdue")]
+    counts = {}
+    for url in urls:
+        client.get(url)
+        with django_assert_max_num_queries(40) as ctx:
+            assert client.get(url).status_code == 200
+        counts[url] = len(ctx.captured_queries)
+    for _ in range(5):
+        case(stations["station_a"], stations["worker_a"], received_at=old)
+        f.station(stations["a"], f.community(stations["a"]))
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(url).status_code == 200
+
+
+def test_the_district_sees_overdue_counts_by_station(stations, client_as):
+    old = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)
+    case(stations["station_a"], stations["worker_a"], received_at=old)
+    response = client_as(stations["orgdept"]).get(reverse("stations-overdue"))
+    rows = {r["station"].pk: r for r in response.context["rows"]}
+    assert rows[stations["station_a"].pk]["overdue"] == 1 and rows[stations["station_b"].pk]["overdue"] == 0
+
+
+def test_the_street_marks_the_checklist_and_the_district_sees_what_is_missing(stations, client_as):
+    client = client_as(stations["street_a_user"])
+    url = reverse("station-checklist", args=[stations["station_a"].pk])
+    assert client.post(url, {"met": ["training", "sign"]}).status_code == 302
+    assert set(StationChecklistEntry.objects.filter(met=True).values_list("item", flat=True)) == {"training", "sign"}
+    # A station worker reads it but does not change it.
+    response = client_as(stations["worker_a"]).post(url, {"met": ["dress"]})
+    assert response.status_code == 403
+    overview = client_as(stations["admin"]).get(reverse("stations-checklist"))
+    by_item = dict(overview.context["by_item"])
+    assert by_item["统一培训工作人员"] == 1 and by_item["统一着装要求"] == 2
