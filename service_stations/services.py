@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,10 +39,36 @@ from service_stations.models import (
 )
 
 
+def _station_setting_breaches(*, station_id, street_id, communities, rules: RuleBook) -> list:
+    """三(二) for a station serving `communities`: how many, in its street, and each one's other stations."""
+    breaches = checks.station_communities(
+        count=len(communities), outside_street=sum(1 for c in communities if c.street_id != street_id),
+        rules=rules) or []
+    others = dict(
+        ServiceStation.communities.through.objects.filter(community_id__in=[c.pk for c in communities])
+        .exclude(servicestation_id=station_id).values("community_id").annotate(n=Count("servicestation_id"))
+        .values_list("community_id", "n"))
+    for community in communities:
+        breaches += checks.community_stations(community_id=community.pk, community_name=community.name,
+                                              count=others.get(community.pk, 0) + 1, rules=rules) or []
+    return breaches
+
+
+def station_setting_check(*, station_id, street_id, before, after) -> None:
+    """Refuse a change of the communities a station serves that breaks 三(二) or breaks it further."""
+    rules = RuleBook()
+    refuse_new_breaches(
+        before=_station_setting_breaches(station_id=station_id, street_id=street_id, communities=list(before),
+                                         rules=rules) if before else [],
+        after=_station_setting_breaches(station_id=station_id, street_id=street_id, communities=list(after),
+                                        rules=rules))
+
+
 @transaction.atomic
 def station_create(*, acting_user, communities=(), **fields) -> ServiceStation:
     station = instance_save(ServiceStation(**fields), acting_user=acting_user)
     if communities:
+        station_setting_check(station_id=station.pk, street_id=station.street_id, before=(), after=communities)
         station.communities.add(*communities)
     return station
 
@@ -52,6 +78,8 @@ def station_update(*, station: ServiceStation, acting_user, expected_version: in
                    communities=None, **fields) -> ServiceStation:
     station = model_update(instance=station, acting_user=acting_user, data=fields, expected_version=expected_version)
     if communities is not None:
+        station_setting_check(station_id=station.pk, street_id=station.street_id,
+                              before=station.communities.all(), after=communities)
         station.communities.set(communities)
     return station
 
