@@ -23,6 +23,7 @@ from governance.services import (
     user_create_with_role,
 )
 from grids.models import Grid
+from service_stations.demo import demo_station_data
 from service_stations.models import ServiceStation
 from streets.models import Street
 from streets.services import street_create
@@ -90,6 +91,7 @@ class Command(BaseCommand):
                     self.account(f"station-{community.code}", Role.STATION_WORKER, station, station.name)
             for grid in Grid.objects.filter(community__street=street):
                 self.account(f"grid-{grid.code}", Role.GRID_WORKER, grid, grid.name)
+        demo_station_data(rng=self.rng)
         self.stdout.write(self.style.SUCCESS(f"Demo district ready: {created} street(s) created, accounts updated."))
 
     def account(self, username, role, unit, display):
