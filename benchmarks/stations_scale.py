@@ -168,17 +168,20 @@ def run(repeat: int) -> None:
     client, api = Client(), APIClient()
     client.force_login(worker)
     open_ = "status IN ('received','handling')"
-    cols = "c.*, r.*, s.*"
-    join = ("service_stations_servicecase c JOIN service_stations_serviceitemrevision r ON r.id = c.item_revision_id "
-            "JOIN service_stations_servicestation s ON s.id = c.station_id")
+    # The columns each ORM read selects (selectors.QUEUE_FIELDS for the queue; the case and its item version for
+    # the API list), so that both sides fetch the same rows and columns.
+    queue_cols = ("c.id, c.number, c.applicant_name, c.status, c.due_date, c.received_at, c.station_id, c.street_id, "
+                  "c.item_revision_id, r.id, r.name")
+    cols = "c.*, r.*"
+    join = "service_stations_servicecase c JOIN service_stations_serviceitemrevision r ON r.id = c.item_revision_id"
     queue = lambda: station_queue(user=worker, station=station, today=today, calendar=calendar)  # noqa: E731
     measure("station queue: open by due date, first 50 (dashboard)", client, f"/stations/{station.pk}/",
             lambda: list(queue()["open"][:50]),
-            f"SELECT {cols} FROM {join} WHERE c.station_id = %s AND c.{open_} ORDER BY c.due_date, c.id LIMIT 50",
+            f"SELECT {queue_cols} FROM {join} WHERE c.station_id = %s AND c.{open_} ORDER BY c.due_date, c.id LIMIT 50",
             [station.pk])
     measure("station queue: overdue, first 50 (dashboard)", client, f"/stations/{station.pk}/",
             lambda: list(queue()["overdue"][:50]),
-            f"SELECT {cols} FROM {join} WHERE c.station_id = %s AND c.{open_} AND c.due_date < %s "
+            f"SELECT {queue_cols} FROM {join} WHERE c.station_id = %s AND c.{open_} AND c.due_date < %s "
             "ORDER BY c.due_date, c.id LIMIT 50", [station.pk, today])
     api.force_authenticate(street_user)
     since = datetime.date(2022, 1, 1)

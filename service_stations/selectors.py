@@ -67,10 +67,16 @@ def service_items_search(*, user, query: str = "", active_only: bool = True) -> 
 # --- cases -------------------------------------------------------------------------------------------
 
 def cases_for_user(*, user) -> QuerySet[ServiceCase]:
-    """A station worker sees their station's cases; street staff their street's; district roles all."""
-    qs = ServiceCase.objects.select_related("station", "service_item", "item_revision", "first_owner", "handler",
-                                            "forwarded_to")
-    return scoped(qs, user, street="street_id", station="station_id")
+    """A station worker sees their station's cases; street staff their street's; district roles all.
+
+    Lists (queue, API) need the item version's name and limit only: one join keeps the plan cheap at a
+    million rows (benchmarks/stations_scale.py); the case page reads the rest (case_detail_for_user)."""
+    return scoped(ServiceCase.objects.select_related("item_revision"), user, street="street_id", station="station_id")
+
+
+def case_detail_for_user(*, user) -> QuerySet[ServiceCase]:
+    return cases_for_user(user=user).select_related("station", "item_revision__department", "first_owner", "handler",
+                                                    "forwarded_to")
 
 
 def case_list(*, user, station_id=None, status=None, service_item_id=None, received_from=None, received_to=None,
@@ -91,10 +97,16 @@ def case_list(*, user, station_id=None, status=None, service_item_id=None, recei
     return cases.order_by("-received_at", "-pk")
 
 
+# What a queue row shows (service_stations/_case_rows.html): read only these at a million rows.
+QUEUE_FIELDS = ("number", "applicant_name", "status", "due_date", "received_at", "station_id", "street_id",
+                "item_revision__name")
+
+
 def station_queue(*, user, station: ServiceStation, today: datetime.date, calendar: WorkingCalendar,
                   soon_days: int = 2) -> dict:
     """Today's queue (open cases by due date), those due within `soon_days` working days, and the overdue."""
-    open_cases = cases_for_user(user=user).filter(station=station, status__in=OPEN_STATUSES).order_by("due_date", "pk")
+    open_cases = (cases_for_user(user=user).filter(station=station, status__in=OPEN_STATUSES)
+                  .only(*QUEUE_FIELDS).order_by("due_date", "pk"))
     soon = calendar.add_working_days(today, soon_days)
     return {
         "received_today": open_cases.filter(received_at__date=today),

@@ -80,7 +80,7 @@ def _identity(request, case) -> dict:
 def case_page(request, pk):
     """A case: its countdown, its materials and notice, its history; moving it on (409 on the page as a message)."""
     _need(request, "service_stations.view_servicecase", "您的角色不能查看办件。")
-    case = get_scoped_or_404(request, selectors.cases_for_user(user=request.user), pk)
+    case = get_scoped_or_404(request, selectors.case_detail_for_user(user=request.user), pk)
     form = None
     if case.is_open and request.user.has_perm("service_stations.change_servicecase"):
         form = CaseTransitionForm.for_instance(request.POST or None, case, initial={}, case=case,
@@ -114,7 +114,7 @@ def case_page(request, pk):
 def case_receipt(request, pk):
     """受理回执, printable: the case number, the due date and how to ask about it."""
     _need(request, "service_stations.view_servicecase", "您的角色不能查看办件。")
-    case = get_scoped_or_404(request, selectors.cases_for_user(user=request.user), pk)
+    case = get_scoped_or_404(request, selectors.case_detail_for_user(user=request.user), pk)
     return render(request, "service_stations/receipt.html", {"case": case, "identity": _identity(request, case)})
 
 
@@ -122,7 +122,7 @@ def case_receipt(request, pk):
 def case_notice(request, pk):
     """一次性告知单 of a case: the materials still missing, from the item version the case was taken in under."""
     _need(request, "service_stations.view_servicecase", "您的角色不能查看办件。")
-    case = get_scoped_or_404(request, selectors.cases_for_user(user=request.user), pk)
+    case = get_scoped_or_404(request, selectors.case_detail_for_user(user=request.user), pk)
     revision = case.item_revision
     return render(request, "service_stations/notice.html", {
         "case": case, "item": revision, "missing": case.materials_missing, "materials": revision.required_materials})
