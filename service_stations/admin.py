@@ -5,12 +5,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from governance.admin import ServiceSaveAdmin
 from service_stations import services
 from service_stations.models import (
+    Appointment,
     CalendarDay,
     CalendarYear,
     ServiceCase,
     ServiceItem,
     ServiceItemRevision,
     ServiceStation,
+    Shift,
 )
 
 
@@ -89,3 +91,19 @@ class ServiceCaseAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Shift)
+class ShiftAdmin(ServiceSaveAdmin):
+    create_service = services.shift_create
+    list_display = ["station", "worker", "date", "start", "end", "is_weekend_rota"]
+    list_select_related = ["station", "worker"]
+    list_filter = ["is_weekend_rota"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ServiceSaveAdmin):
+    create_service = services.appointment_create
+    list_display = ["station", "kind", "date", "slot", "worker", "applicant_name"]
+    list_select_related = ["station", "worker"]
+    list_filter = ["kind", "slot"]

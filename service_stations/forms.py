@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from governance.forms import VersionedForm
-from service_stations.models import TRANSITIONS, CaseStatus, ChecklistItem, ServiceCase
+from service_stations.models import TRANSITIONS, Appointment, CaseStatus, ChecklistItem, ServiceCase
 from service_stations.validators import validate_id_number, validate_phone
 
 
@@ -61,3 +61,32 @@ class ChecklistForm(forms.Form):
 
     met = forms.MultipleChoiceField(choices=ChecklistItem.choices, required=False, widget=forms.CheckboxSelectMultiple,
                                     label=gettext_lazy("已达标的标准项"))
+
+
+class AppointmentForm(forms.Form):
+    """预约服务、上门办理 (三(二)3): a date, a slot and the worker who takes it."""
+
+    kind = forms.ChoiceField(choices=Appointment.Kind.choices, label=gettext_lazy("类型"))
+    date = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    slot = forms.ChoiceField(choices=Appointment.Slot.choices, label=gettext_lazy("时段"))
+    worker = forms.ModelChoiceField(queryset=None, label=gettext_lazy("工作人员"))
+    applicant_name = forms.CharField(max_length=50, label=gettext_lazy("居民姓名"))
+    address = forms.CharField(max_length=200, required=False, label=gettext_lazy("上门地址"))
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+
+
+class ShiftForm(forms.Form):
+    """错时工作、周末倒班 (三(二)3)."""
+
+    worker = forms.ModelChoiceField(queryset=None, label=gettext_lazy("值班人员"))
+    date = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=gettext_lazy("开始"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=gettext_lazy("结束"), widget=forms.TimeInput(attrs={"type": "time"}))
+    is_weekend_rota = forms.BooleanField(required=False, label=gettext_lazy("周末倒班"))
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers

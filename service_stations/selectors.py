@@ -179,3 +179,14 @@ def on_duty(*, user, station: ServiceStation, now: datetime.datetime | None = No
 def checklist_for_user(*, user) -> QuerySet[StationChecklistEntry]:
     return scoped(StationChecklistEntry.objects.select_related("station", "station__street"), user,
                   street="station__street_id", station="station_id")
+
+
+def station_workers(*, station: ServiceStation):
+    """The logins granted this station (its station workers), for rotas and appointments."""
+    from django.contrib.auth import get_user_model
+    from guardian.models import UserObjectPermission
+
+    user_ids = UserObjectPermission.objects.filter(
+        permission__codename="access_station", permission__content_type__app_label="service_stations",
+        object_pk=str(station.pk)).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("username")

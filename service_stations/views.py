@@ -15,7 +15,7 @@ from governance.scope import scope_for
 from governance.selectors import departments_for_user
 from governance.views import get_scoped_or_404
 from service_stations import selectors, services
-from service_stations.forms import CaseIntakeForm, CaseTransitionForm, ChecklistForm
+from service_stations.forms import AppointmentForm, CaseIntakeForm, CaseTransitionForm, ChecklistForm, ShiftForm
 from service_stations.models import ChecklistItem, StationChecklistEntry
 from service_stations.validators import mask_id_number, mask_phone
 
@@ -190,3 +190,38 @@ def checklist_overview(request):
     by_item = [(label, total - met_counts.get(item, 0)) for item, label in ChecklistItem.choices]
     return render(request, "service_stations/checklist_overview.html", {
         "rows": rows, "page": page, "by_item": by_item, "total": total, "district_wide": scope_for(request.user).district_wide})
+
+
+@login_required
+def appointment_new(request, pk):
+    """Book an appointment at the station or a door-to-door visit (预约服务、上门办理, 三(二)3)."""
+    _need(request, "service_stations.add_appointment", "您的角色不能登记预约。")
+    station = get_scoped_or_404(request, selectors.stations_for_user(user=request.user), pk)
+    form = AppointmentForm(request.POST or None, workers=selectors.station_workers(station=station))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_create(acting_user=request.user, station=station, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, "已登记预约。")
+            return redirect("station-dashboard", pk=station.pk)
+    return render(request, "service_stations/unit_form.html",
+                  {"station": station, "form": form, "title": "登记预约或上门服务"})
+
+
+@login_required
+def shift_new(request, pk):
+    """The street arranges a station's staggered hours and weekend rota (错时工作、周末倒班, 三(二)3)."""
+    _need(request, "service_stations.add_shift", "您的角色不能安排值班。")
+    station = get_scoped_or_404(request, selectors.stations_for_user(user=request.user), pk)
+    form = ShiftForm(request.POST or None, workers=selectors.station_workers(station=station))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shift_create(acting_user=request.user, station=station, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, "已安排值班。")
+            return redirect("station-dashboard", pk=station.pk)
+    return render(request, "service_stations/unit_form.html", {"station": station, "form": form, "title": "安排值班"})

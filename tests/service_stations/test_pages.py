@@ -126,3 +126,43 @@ def test_the_street_marks_the_checklist_and_the_district_sees_what_is_missing(st
     overview = client_as(stations["admin"]).get(reverse("stations-checklist"))
     by_item = dict(overview.context["by_item"])
     assert by_item["统一培训工作人员"] == 1 and by_item["统一着装要求"] == 2
+
+
+def test_a_worker_books_a_door_to_door_visit_which_needs_an_address(stations, client_as):
+    from service_stations.models import Appointment
+
+    client = client_as(stations["worker_a"])
+    url = reverse("station-appointment-new", args=[stations["station_a"].pk])
+    body = {"kind": "door_to_door", "date": "2025-10-09", "slot": "am", "worker": stations["worker_a"].pk,
+            "applicant_name": "马秀兰", "address": ""}
+    response = client.post(url, body)
+    assert response.status_code == 200 and "上门办理须填写地址" in response.content.decode()
+    assert Appointment.objects.count() == 0
+    assert client.post(url, {**body, "address": "丽园路3号2单元"}).status_code == 302
+    assert Appointment.objects.get().worker == stations["worker_a"]
+    # Another station's worker is not among the choices, and another street's worker cannot book here.
+    response = client.post(url, {**body, "address": "x", "worker": stations["worker_b"].pk})
+    assert "worker" in response.context["form"].errors
+    assert client_as(stations["worker_b"]).post(url, {**body, "address": "x"}).status_code == 404
+    assert Appointment.objects.count() == 1
+
+
+def test_the_street_arranges_shifts_and_the_dashboard_shows_who_is_on_duty(stations, client_as):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    if now.hour in (0, 23):
+        pytest.skip("the shift would cross midnight")
+    client = client_as(stations["street_a_user"])
+    url = reverse("station-shift-new", args=[stations["station_a"].pk])
+    start, end = (now - dt.timedelta(hours=1)).time().replace(second=0, microsecond=0), \
+        (now + dt.timedelta(hours=1)).time().replace(second=0, microsecond=0)
+    assert client.post(url, {"worker": stations["worker_a"].pk, "date": now.date().isoformat(),
+                             "start": end.strftime("%H:%M"), "end": start.strftime("%H:%M")}).status_code == 200
+    assert client.post(url, {"worker": stations["worker_a"].pk, "date": now.date().isoformat(),
+                             "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")}).status_code == 302
+    page = client_as(stations["worker_a"]).get(reverse("station-dashboard", args=[stations["station_a"].pk]))
+    assert [s.worker for s in page.context["on_duty"]] == [stations["worker_a"]]
+    assert client_as(stations["worker_a"]).get(url).status_code == 403
