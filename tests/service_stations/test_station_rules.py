@@ -62,3 +62,36 @@ def test_staff_cap_and_the_approval_exception(two_streets):
                                                                    "approval_reference")
     f.post(PostKind.STATION_STAFF, station=station, approval_reference="兴组发〔2025〕8号")
     assert station.posts.count() == 5
+
+
+@pytest.mark.parametrize("station_first", [True, False])
+def test_a_community_worker_may_not_double_as_station_staff_in_either_order(two_streets, station_first):
+    community = two_streets["ca"]
+    station = f.station(two_streets["a"], community)
+    person = f.person(street=two_streets["a"], community=community, is_party_member=True)
+    first = (dict(kind=PostKind.STATION_STAFF, station=station) if station_first
+             else dict(kind=PostKind.RC_MEMBER, community=community))
+    second = (dict(kind=PostKind.RC_MEMBER, community=community) if station_first
+              else dict(kind=PostKind.STATION_STAFF, station=station))
+    f.post(person=person, **first)
+    with pytest.raises(RuleViolation) as exc:
+        f.post(person=person, **second)
+    assert (exc.value.rule, exc.value.clause, exc.value.field) == ("service_station.staff_cap", "三(二)2",
+                                                                   "approval_reference")
+    assert person.posts.count() == 1
+    f.post(person=person, approval_reference="兴组干〔2025〕3号", **second)  # approved by the organisation department
+    assert person.posts.count() == 2
+
+
+def test_the_station_head_as_deputy_secretary_is_prescribed_not_doubling(two_streets):
+    community, other = two_streets["ca"], f.community(two_streets["a"])
+    station = f.station(two_streets["a"], community)
+    f.station(two_streets["a"], other)
+    head = f.person(street=two_streets["a"], is_party_member=True)
+    f.post(PostKind.STATION_HEAD, station=station, person=head)
+    f.post(PostKind.COMMUNITY_DEPUTY_SECRETARY, community=community, person=head)  # 三(一)2: prescribed
+    assert head.posts.count() == 2
+    # ...for a community the station serves only: elsewhere it is doubling (三(二)2).
+    with pytest.raises(RuleViolation) as exc:
+        f.post(PostKind.COMMUNITY_DEPUTY_SECRETARY, community=other, person=head)
+    assert exc.value.rule == "service_station.staff_cap" and head.posts.count() == 2
