@@ -90,3 +90,13 @@ class ShiftForm(forms.Form):
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
+
+
+class CaseHandOnForm(VersionedForm):
+    """Hand a case to another worker of the station; the first-inquiry owner (首问负责人) stays."""
+
+    handler = forms.ModelChoiceField(queryset=None, label=gettext_lazy("移交给"))
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = workers

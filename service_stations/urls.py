@@ -11,6 +11,7 @@ urlpatterns = [
     path("stations/checklist/", views.checklist_overview, name="stations-checklist"),
     path("stations/overdue/", views.overdue_overview, name="stations-overdue"),
     path("cases/<int:pk>/", views.case_page, name="case-page"),
+    path("cases/<int:pk>/hand-on/", views.case_hand_on, name="case-hand-on"),
     path("cases/<int:pk>/receipt/", views.case_receipt, name="case-receipt"),
     path("cases/<int:pk>/notice/", views.case_notice, name="case-notice"),
     path("service-items/<int:pk>/notice/", views.item_notice, name="item-notice"),

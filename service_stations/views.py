@@ -15,7 +15,14 @@ from governance.scope import scope_for
 from governance.selectors import departments_for_user
 from governance.views import get_scoped_or_404
 from service_stations import selectors, services
-from service_stations.forms import AppointmentForm, CaseIntakeForm, CaseTransitionForm, ChecklistForm, ShiftForm
+from service_stations.forms import (
+    AppointmentForm,
+    CaseHandOnForm,
+    CaseIntakeForm,
+    CaseTransitionForm,
+    ChecklistForm,
+    ShiftForm,
+)
 from service_stations.models import ChecklistItem, StationChecklistEntry
 from service_stations.validators import mask_id_number, mask_phone
 
@@ -225,3 +232,23 @@ def shift_new(request, pk):
             messages.success(request, "已安排值班。")
             return redirect("station-dashboard", pk=station.pk)
     return render(request, "service_stations/unit_form.html", {"station": station, "form": form, "title": "安排值班"})
+
+
+@login_required
+def case_hand_on(request, pk):
+    """移交: another worker of the station takes the case on; the first-inquiry owner is kept."""
+    _need(request, "service_stations.change_servicecase", "您的角色不能移交办件。")
+    case = get_scoped_or_404(request, selectors.case_detail_for_user(user=request.user), pk)
+    form = CaseHandOnForm.for_instance(request.POST or None, case, initial={"handler": case.handler_id},
+                                       workers=selectors.station_workers(station=case.station))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_hand_on(case=case, acting_user=request.user, handler=form.cleaned_data["handler"],
+                                  expected_version=form.cleaned_data["expected_version"])
+        except (ValidationError, Conflict) as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, f"办件 {case.number} 已移交，首问负责人不变。")
+            return redirect("case-page", pk=case.pk)
+    return render(request, "service_stations/unit_form.html",
+                  {"station": case.station, "form": form, "title": f"移交办件 {case.number}"})

@@ -166,3 +166,18 @@ def test_the_street_arranges_shifts_and_the_dashboard_shows_who_is_on_duty(stati
     page = client_as(stations["worker_a"]).get(reverse("station-dashboard", args=[stations["station_a"].pk]))
     assert [s.worker for s in page.context["on_duty"]] == [stations["worker_a"]]
     assert client_as(stations["worker_a"]).get(url).status_code == 403
+
+
+def test_handing_on_keeps_the_first_inquiry_owner(stations, client_as):
+    from governance.roles import Role
+
+    colleague = f.user(Role.STATION_WORKER, stations["station_a"])
+    taken = case(stations["station_a"], stations["worker_a"])
+    client = client_as(stations["worker_a"])
+    url = reverse("case-hand-on", args=[taken.pk])
+    assert client.post(url, {"handler": stations["worker_b"].pk, "expected_version": 1}).status_code == 200
+    assert client.post(url, {"handler": colleague.pk, "expected_version": 1}).status_code == 302
+    taken.refresh_from_db()
+    assert (taken.handler, taken.first_owner) == (colleague, stations["worker_a"])
+    assert client_as(stations["worker_b"]).post(url, {"handler": stations["worker_b"].pk,
+                                                      "expected_version": 2}).status_code == 404
