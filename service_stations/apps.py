@@ -35,8 +35,10 @@ class ServiceStationsConfig(AppConfig):
         registry.post_check(STATION_KINDS | COMMUNITY_WORKER_KINDS, doubling_check)
         registry.findings(station_findings)
         registry.page_section("street", selectors.street_page_section)
+        # Cases keep their history (shown on the case page, applicant masked by role), but stay off the district
+        # audit trail: its reviewers (组织部, 民政局) would read ID numbers and phones in clear there.
         registry.audited("service_stations.ServiceStation", "service_stations.ServiceItem",
-                         "service_stations.ServiceCase", "service_stations.CalendarDay", "service_stations.Appointment")
+                         "service_stations.CalendarDay", "service_stations.Appointment")
         domain_models("service_stations.servicestation", "service_stations.serviceitem", "service_stations.servicecase",
                       "service_stations.appointment", "service_stations.shift", "service_stations.stationchecklistentry",
                       "service_stations.calendaryear", "service_stations.calendarday")

@@ -208,3 +208,39 @@ def test_the_case_list_answers_in_constant_queries(stations, django_assert_max_n
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(f"{API}/cases/?status=received")
     assert response.data["count"] == 7
+
+
+@pytest.mark.parametrize("override,field", [
+    ({"received_at": "not a date"}, "received_at"),
+    ({"materials_received": "居民身份证"}, "materials_received"),
+    ({"materials_received": ["结婚证"]}, "materials_received"),
+    ({"service_item": 999999}, "service_item"),
+    ({"station": "x"}, "station"),
+    ({"channel": "fax"}, "channel"),
+    ({"applicant_phone": "12345"}, "applicant_phone"),
+    ({"applicant_id_number": "64010419800101"}, "applicant_id_number"),
+    ({"applicant_name": ""}, "applicant_name"),
+    ({"external_id": "x" * 65}, "external_id"),
+])
+def test_bad_case_input_answers_400_on_its_field_and_writes_nothing(stations, override, field):
+    response = api_as(stations["worker_a"]).post(f"{API}/cases/", _body(stations, **override), format="json")
+    assert response.status_code == 400 and field in response.data, response.data
+    assert ServiceCase.objects.count() == 0
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"status": "received"}, "status"), ({"status": "completed"}, "status"), ({"status": "nope"}, "status"),
+    ({"status": "forwarded", "forwarded_to": 999999}, "forwarded_to"), ({"status": "handling", "version": "x"}, "version"),
+])
+def test_bad_transitions_answer_400_on_their_field(stations, body, field):
+    taken = case(stations["station_a"], stations["worker_a"])
+    response = api_as(stations["worker_a"]).post(f"{API}/cases/{taken.pk}/transition/", body, format="json")
+    assert response.status_code == 400 and field in response.data, response.data
+    assert ServiceCase.objects.get(pk=taken.pk).version == 1
+
+
+def test_an_inactive_item_is_refused(stations):
+    lowbao = item()
+    service_item_update(item=lowbao, acting_user=stations["admin"], is_active=False)
+    response = api_as(stations["worker_a"]).post(f"{API}/cases/", _body(stations), format="json")
+    assert response.status_code == 400 and "service_item" in response.data

@@ -181,3 +181,9 @@ def test_handing_on_keeps_the_first_inquiry_owner(stations, client_as):
     assert (taken.handler, taken.first_owner) == (colleague, stations["worker_a"])
     assert client_as(stations["worker_b"]).post(url, {"handler": stations["worker_b"].pk,
                                                       "expected_version": 2}).status_code == 404
+
+
+def test_the_district_audit_trail_does_not_show_applicants_in_clear(stations, client_as):
+    taken = case(stations["station_a"], stations["worker_a"])
+    page = client_as(stations["orgdept"]).get(reverse("audit-log")).content.decode()
+    assert taken.applicant_id_number not in page and "13995112345" not in page
