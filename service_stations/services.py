@@ -354,3 +354,12 @@ def _reminder_emails_send(reminder_ids) -> None:
     for notification in pending:
         send_mail(_("服务站办件提醒"), notification.message, None, [notification.recipient.email], fail_silently=True)
         Notification.objects.filter(pk=notification.pk).update(emailed=True)
+
+
+@transaction.atomic
+def notification_read(*, notification: Notification, acting_user) -> Notification:
+    """Mark an in-app notification read (its recipient only: the selector scopes it). Reading twice changes nothing."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

@@ -14,5 +14,6 @@ urlpatterns = [
     path("cases/<int:pk>/hand-on/", views.case_hand_on, name="case-hand-on"),
     path("cases/<int:pk>/receipt/", views.case_receipt, name="case-receipt"),
     path("cases/<int:pk>/notice/", views.case_notice, name="case-notice"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("service-items/<int:pk>/notice/", views.item_notice, name="item-notice"),
 ]

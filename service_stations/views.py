@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from governance.exceptions import Conflict
 from governance.forms import form_add_service_errors
@@ -252,3 +253,16 @@ def case_hand_on(request, pk):
             return redirect("case-page", pk=case.pk)
     return render(request, "service_stations/unit_form.html",
                   {"station": case.station, "form": form, "title": f"移交办件 {case.number}"})
+
+
+@login_required
+def notification_read(request, pk):
+    """Mark one of the user's notifications read; back to where they were."""
+    if request.method != "POST":
+        raise PermissionDenied("请通过页面按钮操作。")
+    notification = get_scoped_or_404(request, selectors.notifications_for_user(user=request.user), pk)
+    services.notification_read(notification=notification, acting_user=request.user)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "home"
+    return redirect(next_url)

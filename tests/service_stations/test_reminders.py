@@ -84,3 +84,18 @@ def test_a_station_head_post_without_login_is_skipped(stations):
                  received_at=at(D(2025, 9, 1)))
     assert case_reminders_send(today=D(2025, 10, 9)) == 1
     assert Notification.objects.get().recipient == stations["worker_b"] and Notification.objects.get().case == taken
+
+
+def test_a_recipient_marks_a_notification_read_and_nobody_else_can(due_cases, client):
+    from django.urls import reverse
+
+    case_reminders_send(today=D(2025, 10, 9))
+    mine = Notification.objects.filter(recipient=due_cases["clerk"]).first()
+    client.force_login(due_cases["worker_b"])
+    assert client.post(reverse("notification-read", args=[mine.pk])).status_code == 404
+    client.force_login(due_cases["clerk"])
+    page = client.get(reverse("station-dashboard", args=[due_cases["station_a"].pk])).content.decode()
+    assert mine.message in page
+    assert client.post(reverse("notification-read", args=[mine.pk]), {"next": "https://evil.example/"}).url == "/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
