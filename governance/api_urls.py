@@ -20,6 +20,7 @@ from governance.viewsets import (
     StationedUnitViewSet,
 )
 from meetings.api import AgreementViewSet, ComplianceView, FourListViewSet, MeetingDecisionViewSet, MeetingViewSet
+from service_stations.api import CaseViewSet, ServiceItemViewSet, ServiceStationViewSet
 from streets.api import StreetOfficeViewSet, StreetViewSet
 
 router = Router()
@@ -43,6 +44,9 @@ router.register("assessment-cycles", CycleViewSet, basename="assessment-cycle")
 router.register("scores", SheetViewSet, basename="score")
 
 _docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
+router.register("service-items", ServiceItemViewSet, basename="service-item")
+router.register("service-stations", ServiceStationViewSet, basename="service-station")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),

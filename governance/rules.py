@@ -184,6 +184,10 @@ SEED: list[dict] = [
      "note": "每季度召开1次；四项清单每年初协商建立。"},
     {"key": "service_station.staff_cap", "title": "社区服务站工作人员上限", "clause": "三(二)2", "value": 4,
      "note": "一般不超过4名，含站长1名；社区工作者兼任须经区委组织部审批。"},
+    {"key": "service_station.communities_per_station", "title": "服务站设置", "clause": "三(二)",
+     "value": {"communities_max": 2, "stations_per_community": 1},
+     "note": "原则上1个社区设立1个服务站，距离较近、服务半径较小的相邻2个社区可合并设立1个服务站；一个社区只属于一个服务站。"
+     "系统无法判断“相邻”，至少要求合并的社区属于服务站所在街道。"},
     {"key": "residents.deliberation_per_month", "title": "社区议事园频次", "clause": "三(三)1", "value": 1,
      "note": "每月至少组织一次。"},
     {"key": "community.residents_committee", "title": "社区居委会主任", "clause": "三(三)2",

@@ -63,6 +63,7 @@ urlpatterns = [
     path("assessments/review/sheets/<int:pk>/", score_views.review_sheet, name="assessment-review-sheet"),
     path("assessments/cycles/<int:pk>/ranking/", score_views.ranking, name="assessment-ranking"),
     path("assessments/cycles/<int:pk>/ranking.xlsx", score_views.ranking_export, name="assessment-ranking-export"),
+    path("", include("service_stations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_token, name="api-token"),
     path("api/v1/", include("governance.api_urls")),

@@ -46,3 +46,30 @@ def community_worker_doubling(*, post_kind: str, other_kinds: list[tuple[str, bo
             return [Breach(cap, "community_worker",
                            _("社区工作者不得兼任服务站工作人员，确需兼任的须经区委组织部审批"), approvable=True)]
     return []
+
+
+@rule_check("service_station.communities_per_station", app_label=APP)
+def station_communities(*, count: int, outside_street: int, rules: RuleBook) -> list[Breach]:
+    """三(二): a station serves one community, or two adjacent ones, never more; "adjacent" is at least
+    "in the station's street" (the system cannot tell adjacency itself)."""
+    rule = rules["service_station.communities_per_station"]
+    found = []
+    if count > rule.value["communities_max"]:
+        found.append(Breach(rule, "communities", _("服务站服务 %(count)s 个社区，最多 %(max)s 个相邻社区合设一个服务站") % {
+            "count": count, "max": rule.value["communities_max"]}, excess=count - rule.value["communities_max"],
+            field="communities"))
+    if outside_street:
+        found.append(Breach(rule, "street", _("服务站服务的社区不在服务站所在街道，不能合设"), excess=outside_street,
+                            field="communities"))
+    return found
+
+
+@rule_check("service_station.one_station_per_community", app_label=APP)
+def community_stations(*, community_id: int, community_name: str, count: int, rules: RuleBook) -> list[Breach]:
+    """三(二): a community belongs to one station."""
+    rule = rules["service_station.communities_per_station"]
+    if count <= rule.value["stations_per_community"]:
+        return []
+    return [Breach(rule, f"community-{community_id}", _("%(name)s由 %(count)s 个服务站服务，一个社区只能属于一个服务站") % {
+        "name": community_name, "count": count}, excess=count - rule.value["stations_per_community"],
+        field="communities")]

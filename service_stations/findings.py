@@ -3,6 +3,7 @@
 
 from collections import defaultdict
 
+from django.db.models import Count
 from django.urls import reverse
 
 from governance.findings import Finding, covers_of, finding
@@ -10,6 +11,7 @@ from governance.models import STATION_KINDS
 from governance.rules import RuleBook
 from governance.selectors import active_posts
 from service_stations import checks
+from service_stations.models import ServiceStation
 from service_stations.selectors import stations_for_user
 
 
@@ -46,4 +48,22 @@ def station_findings(*, user, rules: RuleBook, street_id: int | None = None,
         url = reverse("community-page", args=[communities[0].pk]) if communities else ""
         for breach in checks.staff_cap(count=len(staff), rules=rules, approvals_by_cover=approvals) or []:
             found.append(finding(breach, subject=station.name, street=station.street, url=url))
+        # 三(二): one community or two adjacent ones (in the station's street).
+        for breach in checks.station_communities(count=len(communities), rules=rules, outside_street=sum(
+                1 for c in communities if c.street_id != station.street_id)) or []:
+            found.append(finding(breach, subject=station.name, street=station.street, url=url))
+    # 三(二): a community belongs to one station (one grouped query over the stations in scope).
+    through = ServiceStation.communities.through.objects
+    shared = through.filter(servicestation_id__in=[s.pk for s in stations]).values("community_id")
+    counts = dict(through.filter(community_id__in=shared).values("community_id")
+                  .annotate(n=Count("servicestation_id")).filter(n__gt=1).values_list("community_id", "n"))
+    reported = set()
+    for station in stations:
+        for community in station.communities.all():
+            if community.pk in counts and community.pk not in reported:
+                reported.add(community.pk)
+                for breach in checks.community_stations(community_id=community.pk, community_name=community.name,
+                                                        count=counts[community.pk], rules=rules) or []:
+                    found.append(finding(breach, subject=community.name, street=station.street,
+                                         url=reverse("community-page", args=[community.pk])))
     return found

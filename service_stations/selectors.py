@@ -1,7 +1,26 @@
-from django.db.models import QuerySet
+"""Reads of the service stations, scoped to the user (STYLE.md 2)."""
 
-from governance.scope import scoped
-from service_stations.models import ServiceStation
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from governance.roles import Role, user_role
+from governance.scope import scope_for, scoped
+from governance.selectors import active_posts
+from service_stations.calendar import WorkingCalendar
+from service_stations.models import (
+    OPEN_STATUSES,
+    Appointment,
+    CalendarDay,
+    CalendarYear,
+    Notification,
+    ServiceCase,
+    ServiceItem,
+    ServiceStation,
+    Shift,
+    StationChecklistEntry,
+)
 
 
 def stations_for_user(*, user) -> QuerySet[ServiceStation]:
@@ -13,3 +32,161 @@ def stations_for_user(*, user) -> QuerySet[ServiceStation]:
 def street_page_section(request, street, **_shared) -> dict:
     """The street page's list of its service stations (registered in ServiceStationsConfig.ready())."""
     return {"stations": list(stations_for_user(user=request.user).filter(street=street))}
+
+
+# --- the calendar ------------------------------------------------------------------------------------
+
+def working_calendar() -> WorkingCalendar:
+    """The stored calendar (two queries): the years entered and their exceptional days."""
+    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    exceptions = dict(CalendarDay.objects.values_list("date", "is_working"))
+    return WorkingCalendar(known_years=years, exceptions=exceptions)
+
+
+# --- the catalogue -----------------------------------------------------------------------------------
+
+def service_items_for_user(*, user) -> QuerySet[ServiceItem]:
+    """The catalogue is district-wide: every signed-in role may read it; the district administrator edits it."""
+    if not user.is_authenticated:
+        return ServiceItem.objects.none()
+    return ServiceItem.objects.select_related("department")
+
+
+def service_items_search(*, user, query: str = "", active_only: bool = True) -> QuerySet[ServiceItem]:
+    """By name or by pinyin initials (城乡低保 or cxjm...)."""
+    items = service_items_for_user(user=user)
+    if active_only:
+        items = items.filter(is_active=True)
+    query = query.strip()
+    if query:
+        items = items.filter(Q(name__icontains=query) | Q(pinyin_initials__startswith=query.lower())
+                             | Q(pinyin_initials__contains=query.lower()))
+    return items
+
+
+# --- cases -------------------------------------------------------------------------------------------
+
+def cases_for_user(*, user) -> QuerySet[ServiceCase]:
+    """A station worker sees their station's cases; street staff their street's; district roles all.
+
+    Lists (queue, API) need the item version's name and limit only: one join keeps the plan cheap at a
+    million rows (benchmarks/stations_scale.py); the case page reads the rest (case_detail_for_user)."""
+    return scoped(ServiceCase.objects.select_related("item_revision"), user, street="street_id", station="station_id")
+
+
+def case_detail_for_user(*, user) -> QuerySet[ServiceCase]:
+    return cases_for_user(user=user).select_related("station", "item_revision__department", "first_owner", "handler",
+                                                    "forwarded_to")
+
+
+def case_list(*, user, station_id=None, status=None, service_item_id=None, received_from=None, received_to=None,
+              query: str = "") -> QuerySet[ServiceCase]:
+    cases = cases_for_user(user=user)
+    if station_id:
+        cases = cases.filter(station_id=station_id)
+    if status:
+        cases = cases.filter(status=status)
+    if service_item_id:
+        cases = cases.filter(service_item_id=service_item_id)
+    if received_from:
+        cases = cases.filter(received_at__date__gte=received_from)
+    if received_to:
+        cases = cases.filter(received_at__date__lte=received_to)
+    if query:
+        cases = cases.filter(Q(number=query) | Q(applicant_name=query))
+    return cases.order_by("-received_at", "-pk")
+
+
+# What a queue row shows (service_stations/_case_rows.html): read only these at a million rows.
+QUEUE_FIELDS = ("number", "applicant_name", "status", "due_date", "received_at", "station_id", "street_id",
+                "item_revision__name")
+
+
+def station_queue(*, user, station: ServiceStation, today: datetime.date, calendar: WorkingCalendar,
+                  soon_days: int = 2) -> dict:
+    """Today's queue (open cases by due date), those due within `soon_days` working days, and the overdue."""
+    open_cases = (cases_for_user(user=user).filter(station=station, status__in=OPEN_STATUSES)
+                  .only(*QUEUE_FIELDS).order_by("due_date", "pk"))
+    soon = calendar.add_working_days(today, soon_days)
+    return {
+        "received_today": open_cases.filter(received_at__date=today),
+        "due_soon": open_cases.filter(due_date__gte=today, due_date__lte=soon),
+        "overdue": open_cases.filter(due_date__lt=today),
+        "open": open_cases,
+    }
+
+
+def overdue_counts(*, user, today: datetime.date, street_id=None) -> list[dict]:
+    """Per station in the user's scope: open, overdue and due-today counts (one grouped query, plus stations)."""
+    cases = cases_for_user(user=user).filter(status__in=OPEN_STATUSES)
+    if street_id:
+        cases = cases.filter(street_id=street_id)
+    counts = {
+        row["station_id"]: row for row in cases.order_by().values("station_id").annotate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)),
+            due_today=Count("pk", filter=Q(due_date=today)))
+    }
+    stations = ServiceStation.objects.select_related("street").order_by("street__code", "code")
+    stations = scoped(stations, user, street="street_id", station="pk")
+    if street_id:
+        stations = stations.filter(street_id=street_id)
+    return [{"station": s, "open": counts.get(s.pk, {}).get("open", 0),
+             "overdue": counts.get(s.pk, {}).get("overdue", 0), "due_today": counts.get(s.pk, {}).get("due_today", 0)}
+            for s in stations]
+
+
+def can_see_identity(*, user, station_id: int) -> bool:
+    """ID numbers and phones in clear: the station's own workers and the district administrator only."""
+    role = user_role(user)
+    if role == Role.DISTRICT_ADMIN:
+        return True
+    return role == Role.STATION_WORKER and station_id in scope_for(user).station_ids
+
+
+def station_head_users(*, station_ids, on: datetime.date | None = None) -> dict[int, set[int]]:
+    """The login of each station's head (服务站站长), where the head has one."""
+    heads: dict[int, set[int]] = {}
+    rows = active_posts(on=on).filter(station_id__in=station_ids, kind="station_head", person__user__isnull=False)
+    for station_id, user_id in rows.values_list("station_id", "person__user_id"):
+        heads.setdefault(station_id, set()).add(user_id)
+    return heads
+
+
+# --- appointments, notifications, shifts, checklist --------------------------------------------------
+
+def appointments_for_user(*, user) -> QuerySet[Appointment]:
+    return scoped(Appointment.objects.select_related("station", "worker", "case"), user,
+                  street="station__street_id", station="station_id")
+
+
+def notifications_for_user(*, user) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).select_related("case")
+
+
+def shifts_for_user(*, user) -> QuerySet[Shift]:
+    return scoped(Shift.objects.select_related("station", "worker"), user, street="station__street_id",
+                  station="station_id")
+
+
+def on_duty(*, user, station: ServiceStation, now: datetime.datetime | None = None) -> QuerySet[Shift]:
+    """Who is on duty at the station now (错时工作、周末倒班)."""
+    now = timezone.localtime(now)
+    return shifts_for_user(user=user).filter(station=station, date=now.date(), start__lte=now.time(), end__gt=now.time())
+
+
+def checklist_for_user(*, user) -> QuerySet[StationChecklistEntry]:
+    return scoped(StationChecklistEntry.objects.select_related("station", "station__street"), user,
+                  street="station__street_id", station="station_id")
+
+
+def station_workers(*, station: ServiceStation):
+    """The logins granted this station (its station workers), for rotas and appointments."""
+    from django.contrib.auth import get_user_model
+    from guardian.models import UserObjectPermission
+
+    user_ids = UserObjectPermission.objects.filter(
+        permission__codename="access_station", permission__content_type__app_label="service_stations",
+        object_pk=str(station.pk)).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("username")

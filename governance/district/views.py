@@ -25,6 +25,8 @@ def home(request):
         return redirect("street-page", pk=next(iter(scope.street_ids)))
     if role == Role.COMMUNITY_STAFF and len(scope.community_ids) == 1:
         return redirect("community-page", pk=next(iter(scope.community_ids)))
+    if role == Role.STATION_WORKER and len(scope.station_ids) == 1:
+        return redirect("station-dashboard", pk=next(iter(scope.station_ids)))
     context = {
         "streets": streets_for_user(user=request.user),
         "communities": communities_for_user(user=request.user),

@@ -26,6 +26,7 @@ from governance.services import (
 )
 from grids.models import Grid
 from meetings.demo import seed_meetings_demo
+from service_stations.demo import demo_station_data
 from service_stations.models import ServiceStation
 from streets.models import Street
 from streets.services import street_create
@@ -96,6 +97,7 @@ class Command(BaseCommand):
         seed_admissions_demo(account=self.account)
         seed_meetings_demo()
         seed_assessment_schemes()  # the policy's default assessment schemes (三(四)3, 二(四)2, 五(三))
+        demo_station_data(rng=self.rng)
         self.stdout.write(self.style.SUCCESS(f"Demo district ready: {created} street(s) created, accounts updated."))
 
     def account(self, username, role, unit, display):
