@@ -15,6 +15,14 @@ from governance.viewsets import (
     PostViewSet,
     StationedUnitViewSet,
 )
+from grids.api import (
+    EventCategoryViewSet,
+    EventViewSet,
+    GridChangeViewSet,
+    GridUnitViewSet,
+    GridViewSet,
+    LedgerEntryViewSet,
+)
 from streets.api import StreetOfficeViewSet, StreetViewSet
 
 router = DefaultRouter()
@@ -26,6 +34,12 @@ router.register("stationed-units", StationedUnitViewSet, basename="stationed-uni
 router.register("people", PersonViewSet, basename="person")
 router.register("posts", PostViewSet, basename="post")
 router.register("policy-rules", PolicyRuleViewSet, basename="policy-rule")
+router.register("grids", GridViewSet, basename="grid")
+router.register("grid-units", GridUnitViewSet, basename="grid-unit")
+router.register("grid-changes", GridChangeViewSet, basename="grid-change")
+router.register("ledger-entries", LedgerEntryViewSet, basename="ledger-entry")
+router.register("event-categories", EventCategoryViewSet, basename="event-category")
+router.register("events", EventViewSet, basename="event")
 
 urlpatterns = [
     path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),

@@ -236,3 +236,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Uploaded files (grid events' photos): outside the database, served only through scoped views.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"
+GRIDS_EVENT_PHOTO_MAX_BYTES = int(os.environ.get("GRIDS_EVENT_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
