@@ -37,6 +37,7 @@ urlpatterns = [
     path("quotas/", assessment_views.quotas_overview, name="quotas"),
     path("quotas/export.xlsx", assessment_views.quotas_export, name="quotas-export"),
     path("quotas/what-if/", assessment_views.quota_what_if, name="quotas-what-if"),
+    path("", include("grids.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include("governance.api_urls")),
