@@ -227,7 +227,7 @@ class EventViewSet(ServiceModelViewSet):
     change_actions = ("accept", "resolve", "escalate", "send_back")
 
     def get_queryset(self):
-        return selectors.events_for_user(user=self.request.user).prefetch_related("photos")
+        return selectors.events_for_api(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -193,6 +193,7 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [Level.GRID, Level.COMMUNITY, Level.STREET, Level.DEPARTMENT]
+OPEN = ["submitted", "accepted"]  # GridEvent.Status values of an event not yet settled
 
 
 class GridEvent(Versioned):
@@ -228,13 +229,23 @@ class GridEvent(Versioned):
         verbose_name_plural = "网格事件"
         ordering = ["-reported_at", "-pk"]
         indexes = [
-            # Each level's queue: open events at a level in a unit, newest first.
-            models.Index(fields=["grid", "-reported_at"], name="grid_event_grid_queue"),
-            models.Index(fields=["community", "level", "status", "-reported_at"], name="grid_event_comm_queue"),
-            models.Index(fields=["street", "level", "status", "-reported_at"], name="grid_event_street_queue"),
-            models.Index(fields=["department", "level", "status", "-reported_at"], name="grid_event_dept_queue"),
-            models.Index(fields=["level", "status", "level_since"], name="grid_event_reminder"),
-            models.Index(fields=["street", "closed_at", "settled_level"], name="grid_event_settled"),
+            # The lists of a grid, a community, a street and the district, newest first.
+            models.Index(fields=["grid", "-reported_at"], name="grid_event_grid_recent"),
+            models.Index(fields=["community", "-reported_at"], name="grid_event_comm_recent"),
+            models.Index(fields=["street", "-reported_at"], name="grid_event_street_recent"),
+            models.Index(fields=["-reported_at"], name="grid_event_recent"),
+            # Each level's queue holds the open events only: partial indexes stay small over the years.
+            models.Index(fields=["community", "level", "-reported_at"], condition=Q(status__in=OPEN),
+                         name="grid_event_comm_queue"),
+            models.Index(fields=["street", "level", "-reported_at"], condition=Q(status__in=OPEN),
+                         name="grid_event_street_queue"),
+            models.Index(fields=["department", "-reported_at"], condition=Q(status__in=OPEN, level="department"),
+                         name="grid_event_dept_queue"),
+            models.Index(fields=["level", "level_since"], condition=Q(status__in=OPEN), name="grid_event_reminder"),
+            # The settlement-rate dashboard reads these three columns only (index-only scans).
+            models.Index(fields=["street", "closed_at", "settled_level"], name="grid_event_settled_street"),
+            models.Index(fields=["community", "closed_at", "settled_level"], name="grid_event_settled_comm"),
+            models.Index(fields=["grid", "closed_at", "settled_level"], name="grid_event_settled_grid"),
         ]
         constraints = [
             models.CheckConstraint(

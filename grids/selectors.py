@@ -12,6 +12,7 @@ from django.utils import timezone
 from governance.roles import Role, user_role
 from governance.scope import scoped
 from grids.models import (
+    OPEN,
     EventCategory,
     Grid,
     GridChangeRequest,
@@ -106,8 +107,27 @@ def event_queue(*, user, level: str | None = None, open_only: bool = True) -> Qu
 
         qs = qs.filter(department_id__in=sorted(_department_ids(user)))
     if open_only:
-        qs = qs.exclude(status=GridEvent.Status.RESOLVED)
-    return qs.order_by("-reported_at", "-pk")
+        qs = qs.filter(status__in=OPEN)  # as the queues' partial indexes say it
+    return lean(qs)
+
+
+def lean(qs: QuerySet[GridEvent]) -> QuerySet[GridEvent]:
+    """A list's columns only: a list reads 50 rows of a table of millions joined to three others."""
+    return qs.select_related(None).select_related("grid", "community", "category").only(*QUEUE_FIELDS).order_by(
+        "-reported_at", "-pk")
+
+
+def grid_events(*, user, grid) -> QuerySet[GridEvent]:
+    return lean(events_for_user(user=user).filter(grid=grid))
+
+
+def events_for_api(*, user) -> QuerySet[GridEvent]:
+    return (scoped(GridEvent.objects.select_related("category"), user, street="street_id", community="community_id",
+                   grid="grid_id").prefetch_related("photos").order_by("-reported_at", "-pk"))
+
+
+QUEUE_FIELDS = ["id", "version", "title", "level", "status", "level_since", "reported_at", "grid_id", "community_id",
+                "street_id", "department_id", "category_id", "grid__name", "community__name", "category__name"]
 
 
 def event_detail(*, user, pk) -> GridEvent:
@@ -152,7 +172,7 @@ def settlement_rates(*, user, by: str = "street", start: datetime.date | None = 
 
 def _settled(*, user, start, end, street_id=None, community_id=None) -> QuerySet[GridEvent]:
     qs = scoped(GridEvent.objects.all(), user, street="street_id", community="community_id", grid="grid_id")
-    qs = qs.filter(status=GridEvent.Status.RESOLVED)
+    qs = qs.filter(closed_at__isnull=False)  # settled (grid_event_closed_consistent): index-only scans
     tz = timezone.get_current_timezone()
     if start:
         qs = qs.filter(closed_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=tz))

@@ -17,6 +17,7 @@ from governance.services import instance_save, lock_current, model_update
 from grids import checks
 from grids.models import (
     LEVEL_ORDER,
+    OPEN,
     EventCategory,
     EventPhoto,
     EventStep,
@@ -441,7 +442,7 @@ def event_reminders_send(*, hours: dict[str, float], now: datetime.datetime | No
     for level, limit in hours.items():
         if level not in Level.values:
             continue
-        due = GridEvent.objects.filter(level=level, status__in=[GridEvent.Status.SUBMITTED, GridEvent.Status.ACCEPTED],
+        due = GridEvent.objects.filter(level=level, status__in=OPEN,
                                        level_since__lt=now - datetime.timedelta(hours=float(limit)))
         rows = [EventReminder(event_id=pk, level=level, level_since=since)
                 for pk, since in due.values_list("pk", "level_since").iterator(chunk_size=2000)]

@@ -63,7 +63,7 @@ def grid_page(request, pk):
     grid = get_scoped_or_404(request, selectors.grids_for_user(user=request.user), pk)
     ledger = selectors.ledger_for_user(user=request.user).filter(grid=grid)
     masked = not selectors.sees_personal_data(request.user)
-    events = _with_reminders(selectors.events_for_user(user=request.user).filter(grid=grid)).order_by("-reported_at", "-pk")
+    events = _with_reminders(selectors.grid_events(user=request.user, grid=grid))
     context = {
         "grid": grid, "units": list(grid.units.all()),
         "ledger": _page(request, ledger, "ledger_page"), "masked": masked,
