@@ -98,7 +98,7 @@ def build(n_grids: int, n_events: int):
                 CASE WHEN x.st = 'resolved' THEN x.lv ELSE '' END,
                 CASE WHEN x.st = 'resolved' THEN x.ts + interval '1 day' END, 'grid', NULL
             FROM (
-                SELECT s, {first} + (s * 7919) % ({last - first + 1}) AS grid_id,
+                SELECT s, {first} + (s::bigint * 7919) % ({last - first + 1}) AS grid_id,
                        CASE WHEN r1 < 0.60 THEN 'grid' WHEN r1 < 0.85 THEN 'community' WHEN r1 < 0.97 THEN 'street'
                             ELSE 'department' END AS lv,
                        CASE WHEN r2 < 0.01 THEN 'submitted' WHEN r2 < 0.02 THEN 'accepted' ELSE 'resolved' END AS st,

@@ -91,7 +91,7 @@ class GridChangeRequest(Versioned):
                              help_text="新设、拆分或调整范围后的网格：代码、名称、户数、覆盖范围。")
     reason = models.TextField("调整理由")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                     verbose_name="申报人")
     proposed_at = models.DateTimeField("申报时间", auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -215,8 +215,8 @@ class GridEvent(Versioned):
     level = models.CharField("当前层级", max_length=12, choices=Level.choices, default=Level.GRID)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACCEPTED)
     level_since = models.DateTimeField("到达当前层级时间")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    related_name="+", verbose_name="上报人")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="上报人", help_text="外部系统推送的事件为空。")
     reported_at = models.DateTimeField("上报时间")
     settled_level = models.CharField("办结层级", max_length=12, choices=Level.choices, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
@@ -276,7 +276,7 @@ class EventStep(models.Model):
     action = models.CharField("操作", max_length=10, choices=Action.choices)
     from_level = models.CharField("原层级", max_length=12, choices=Level.choices)
     to_level = models.CharField("新层级", max_length=12, choices=Level.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name="操作人")
     at = models.DateTimeField("时间")
     reason = models.TextField("理由/办理情况", blank=True)
