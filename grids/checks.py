@@ -109,3 +109,12 @@ def holds_event(*, event, holding: bool, rules: RuleBook) -> None:
     if not holding:
         raise RuleViolation(_("事件当前由%(level)s办理，只有该层级可以操作") % {"level": _level_label(event.level)},
                             rule=rule)
+
+
+@rule_check("grids.coverage.stationed_units", app_label=APP)
+def stationed_units_placed(*, unplaced: list[str], rules: RuleBook) -> list[Breach]:
+    """四(一): 区域内各级机关、企事业单位……党组织纳入网格，全面列入管理服务: every stationed unit sits in a grid."""
+    if not unplaced:
+        return []
+    return [Breach(rules["grids.coverage"], "stationed_units", _("驻区单位未纳入网格：%(names)s") % {"names": "、".join(unplaced)},
+                   excess=len(unplaced))]

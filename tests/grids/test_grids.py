@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from governance.exceptions import RuleViolation
@@ -166,3 +167,17 @@ def test_each_grid_worker_is_on_a_grid_and_each_grid_has_a_worker(db):
 
 def test_findings_stay_in_scope(w):
     assert all(x.street_id == w["a"].pk for x in findings_for(user=w["ss_a"]))
+
+
+def test_stationed_units_are_placed_in_a_grid(w):
+    from governance.services import stationed_unit_create
+    from grids.services import ledger_entry_create
+
+    unit = stationed_unit_create(acting_user=None, street=w["a"], name="市税务局", level="city")
+    assert any("市税务局" in x.message and x.clause == "四(一)" for x in findings_for(user=w["ss_a"]))
+    ledger_entry_create(acting_user=None, grid=w["grid_a"], kind="stationed_unit", name=unit.name, stationed_unit=unit)
+    assert not any("市税务局" in x.message for x in findings_for(user=w["ss_a"]))
+    # One unit, one grid (四(一)): placing it twice is refused
+    with pytest.raises(ValidationError):
+        ledger_entry_create(acting_user=None, grid=w["grid_a2"], kind="stationed_unit", name=unit.name,
+                            stationed_unit=unit)
