@@ -212,6 +212,11 @@ SPECTACULAR_SETTINGS = {
         "DepartmentKindEnum": "governance.models.Department.Kind",
         "StreetOfficeKindEnum": "streets.models.StreetOffice.Kind",
         "PartyOrganizationKindEnum": "communities.models.PartyOrganization.Kind",
+        "StationedUnitLevelEnum": "governance.models.StationedUnit.Level",
+        "GridEventLevelEnum": "grids.models.Level",
+        "GridUnitKindEnum": "grids.models.GridUnit.Kind",
+        "GridChangeKindEnum": "grids.models.GridChangeRequest.Kind",
+        "LedgerEntryKindEnum": "grids.models.LedgerEntry.Kind",
     },
 }
 

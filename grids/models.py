@@ -230,16 +230,16 @@ class GridEvent(Versioned):
         ordering = ["-reported_at", "-pk"]
         indexes = [
             # The lists of a grid, a community, a street and the district, newest first.
-            models.Index(fields=["grid", "-reported_at"], name="grid_event_grid_recent"),
-            models.Index(fields=["community", "-reported_at"], name="grid_event_comm_recent"),
-            models.Index(fields=["street", "-reported_at"], name="grid_event_street_recent"),
-            models.Index(fields=["-reported_at"], name="grid_event_recent"),
+            models.Index(fields=["grid", "-reported_at", "-id"], name="grid_event_grid_recent"),
+            models.Index(fields=["community", "-reported_at", "-id"], name="grid_event_comm_recent"),
+            models.Index(fields=["street", "-reported_at", "-id"], name="grid_event_street_recent"),
+            models.Index(fields=["-reported_at", "-id"], name="grid_event_recent"),
             # Each level's queue holds the open events only: partial indexes stay small over the years.
-            models.Index(fields=["community", "level", "-reported_at"], condition=Q(status__in=OPEN),
+            models.Index(fields=["community", "level", "-reported_at", "-id"], condition=Q(status__in=OPEN),
                          name="grid_event_comm_queue"),
-            models.Index(fields=["street", "level", "-reported_at"], condition=Q(status__in=OPEN),
+            models.Index(fields=["street", "level", "-reported_at", "-id"], condition=Q(status__in=OPEN),
                          name="grid_event_street_queue"),
-            models.Index(fields=["department", "-reported_at"], condition=Q(status__in=OPEN, level="department"),
+            models.Index(fields=["department", "-reported_at", "-id"], condition=Q(status__in=OPEN, level="department"),
                          name="grid_event_dept_queue"),
             models.Index(fields=["level", "level_since"], condition=Q(status__in=OPEN), name="grid_event_reminder"),
             # The settlement-rate dashboard reads these three columns only (index-only scans).

@@ -244,11 +244,15 @@ def settlement_dashboard(request):
     by = data.get("by") or ("street" if scope_for(request.user).district_wide else "community"
                             if role == Role.STREET_STAFF else "grid")
     start, end = data.get("start"), data.get("end")
+    if start is None and end is None:  # the last twelve months unless asked: 8 years of events are millions of rows
+        start = timezone.localdate().replace(day=1) - datetime.timedelta(days=334)
+        start = start.replace(day=1)
     rows = selectors.settlement_rates(user=request.user, by=by, start=start, end=end)
     trend = selectors.settlement_trend(user=request.user, start=start, end=end)
     chart = {"months": [t["month"] for t in trend],
              "grid": [t["rates"].grid_rate for t in trend], "community": [t["rates"].community_rate for t in trend]}
     return render(request, "grids/settlement.html", {"form": form, "rows": rows, "by": by, "trend": trend,
+                                                     "start": start, "end": end,
                                                      "chart": json.dumps(chart, ensure_ascii=False)})
 
 
