@@ -10,7 +10,6 @@ from governance.api import ScopedFieldsMixin, ServiceModelViewSet, if_match_vers
 from governance.models import Department
 from grids import selectors, services
 from grids.models import (
-    LEVEL_ORDER,
     EventCategory,
     EventStep,
     Grid,
@@ -18,6 +17,7 @@ from grids.models import (
     GridEvent,
     GridUnit,
     LedgerEntry,
+    Level,
 )
 
 # ---------------------------------------------------------------- grids
@@ -188,14 +188,13 @@ class EventSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", queryset=EventCategory.objects.filter(is_active=True))
     photos = serializers.ListField(child=serializers.FileField(), write_only=True, required=False, max_length=9)
     photo_urls = serializers.SerializerMethodField()
-    level = serializers.ChoiceField(choices=[str(level) for level in LEVEL_ORDER], read_only=True)
 
     class Meta:
         model = GridEvent
         fields = ["id", "version", "grid", "community", "street", "department", "title", "description", "category",
                   "place", "level", "status", "reported_at", "level_since", "settled_level", "closed_at",
                   "external_id", "source", "photos", "photo_urls"]
-        read_only_fields = ["community", "street", "department", "status", "reported_at", "level_since",
+        read_only_fields = ["community", "street", "department", "level", "status", "reported_at", "level_since",
                             "settled_level", "closed_at"]
         extra_kwargs = {"external_id": {"validators": []}}  # the same external_id twice gives back the event
 
@@ -210,7 +209,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class EscalateSerializer(ReasonSerializer):
-    to_level = serializers.ChoiceField(choices=[str(level) for level in LEVEL_ORDER], required=False)
+    to_level = serializers.ChoiceField(choices=Level.choices, required=False)
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
 
 
