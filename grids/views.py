@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,10 +41,15 @@ def _page(request, queryset, name="page"):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(name))
 
 
-def _with_reminders(queryset):
-    reminded = EventReminder.objects.filter(event=OuterRef("pk"), level=OuterRef("level"),
-                                            level_since=OuterRef("level_since"))
-    return queryset.annotate(reminded=Exists(reminded))
+def _rows_page(request, rows, name="page"):
+    """A page of event rows (selectors.lean) with their labels and whether their level was reminded."""
+    page = _page(request, rows, name)
+    page.object_list = selectors.with_labels(page.object_list)
+    ids = [r["id"] for r in page.object_list]
+    reminded = set(EventReminder.objects.filter(event_id__in=ids).values_list("event_id", "level", "level_since"))
+    for r in page.object_list:
+        r["reminded"] = (r["id"], r["level"], r["level_since"]) in reminded
+    return page
 
 
 @login_required
@@ -63,13 +68,13 @@ def grid_page(request, pk):
     grid = get_scoped_or_404(request, selectors.grids_for_user(user=request.user), pk)
     ledger = selectors.ledger_for_user(user=request.user).filter(grid=grid)
     masked = not selectors.sees_personal_data(request.user)
-    events = _with_reminders(selectors.grid_events(user=request.user, grid=grid))
+    events = selectors.grid_events(user=request.user, grid=grid)
     context = {
         "grid": grid, "units": list(grid.units.all()),
         "ledger": _page(request, ledger, "ledger_page"), "masked": masked,
         "ledger_counts": dict(ledger.order_by().values_list("kind").annotate(n=Count("pk"))),
         "kind_labels": LedgerEntry.Kind.choices,
-        "events": _page(request, events, "events_page"),
+        "events": _rows_page(request, events, "events_page"),
         "can_report": request.user.has_perm("grids.add_gridevent") and grid.pk in scope_for(request.user).grid_ids,
         "can_import": request.user.has_perm("grids.add_ledgerentry"),
     }
@@ -154,8 +159,8 @@ def event_queue(request):
     role = user_role(request.user)
     if role not in (Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DEPARTMENT_USER, Role.GRID_WORKER):
         raise PermissionDenied("事件待办仅限网格、社区、街道和职能部门用户。")
-    queue = _with_reminders(selectors.event_queue(user=request.user))
-    return render(request, "grids/event_queue.html", {"events": _page(request, queue), "role": role})
+    queue = selectors.event_queue(user=request.user)
+    return render(request, "grids/event_queue.html", {"events": _rows_page(request, queue), "role": role})
 
 
 @login_required
