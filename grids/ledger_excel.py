@@ -1,9 +1,9 @@
 """A grid's ledger (台账, 四(二)2) to and from Excel, with a template.
 
-Import reads the file twice in openpyxl's read-only mode, row by row, so that a file of 100,000 rows never
-sits in memory: the first pass checks every row and collects the errors (in Chinese, by row number); the
-second, only if the file has no errors or the user chose to import the valid rows, writes them in batches
-with their history rows. Nothing is written from a file with errors unless the user chose so.
+Import reads the file once in openpyxl's read-only mode, row by row, so that a file of 100,000 rows never
+sits in memory: each row is checked (errors in Chinese, by row number) and the valid rows are written in
+batches with their history rows, inside one transaction that is rolled back at the end if the file had an
+error and the user did not choose to import the valid rows: nothing is kept from such a file.
 """
 
 import io
@@ -130,6 +130,11 @@ def _rows(content: bytes):
         wb.close()
 
 
+def _write(batch: list, acting_user) -> int:
+    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    return len(bulk_create_with_history(batch, LedgerEntry, batch_size=BATCH, default_user=user))
+
+
 def ledger_import(*, grid, content: bytes, acting_user, special_allowed: bool, import_valid_rows: bool) -> ImportResult:
     """Check every row; write the valid rows only when there are no errors or the user chose so."""
     result = ImportResult()
@@ -144,29 +149,26 @@ def ledger_import(*, grid, content: bytes, acting_user, special_allowed: bool, i
         result.errors.append((1, _("表头应为：%(cols)s。请使用导入模板。") % {"cols": "、".join(COLUMNS)}))
         result.error_count = 1
         return result
-    for number, cells in _rows(content):
-        result.rows += 1
-        data, errors = _row(cells, special_allowed=special_allowed)
-        if errors:
-            result.error_count += 1
-            if len(result.errors) < MAX_ERRORS_SHOWN:
-                result.errors.append((number, "；".join(errors)))
-        else:
-            result.valid += 1
-    if result.has_errors and not import_valid_rows:
-        return result
     with transaction.atomic():
-        batch = []
-        for _number, cells in _rows(content):
+        batch: list = []
+        for number, cells in _rows(content):
+            result.rows += 1
             data, errors = _row(cells, special_allowed=special_allowed)
             if errors:
+                result.error_count += 1
+                if len(result.errors) < MAX_ERRORS_SHOWN:
+                    result.errors.append((number, "；".join(errors)))
                 continue
+            result.valid += 1
+            if result.error_count and not import_valid_rows:
+                continue  # nothing of this file will be kept: stop writing, keep checking
             batch.append(LedgerEntry(grid=grid, **data))
             if len(batch) >= BATCH:
-                result.imported += len(bulk_create_with_history(batch, LedgerEntry, batch_size=BATCH,
-                                                                  default_user=acting_user))
+                result.imported += _write(batch, acting_user)
                 batch = []
-        if batch:
-            result.imported += len(bulk_create_with_history(batch, LedgerEntry, batch_size=BATCH,
-                                                              default_user=acting_user))
+        if batch and not (result.error_count and not import_valid_rows):
+            result.imported += _write(batch, acting_user)
+        if result.error_count and not import_valid_rows:
+            transaction.set_rollback(True)  # a file with errors imports nothing unless the user chose so
+            result.imported = 0
     return result
