@@ -19,6 +19,14 @@ from governance.viewsets import (
     PostViewSet,
     StationedUnitViewSet,
 )
+from grids.api import (
+    EventCategoryViewSet,
+    EventViewSet,
+    GridChangeViewSet,
+    GridUnitViewSet,
+    GridViewSet,
+    LedgerEntryViewSet,
+)
 from meetings.api import AgreementViewSet, ComplianceView, FourListViewSet, MeetingDecisionViewSet, MeetingViewSet
 from service_stations.api import CaseViewSet, ServiceItemViewSet, ServiceStationViewSet
 from streets.api import StreetOfficeViewSet, StreetViewSet
@@ -43,10 +51,17 @@ router.register("assessment-schemes", SchemeViewSet, basename="assessment-scheme
 router.register("assessment-cycles", CycleViewSet, basename="assessment-cycle")
 router.register("scores", SheetViewSet, basename="score")
 
-_docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 router.register("service-items", ServiceItemViewSet, basename="service-item")
 router.register("service-stations", ServiceStationViewSet, basename="service-station")
 router.register("cases", CaseViewSet, basename="case")
+router.register("grids", GridViewSet, basename="grid")
+router.register("grid-units", GridUnitViewSet, basename="grid-unit")
+router.register("grid-changes", GridChangeViewSet, basename="grid-change")
+router.register("ledger-entries", LedgerEntryViewSet, basename="ledger-entry")
+router.register("event-categories", EventCategoryViewSet, basename="event-category")
+router.register("events", EventViewSet, basename="event")
+
+_docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
 urlpatterns = [
     path("quotas/summary/", QuotaSummaryView.as_view(), name="quota-summary"),

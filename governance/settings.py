@@ -280,6 +280,11 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "meetings.models.MeetingKind",
         "MeetingDecisionStatusEnum": "meetings.models.MeetingDecision.Status",
         "FourListKindEnum": "meetings.models.FourListKind",
+        "StationedUnitLevelEnum": "governance.models.StationedUnit.Level",
+        "GridEventLevelEnum": "grids.models.Level",
+        "GridUnitKindEnum": "grids.models.GridUnit.Kind",
+        "GridChangeKindEnum": "grids.models.GridChangeRequest.Kind",
+        "LedgerEntryKindEnum": "grids.models.LedgerEntry.Kind",
     },
 }
 
@@ -330,3 +335,7 @@ LOGGING = {
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@xingqing.gov.cn")
+# Uploaded files (grid events' photos): outside the database, served only through scoped views.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"
+GRIDS_EVENT_PHOTO_MAX_BYTES = int(os.environ.get("GRIDS_EVENT_PHOTO_MAX_BYTES", 5 * 1024 * 1024))

@@ -64,6 +64,7 @@ urlpatterns = [
     path("assessments/cycles/<int:pk>/ranking/", score_views.ranking, name="assessment-ranking"),
     path("assessments/cycles/<int:pk>/ranking.xlsx", score_views.ranking_export, name="assessment-ranking-export"),
     path("", include("service_stations.urls")),
+    path("", include("grids.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_token, name="api-token"),
     path("api/v1/", include("governance.api_urls")),

@@ -23,6 +23,8 @@ def home(request):
         return redirect("district-overview")
     if role == Role.STREET_STAFF and len(scope.street_ids) == 1:
         return redirect("street-page", pk=next(iter(scope.street_ids)))
+    if role == Role.GRID_WORKER and scope.grid_ids:
+        return redirect("my-grid")
     if role == Role.COMMUNITY_STAFF and len(scope.community_ids) == 1:
         return redirect("community-page", pk=next(iter(scope.community_ids)))
     if role == Role.STATION_WORKER and len(scope.station_ids) == 1:

@@ -144,7 +144,7 @@ def test_station_and_grid_workers_home_shows_only_their_unit(client, login, two_
              for side in ("a", "b")}
     login(role, units["a"])
     # when the worker opens home
-    html = text(client.get("/", follow=True))  # a station worker is sent on to their station's page
+    html = text(client.get("/", follow=True))  # a station or grid worker is sent on to their unit's page
     # then they see their own unit and nothing of the other street
     assert units["a"].name in html
     assert units["b"].name not in html and "乙街" not in html and "乙一社区" not in html

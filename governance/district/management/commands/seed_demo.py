@@ -24,6 +24,7 @@ from governance.services import (
     stationed_unit_create,
     user_create_with_role,
 )
+from grids.demo import community_divide
 from grids.models import Grid
 from meetings.demo import seed_meetings_demo
 from service_stations.demo import demo_station_data
@@ -92,7 +93,7 @@ class Command(BaseCommand):
                 self.account(f"community-{community.code}", Role.COMMUNITY_STAFF, community, community.name)
                 for station in ServiceStation.objects.filter(communities=community).order_by("pk")[:1]:
                     self.account(f"station-{community.code}", Role.STATION_WORKER, station, station.name)
-            for grid in Grid.objects.filter(community__street=street):
+            for grid in Grid.objects.filter(community__street=street, ended_on__isnull=True):
                 self.account(f"grid-{grid.code}", Role.GRID_WORKER, grid, grid.name)
         seed_admissions_demo(account=self.account)
         seed_meetings_demo()
@@ -195,9 +196,7 @@ class Command(BaseCommand):
         for _ in range(max(0, needed - committee - rng.randint(0, 3))):
             post(self.person(community=community, community_service_start=datetime.date(rng.randint(2000, 2018), 3, 1)),
                  PostKind.GRID_WORKER)
-        for g in range(3):
-            instance_save(Grid(community=community, code=f"{code}-g{g + 1}", name=f"{community.name}第{g + 1}网格",
-                               households=households // 3), acting_user=None)
+        community_divide(community, rng=rng)  # grids (三(四)2, 四(一)), their workers, ledgers and events
         # 三(二): one station per community; every fourth community shares its neighbour's.
         if shared_station is not None and number % 4 == 3:
             shared_station.communities.add(community)

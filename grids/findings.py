@@ -1,0 +1,55 @@
+"""Findings of the grid rules (三(四)2, 四(一)) for the findings page, registered in GridsConfig.ready()."""
+
+from django.urls import reverse
+
+from communities.selectors import communities_for_user
+from governance.findings import Finding, finding
+from governance.rules import RuleBook
+from grids import checks
+from grids.selectors import community_grid_figures
+
+
+def community_grid_breaches(community, figures: dict, rules: RuleBook) -> list:
+    return [
+        *(checks.grid_count(community=community, grid_count=figures["count"], rules=rules) or []),
+        *(checks.workers_on_grids(unplaced=figures["unplaced"], without_worker=figures["without_worker"],
+                                  rules=rules) or []),
+        *(checks.households_add_up(community=community, grid_households=figures["households"], rules=rules) or []),
+    ]
+
+
+def grid_findings(*, user, rules: RuleBook, street_id: int | None = None,
+                  community_id: int | None = None) -> list[Finding]:
+    """Grid findings of every community in the user's scope: four queries whatever the number of communities."""
+    communities = communities_for_user(user=user)
+    if street_id is not None:
+        communities = communities.filter(street_id=street_id)
+    if community_id is not None:
+        communities = communities.filter(pk=community_id)
+    communities = list(communities)
+    figures = community_grid_figures(community_ids=[c.pk for c in communities], on=rules.on)
+    found = [
+        finding(breach, subject=c.name, street=c.street, url=reverse("community-page", args=[c.pk]))
+        for c in communities
+        for breach in community_grid_breaches(c, figures[c.pk], rules)
+    ]
+    if community_id is None:
+        found.extend(_stationed_unit_findings(user=user, rules=rules, street_id=street_id))
+    return found
+
+
+def _stationed_unit_findings(*, user, rules: RuleBook, street_id: int | None) -> list[Finding]:
+    """四(一): the stationed units of each street in the user's scope that no grid's ledger places (one query)."""
+    from governance.selectors import stationed_units_for_user
+
+    units = stationed_units_for_user(user=user).filter(ledger_entry__isnull=True)
+    if street_id is not None:
+        units = units.filter(street_id=street_id)
+    by_street: dict = {}
+    for unit in units.order_by("street__code", "name"):
+        by_street.setdefault(unit.street_id, (unit.street, []))[1].append(unit.name)
+    return [
+        finding(breach, subject=street.name, street=street, url=reverse("street-page", args=[street.pk]))
+        for street, names in by_street.values()
+        for breach in (checks.stationed_units_placed(unplaced=names, rules=rules) or [])
+    ]
