@@ -4,10 +4,12 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from governance.api import ScopedFieldsMixin, ServiceModelViewSet, if_match_version
 from governance.models import Department
+from governance.parsers import BoundedJSONParser
 from grids import selectors, services
 from grids.models import (
     EventCategory,
@@ -221,6 +223,9 @@ class EventViewSet(ServiceModelViewSet):
     serializer_class = EventSerializer
     selector = None
     http_method_names = ["get", "post", "head", "options"]
+    # JSON everywhere else; a report with photos comes as multipart (images checked and size-limited by the
+    # service; the body limit of governance.parsers still applies to the JSON part).
+    parser_classes = [BoundedJSONParser, MultiPartParser]
     filterset_fields = ["grid", "community", "street", "level", "status", "category"]
     search_fields = ["title"]
     change_actions = ("accept", "resolve", "escalate", "send_back")
