@@ -75,6 +75,7 @@ def community_staffing(*, community_ids, on: datetime.date | None = None) -> dic
     rows = (
         active_posts(on=on)
         .filter(community_id__in=list(result), kind__in=sorted(COMMUNITY_KINDS))
+        .order_by()  # counts: no sort
         .values_list("community_id", "person_id", "kind")
     )
     for community_id, person_id, kind in rows:
@@ -91,6 +92,7 @@ def community_staffing(*, community_ids, on: datetime.date | None = None) -> dic
     station_rows = (
         active_posts(on=on)
         .filter(kind__in=sorted(STATION_KINDS), station__communities__in=list(result))
+        .order_by()
         .values_list("station__communities", "person_id")
     )
     for community_id, person_id in station_rows:
