@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.quotas import (
@@ -351,6 +351,7 @@ class DistrictBudget:
     communities: list[tuple[Community, CommunityQuota]]
     awards: list[AwardRow]
     rules: list[RuleValue] = field(default_factory=list)
+    book: RuleBook | None = None  # the rules it was computed with (the export reads the communities again)
 
     @property
     def basis(self) -> list[dict]:
@@ -360,28 +361,47 @@ class DistrictBudget:
 @dataclass(frozen=True)
 class _BudgetInputs:
     streets: list[Street]
-    communities: list[Community]
+    communities: list[Community] | Any  # a list, or a queryset read in chunks (the export)
     posts: list[Post]
 
 
-def _budget_inputs(*, user, year: int, start_years: set[int]) -> _BudgetInputs:
+def budget_communities(*, user) -> QuerySet[Community]:
+    """The communities of the budget, in the order of its detail sheet."""
+    return communities_for_user(user=user).order_by("street__code", "code")
+
+
+def _budget_inputs(*, user, year: int, start_years: set[int], keep_communities: bool = True) -> _BudgetInputs:
     communities_qs = communities_for_user(user=user)
-    communities = list(communities_qs.order_by("street__code", "code"))
+    communities = budget_communities(user=user)
     streets = {s.pk: s for s in streets_for_user(user=user)}
-    for c in communities:  # community staff see their community's street in the summary
-        streets.setdefault(c.street_id, c.street)
+    if keep_communities:
+        communities = list(communities)
+        for c in communities:  # community staff see their community's street in the summary
+            streets.setdefault(c.street_id, c.street)
+    else:
+        # community staff see their community's street in the summary (the streets of scoped communities)
+        for s in Street.objects.filter(pk__in=communities_qs.values("street_id")).exclude(pk__in=list(streets)):
+            streets.setdefault(s.pk, s)
     posts = _award_candidates(community_ids_qs=communities_qs.values("pk"), year=year, start_years=start_years)
     return _BudgetInputs(sorted(streets.values(), key=lambda s: s.code), communities, posts)
 
 
-def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook) -> DistrictBudget:
+def budget_community_rows(communities, *, rules: RuleBook):
+    """(community, quota) for each community, read in chunks: memory flat in the number of communities."""
+    rows = communities if isinstance(communities, list) else communities.iterator(chunk_size=200)
+    for c in rows:
+        yield c, community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
+                                 rules=rules)
+
+
+def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook, keep_communities: bool = True
+                    ) -> DistrictBudget:
     lines = {s.pk: BudgetLine(street=s) for s in inputs.streets}
     totals = BudgetLine(street=None)
     quotas = []
-    for c in inputs.communities:
-        q = community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
-                            rules=rules)
-        quotas.append((c, q))
+    for c, q in budget_community_rows(inputs.communities, rules=rules):
+        if keep_communities:
+            quotas.append((c, q))
         lines[c.street_id].add_quota(c, q)
         totals.add_quota(c, q)
     awards = _awards_from(inputs.posts, year=year, rules=rules)
@@ -389,15 +409,19 @@ def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook) -> Dis
         lines[row.community.street_id].add_award(row.award)
         totals.add_award(row.award)
     return DistrictBudget(year=year, as_of=rules.on, lines=list(lines.values()), totals=totals, communities=quotas,
-                          awards=awards, rules=[rules[k] for k in ALL_RULES])
+                          awards=awards, rules=[rules[k] for k in ALL_RULES], book=rules)
 
 
-def district_budget(*, user, year: int) -> DistrictBudget:
+def district_budget(*, user, year: int, keep_communities: bool = True) -> DistrictBudget:
     """The year's work funds, party-building funds and long-service awards by street and for the district,
-    in the user's scope, computed with the rules in force on 1 January of the year."""
+    in the user's scope, computed with the rules in force on 1 January of the year.
+
+    Without `keep_communities` the communities are read in chunks and not kept (`budget.communities` is
+    empty): the export then reads them again, row by row (`budget_community_rows`)."""
     rules = rules_on(datetime.date(year, 1, 1), field="year")
-    inputs = _budget_inputs(user=user, year=year, start_years=_award_years(rules, year))
-    return _budget_compute(inputs, year=year, rules=rules)
+    inputs = _budget_inputs(user=user, year=year, start_years=_award_years(rules, year),
+                            keep_communities=keep_communities)
+    return _budget_compute(inputs, year=year, rules=rules, keep_communities=keep_communities)
 
 
 @dataclass(frozen=True)

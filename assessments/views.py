@@ -4,18 +4,21 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from assessments.exports import XLSX_CONTENT_TYPE, budget_workbook
 from assessments.forms import RuleWhatIfForm
 from assessments.quotas import NOTES
-from assessments.selectors import budget_what_if, district_budget
+from assessments.selectors import budget_communities, budget_community_rows, budget_what_if, district_budget
 from governance.exceptions import RuleViolation
 from governance.roles import Role, user_role
 from governance.rules import RuleBook
 from governance.scope import scope_for
+
+PAGE_SIZE = 50
 
 
 def _json(value) -> str:
@@ -48,6 +51,9 @@ def quotas_overview(request):
         context["error"] = exc.text
     else:
         context["basis_rows"] = [{**b, "value_json": _json(b["value"])} for b in budget.basis]
+        # Long lists 50 a page; the totals above them stay whole (issue 14).
+        context["community_page"] = Paginator(budget.communities, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["award_page"] = Paginator(budget.awards, PAGE_SIZE).get_page(request.GET.get("awards_page"))
     return render(request, "assessments/quotas.html", context)
 
 
@@ -56,12 +62,13 @@ def quotas_export(request):
     _require_scope(request)
     year = _year(request)
     try:
-        budget = district_budget(user=request.user, year=year)
+        budget = district_budget(user=request.user, year=year, keep_communities=False)
     except RuleViolation as exc:
         return HttpResponse(exc.text, status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(budget_workbook(budget), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="xingqing-quota-budget-{year}.xlsx"'
-    return response
+    # Written to a temporary file in write-only mode, then streamed: memory flat in the number of rows.
+    rows = budget_community_rows(budget_communities(user=request.user), rules=budget.book)
+    return FileResponse(budget_workbook(budget, rows), as_attachment=True, content_type=XLSX_CONTENT_TYPE,
+                        filename=f"xingqing-quota-budget-{year}.xlsx")
 
 
 @login_required
