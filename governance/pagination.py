@@ -1,0 +1,68 @@
+"""API list pagination: 50 a page, and a count that stays cheap however long the list (issue 14).
+
+Up to COUNT_EXACT_LIMIT rows the count is exact (counted with a bounded query, `LIMIT COUNT_EXACT_LIMIT + 1`);
+past it, on PostgreSQL, the count is the planner's estimate of the query's rows and the response says so
+(`"count_is_estimate": true`): counting 200,000 posts exactly on every page costs more than the page.
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
+
+COUNT_EXACT_LIMIT = getattr(settings, "API_COUNT_EXACT_LIMIT", 10_000)
+
+
+def estimated_rows(queryset) -> int | None:
+    """The PostgreSQL planner's estimate of the rows `queryset` returns; None elsewhere."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        import json
+
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class CheapCountPaginator(Paginator):
+    count_is_estimate = False
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not hasattr(queryset, "query"):
+            return len(queryset)
+        bounded = queryset.order_by()[:COUNT_EXACT_LIMIT + 1].count()
+        if bounded <= COUNT_EXACT_LIMIT:
+            return bounded
+        estimate = estimated_rows(queryset)
+        if estimate is None:
+            return queryset.count()
+        self.count_is_estimate = True
+        return max(estimate, bounded)
+
+
+class GovernancePagination(PageNumberPagination):
+    """PageNumberPagination (settings.REST_FRAMEWORK PAGE_SIZE) with CheapCountPaginator's count."""
+
+    django_paginator_class = CheapCountPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_is_estimate"] = self.page.paginator.count_is_estimate
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": f"true when the list has more than {COUNT_EXACT_LIMIT} rows: `count` is then the "
+                           "database's estimate, not an exact count (pages still follow `next`).",
+        }
+        return schema
