@@ -33,6 +33,15 @@ def estimated_rows(queryset) -> int | None:
 class CheapCountPaginator(Paginator):
     count_is_estimate = False
 
+    def page(self, number):
+        # A first page that is not full is the whole list: its length is the count, no count query.
+        if str(number) == "1" and "count" not in self.__dict__ and hasattr(self.object_list, "query"):
+            rows = list(self.object_list[: self.per_page + 1])
+            if len(rows) <= self.per_page:
+                self.__dict__["count"] = len(rows)
+                return self._get_page(rows, 1, self)
+        return super().page(number)
+
     @cached_property
     def count(self):
         queryset = self.object_list

@@ -111,7 +111,7 @@ DATABASES = {
 AUTHENTICATION_BACKENDS = [
     # Axes first, so that a locked-out user is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "governance.backends.ModelBackend",  # Django's, reading the permissions in one query
     "guardian.backends.ObjectPermissionBackend",
 ]
 
