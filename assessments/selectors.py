@@ -366,8 +366,9 @@ class _BudgetInputs:
 
 
 def budget_communities(*, user) -> QuerySet[Community]:
-    """The communities of the budget, in the order of its detail sheet."""
-    return communities_for_user(user=user).order_by("street__code", "code")
+    """The communities of the budget, in the order of its detail sheet (with their street only: the budget
+    reads nothing else of them, and a district holds a thousand)."""
+    return communities_for_user(user=user).select_related(None).select_related("street").order_by("street__code", "code")
 
 
 def _budget_inputs(*, user, year: int, start_years: set[int], keep_communities: bool = True) -> _BudgetInputs:

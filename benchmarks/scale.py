@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/scale.py --scale 10 [--database-url postgres://postgres@127.0.0.1:5432/governance_bench]
         [--repeat 7] [--only /api/v1/posts/]
+    .venv/bin/python benchmarks/scale.py --table     # the results side by side, in Markdown
 
 Creates a fresh PostgreSQL database (dropped and made again on each run), migrates, loads the demo data
 (`seed_demo`), grows it to N times (every demo community copied N-1 times in its street, with its people,
@@ -281,7 +282,29 @@ def measure(*, scale: int, repeat: int, only: list[str] | None = None, out=sys.s
     return results
 
 
+def table() -> str:
+    """The results in benchmarks/results/ side by side, as a Markdown table (for the README)."""
+    runs = {}
+    for path in sorted(RESULTS.glob("scale-*.json"), key=lambda p: int(p.stem.split("-")[1])):
+        for row in json.loads(path.read_text()):
+            key = (row["role"], row["path"].replace("/1/", "/{id}/"))
+            runs.setdefault(key, {})[row["scale"]] = row
+    scales = sorted({scale for rows in runs.values() for scale in rows})
+    head = ["role", "path", *[f"x{n} ms (queries)" for n in scales], "raw ms x1", f"x{scales[-1]}/x1"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for (role, path), rows in runs.items():
+        cells = [f"{rows[n]['median_ms']:.1f} ({rows[n]['queries']})" if n in rows else "" for n in scales]
+        first, last = rows.get(scales[0]), rows.get(scales[-1])
+        raw = f"{first['raw_ms']:.2f}" if first and first.get("raw_ms") is not None else ""
+        growth = f"{last['median_ms'] / first['median_ms']:.2f}" if first and last else ""
+        lines.append(f"| {role} | `{path}` | " + " | ".join(cells) + f" | {raw} | {growth} |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
+    if argv is None and sys.argv[1:] == ["--table"]:
+        print(table())
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
