@@ -1,9 +1,11 @@
 """Quota endpoints: the viewsets' `quotas` actions call these; `quotas/summary/` is a small APIView."""
 
+from django.core.paginator import Paginator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from assessments import selectors
@@ -25,10 +27,28 @@ from streets.selectors import streets_for_user
 AS_OF_PARAMETER = OpenApiParameter("as_of", str, description="计算日期 YYYY-MM-DD（默认今天）", required=False)
 YEAR_PARAMETER = OpenApiParameter("year", int, description="预算年度（默认今年），按当年1月1日生效的规则测算",
                                   required=False)
+PAGE_SIZE = 50
+PAGE_PARAMETER = OpenApiParameter("page", int, required=False,
+                                  description="页码：街道的社区明细、预算的奖励名单每页50条；合计始终为全部。")
+
+
 community_quotas_schema = extend_schema(parameters=[AS_OF_PARAMETER], responses=CommunityQuotaSerializer,
                                         summary="社区定额、经费与差距（三(一)、三(四)2、五(二)）")
-street_quotas_schema = extend_schema(parameters=[AS_OF_PARAMETER], responses=StreetQuotaSerializer,
+street_quotas_schema = extend_schema(parameters=[AS_OF_PARAMETER, PAGE_PARAMETER], responses=StreetQuotaSerializer,
                                      summary="街道定额与差距（二(二)）及所辖社区")
+
+
+def paged(request, items: list, name: str) -> dict:
+    """One page (50) of a report's long list, with `<name>_count`, `<name>_next`, `<name>_previous`; the
+    report's totals stay whole (issue 14: nothing district-wide unbounded)."""
+    page = Paginator(items, PAGE_SIZE).get_page(request.query_params.get("page"))
+
+    def link(number):
+        return replace_query_param(request.build_absolute_uri(), "page", number) if number else None
+
+    return {name: list(page.object_list), f"{name}_count": page.paginator.count,
+            f"{name}_next": link(page.next_page_number() if page.has_next() else None),
+            f"{name}_previous": link(page.previous_page_number() if page.has_previous() else None)}
 
 
 def _as_of(request):
@@ -44,7 +64,7 @@ def community_quotas_response(request, community) -> Response:
 
 def street_quotas_response(request, street) -> Response:
     report = selectors.street_quota_report(street=street, user=request.user, on=_as_of(request))
-    return Response(StreetQuotaSerializer(street_payload(report)).data)
+    return Response(StreetQuotaSerializer(street_payload(report, page=lambda items: paged(request, items, "communities"))).data)
 
 
 class CommunityQuotasView(ScopedObjectMixin, GenericAPIView):
@@ -81,10 +101,10 @@ class QuotaSummaryView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[YEAR_PARAMETER], responses=BudgetSummarySerializer,
+    @extend_schema(parameters=[YEAR_PARAMETER, PAGE_PARAMETER], responses=BudgetSummarySerializer,
                    summary="全区定额经费预算汇总（五(二)、五(四)）")
     def get(self, request):
         query = YearQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         budget = selectors.district_budget(user=request.user, year=query.validated_year())
-        return Response(BudgetSummarySerializer(budget_payload(budget)).data)
+        return Response(BudgetSummarySerializer(budget_payload(budget, page=lambda items: paged(request, items, "awards"))).data)

@@ -1,10 +1,12 @@
 """The district budget as an Excel workbook for the finance bureau (财政局), with Chinese headers."""
 
-import io
 import json
+import tempfile
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from assessments.quotas import NOTES
 from assessments.selectors import DistrictBudget
@@ -20,18 +22,22 @@ AWARD_HEADERS = ["姓名", "街道", "社区", "连续从事社区工作起始�
 BASIS_HEADERS = ["规则键", "名称", "取值", "生效日期", "条款"]
 
 
-def _sheet(wb, title, headers, rows, first=False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
+def _sheet(wb, title, headers, rows):
+    """A write-only sheet: rows go to a temporary file as they are appended, never all held in memory."""
+    ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
     for i, header in enumerate(headers, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, len(header) * 2 + 2)
+        ws.column_dimensions[get_column_letter(i)].width = max(10, len(header) * 2 + 2)
+    ws.append([_bold(ws, h) for h in headers])
+    for row in rows:
+        ws.append(row)
     return ws
+
+
+def _bold(ws, value):
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = Font(bold=True)
+    return cell
 
 
 def _line(name, line):
@@ -40,34 +46,36 @@ def _line(name, line):
             line.total]
 
 
-def budget_workbook(budget: DistrictBudget) -> bytes:
-    wb = Workbook()
+def budget_workbook(budget: DistrictBudget, community_rows=None, *, out=None):
+    """The budget workbook, written in openpyxl's write-only mode into `out` (a file; a temporary one by
+    default, returned rewound): memory stays flat in the number of communities when `community_rows`
+    yields (community, quota) pairs read in chunks (assessments.selectors.budget_community_rows)."""
+    wb = Workbook(write_only=True)
     ws = _sheet(wb, f"{budget.year}年预算汇总", SUMMARY_HEADERS,
-                [_line(line.street.name, line) for line in budget.lines] + [_line("全区合计", budget.totals)],
-                first=True)
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
+                [_line(line.street.name, line) for line in budget.lines])
+    ws.append([_bold(ws, v) for v in _line("全区合计", budget.totals)])
     ws.append([])
     ws.append([f"按 {budget.as_of.isoformat()} 生效的政策规则测算（五(二)、五(四)）"])
-    _sheet(wb, "社区明细", COMMUNITY_HEADERS, [
+    _sheet(wb, "社区明细", COMMUNITY_HEADERS, (
         [c.street.name, c.name, c.households, c.party_members, "是" if c.is_complex else "否", q.party_organization_label,
          q.committee_members.value, q.grid_workers.value, q.grid_covered_by_committee.value,
          q.fulltime_grid_workers.value, q.work_funds.value, q.party_building_funds.value]
-        for c, q in budget.communities
-    ])
-    _sheet(wb, "特殊荣誉奖励", AWARD_HEADERS, [
+        for c, q in (budget.communities if community_rows is None else community_rows)
+    ))
+    _sheet(wb, "特殊荣誉奖励", AWARD_HEADERS, (
         [r.person.name, r.community.street.name, r.community.name, r.person.community_service_start,
          r.award.years, r.award.anniversary, r.award.honours, r.award.amount_payable, "是" if r.award.eligible else "否",
          r.award.reason]
         for r in budget.awards
-    ])
-    basis = _sheet(wb, "测算依据", BASIS_HEADERS, [
+    ))
+    basis = _sheet(wb, "测算依据", BASIS_HEADERS, (
         [b["rule"], b["title"], json.dumps(b["value"], ensure_ascii=False), b["effective_from"], b["clause"]]
         for b in budget.basis
-    ])
+    ))
     basis.append([])
     for note in NOTES:
         basis.append([note])
-    out = io.BytesIO()
+    out = out if out is not None else tempfile.TemporaryFile()
     wb.save(out)
-    return out.getvalue()
+    out.seek(0)
+    return out

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.quotas import (
@@ -388,6 +388,7 @@ class DistrictBudget:
     communities: list[tuple[Community, CommunityQuota]]
     awards: list[AwardRow]
     rules: list[RuleValue] = field(default_factory=list)
+    book: RuleBook | None = None  # the rules it was computed with (the export reads the communities again)
 
     @property
     def basis(self) -> list[dict]:
@@ -397,29 +398,63 @@ class DistrictBudget:
 @dataclass
 class _BudgetInputs:
     streets: list[Street]
-    communities: list[Community]
+    communities: list[Community] | Any  # a list, or a queryset read in chunks (the export)
     posts: list[Post]
     first_award_year: int = 0
 
 
-def _budget_inputs(*, user, year: int, who: Q) -> _BudgetInputs:
+def budget_communities(*, user) -> QuerySet[Community]:
+    """The communities of the budget, in the order of its detail sheet (with their street only: the budget
+    reads nothing else of them, and a district holds a thousand)."""
+    return communities_for_user(user=user).select_related(None).select_related("street", "party_organization").order_by(
+        "street__code", "code")
+
+
+def _budget_inputs(*, user, year: int, who: Q, keep_communities: bool = True) -> _BudgetInputs:
     communities_qs = communities_for_user(user=user)
-    communities = list(communities_qs.order_by("street__code", "code"))
+    communities = budget_communities(user=user)
     streets = {s.pk: s for s in streets_for_user(user=user)}
-    for c in communities:  # community staff see their community's street in the summary
-        streets.setdefault(c.street_id, c.street)
+    if keep_communities:
+        communities = list(communities)
+        for c in communities:  # community staff see their community's street in the summary
+            streets.setdefault(c.street_id, c.street)
+    else:
+        # community staff see their community's street in the summary (the streets of scoped communities)
+        for s in Street.objects.filter(pk__in=communities_qs.values("street_id")).exclude(pk__in=list(streets)):
+            streets.setdefault(s.pk, s)
     posts = _award_candidates(community_ids_qs=communities_qs.values("pk"), year=year, who=who)
-    return _BudgetInputs(sorted(streets.values(), key=lambda s: s.code), communities, posts)
+    return _BudgetInputs(sorted(streets.values(), key=lambda s: s.code), communities, posts,
+                         first_award_year=_first_award_year())
 
 
-def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook) -> DistrictBudget:
+def budget_community_rows(communities, *, rules: RuleBook, chunk: int = 200):
+    """(community, quota) for each community, read in chunks: memory flat in the number of communities. The
+    figures are those recorded on the budget's date (communities_as_of), the party-building funds costed on
+    the organisation each community has (五(二))."""
+    rows = communities if isinstance(communities, list) else communities.iterator(chunk_size=chunk)
+    batch: list = []
+    for c in rows:
+        batch.append(c)
+        if len(batch) == chunk:
+            yield from _budget_rows(batch, rules)
+            batch = []
+    yield from _budget_rows(batch, rules)
+
+
+def _budget_rows(batch: list, rules: RuleBook):
+    for c in communities_as_of(batch, rules.on):
+        yield c, community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
+                                 rules=rules, organization_kind=_actual_kind(c))
+
+
+def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook, keep_communities: bool = True
+                    ) -> DistrictBudget:
     lines = {s.pk: BudgetLine(street=s) for s in inputs.streets}
     totals = BudgetLine(street=None)
     quotas = []
-    for c in communities_as_of(inputs.communities, rules.on):
-        q = community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
-                            rules=rules, organization_kind=_actual_kind(c))
-        quotas.append((c, q))
+    for c, q in budget_community_rows(inputs.communities, rules=rules):
+        if keep_communities:
+            quotas.append((c, q))
         lines[c.street_id].add_quota(c, q)
         totals.add_quota(c, q)
     awards = _awards_from(inputs.posts, year=year, rules=rules, first_year=inputs.first_award_year)
@@ -427,17 +462,19 @@ def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook) -> Dis
         lines[row.community.street_id].add_award(row.award)
         totals.add_award(row.award)
     return DistrictBudget(year=year, as_of=rules.on, lines=list(lines.values()), totals=totals, communities=quotas,
-                          awards=awards, rules=[rules[k] for k in ALL_RULES])
+                          awards=awards, rules=[rules[k] for k in ALL_RULES], book=rules)
 
 
-def district_budget(*, user, year: int) -> DistrictBudget:
+def district_budget(*, user, year: int, keep_communities: bool = True) -> DistrictBudget:
     """The year's work funds, party-building funds and long-service awards by street and for the district,
-    in the user's scope, computed with the rules in force on 1 January of the year."""
+    in the user's scope, computed with the rules in force on 1 January of the year.
+
+    Without `keep_communities` the communities are read in chunks and not kept (`budget.communities` is
+    empty): the export then reads them again, row by row (`budget_community_rows`)."""
     rules = rules_on(datetime.date(year, 1, 1), field="year")
-    first_year = _first_award_year()
-    inputs = _budget_inputs(user=user, year=year, who=_award_filter(rules, year, first_year))
-    inputs.first_award_year = first_year
-    return _budget_compute(inputs, year=year, rules=rules)
+    inputs = _budget_inputs(user=user, year=year, who=_award_filter(rules, year, _first_award_year()),
+                            keep_communities=keep_communities)
+    return _budget_compute(inputs, year=year, rules=rules, keep_communities=keep_communities)
 
 
 @dataclass(frozen=True)

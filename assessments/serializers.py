@@ -147,8 +147,11 @@ class StreetQuotaSerializer(serializers.Serializer):
     basis = BasisSerializer(many=True)
     actual = StreetActualSerializer()
     gaps = GapSerializer(many=True)
-    communities = CommunityQuotaSerializer(many=True)
-    community_totals = CommunityTotalsSerializer()
+    communities = CommunityQuotaSerializer(many=True, help_text="社区明细，每页50条（?page=）")
+    communities_count = serializers.IntegerField()
+    communities_next = serializers.URLField(allow_null=True)
+    communities_previous = serializers.URLField(allow_null=True)
+    community_totals = CommunityTotalsSerializer(help_text="全部社区的合计")
     notes = serializers.ListField(child=serializers.CharField())
 
 
@@ -189,7 +192,10 @@ class BudgetSummarySerializer(serializers.Serializer):
     as_of = serializers.DateField()
     lines = BudgetLineSerializer(many=True)
     totals = BudgetLineSerializer()
-    awards = AwardSerializer(many=True)
+    awards = AwardSerializer(many=True, help_text="奖励名单，每页50条（?page=）；合计见 totals")
+    awards_count = serializers.IntegerField()
+    awards_next = serializers.URLField(allow_null=True)
+    awards_previous = serializers.URLField(allow_null=True)
     basis = BasisSerializer(many=True)
     notes = serializers.ListField(child=serializers.CharField())
 
@@ -220,7 +226,12 @@ def community_payload(r: CommunityQuotaReport) -> dict:
     }
 
 
-def street_payload(r: StreetQuotaReport) -> dict:
+def _whole(items: list, name: str) -> dict:
+    return {name: items, f"{name}_count": len(items), f"{name}_next": None, f"{name}_previous": None}
+
+
+def street_payload(r: StreetQuotaReport, *, page=None) -> dict:
+    """`page(items)` picks the page of the communities to list (assessments.api.paged); all of them without it."""
     q = r.quota
     return {
         "street": r.street.pk, "street_name": r.street.name, "as_of": q.as_of,
@@ -231,7 +242,9 @@ def street_payload(r: StreetQuotaReport) -> dict:
                           "members_min": q.npc_members_min.value, "members_max": q.npc_members_max.value},
         "extra_career_posts": q.extra_career_posts.value,
         "basis": q.basis, "actual": r.actual, "gaps": [gap_payload(g) for g in r.gaps],
-        "communities": [community_payload(c) for c in r.communities], "community_totals": r.community_totals,
+        **{k: [community_payload(c) for c in v] if k == "communities" else v
+           for k, v in (page or (lambda items: _whole(items, "communities")))(r.communities).items()},
+        "community_totals": r.community_totals,
         "notes": NOTES,
     }
 
@@ -257,9 +270,11 @@ def award_payload(row: AwardRow) -> dict:
     }
 
 
-def budget_payload(b: DistrictBudget) -> dict:
+def budget_payload(b: DistrictBudget, *, page=None) -> dict:
+    awards = (page or (lambda items: _whole(items, "awards")))(b.awards)
+    awards["awards"] = [award_payload(a) for a in awards["awards"]]
     return {
         "year": b.year, "as_of": b.as_of, "lines": [_line_payload(line) for line in b.lines],
-        "totals": _line_payload(b.totals), "awards": [award_payload(a) for a in b.awards], "basis": b.basis,
+        "totals": _line_payload(b.totals), **awards, "basis": b.basis,
         "notes": NOTES,
     }

@@ -1,10 +1,11 @@
 """Pages: the district quota and budget page, its Excel export, and the what-if for a rule change."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from assessments.exports import XLSX_CONTENT_TYPE, budget_workbook
 from assessments.forms import RULE_CHOICES, RuleWhatIfForm
 from assessments.quotas import NOTES
-from assessments.selectors import budget_what_if, district_budget
+from assessments.selectors import budget_communities, budget_community_rows, budget_what_if, district_budget
 from governance.access import reads_units
 from governance.exceptions import RuleViolation
 from governance.roles import Role, user_role
@@ -21,6 +22,7 @@ from governance.scope import scope_for
 
 # The budget years the rules can answer: the reform began in 2018; a few years ahead for planning.
 FIRST_YEAR, YEARS_AHEAD = 2018, 10
+PAGE_SIZE = 50
 
 
 class BadParameter(ValueError):
@@ -74,7 +76,13 @@ def quotas_overview(request):
             return render(request, "assessments/quotas.html", context, status=400)
         context["street_choices"] = list(street_ids.values()) if len(street_ids) > 1 else []
         context["chosen_street"] = chosen
-        context["community_rows"] = [(c, q) for c, q in budget.communities if chosen is None or c.street_id == chosen]
+        rows = [(c, q) for c, q in budget.communities if chosen is None or c.street_id == chosen]
+        # Long lists 50 a page; the totals above them stay whole (issue 14).
+        context["community_page"] = community_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["award_page"] = award_page = Paginator(budget.awards, PAGE_SIZE).get_page(request.GET.get("awards_page"))
+        keep = {"year": year, **({"street": chosen} if chosen else {})}
+        context["community_extra"] = urlencode({**keep, "awards_page": award_page.number})
+        context["award_extra"] = urlencode({**keep, "page": community_page.number})
         context["chart_budget"] = {
             "categories": [line.street.name for line in budget.lines],
             "series": [
@@ -92,12 +100,15 @@ def quotas_export(request):
     _require_scope(request)
     try:
         year = _year(request)
-        budget = district_budget(user=request.user, year=year)
+        budget = district_budget(user=request.user, year=year, keep_communities=False)
     except BadParameter as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     except RuleViolation as exc:
         return HttpResponse(exc.text, status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(budget_workbook(budget), content_type=XLSX_CONTENT_TYPE)
+    # Written to a temporary file in write-only mode, then streamed: memory flat in the number of rows.
+    rows = budget_community_rows(budget_communities(user=request.user), rules=budget.book)
+    response = FileResponse(budget_workbook(budget, rows), as_attachment=True, content_type=XLSX_CONTENT_TYPE,
+                            filename=f"xingqing-quota-budget-{year}.xlsx")
     chinese = _("%(year)s年定额与经费预算") % {"year": year} + ".xlsx"
     response["Content-Disposition"] = (f'attachment; filename="xingqing-quota-budget-{year}.xlsx"; '
                                        f"filename*=UTF-8''{quote(chinese)}")

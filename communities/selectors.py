@@ -86,6 +86,7 @@ def community_staffing(*, community_ids, on: datetime.date | None = None, rules=
     rows = (
         active_posts(on=on)
         .filter(community_id__in=list(result), kind__in=sorted(COMMUNITY_KINDS))
+        .order_by()  # counts: no sort
         .values_list("community_id", "person_id", "kind", "is_secondment", "is_concurrent")
     )
     for community_id, person_id, kind, seconded, concurrent in rows:
@@ -105,6 +106,7 @@ def community_staffing(*, community_ids, on: datetime.date | None = None, rules=
     station_rows = (
         active_posts(on=on)
         .filter(kind__in=sorted(STATION_KINDS), station__communities__in=list(result))
+        .order_by()
         .values_list("station__communities", "person_id")
     )
     for community_id, person_id in station_rows:

@@ -74,7 +74,8 @@ class StationedUnit(Versioned):
         CITY = "city", "银川市级"
         DISTRICT = "district", "兴庆区级"
 
-    street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, related_name="stationed_units", verbose_name="所在街道")
+    street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, related_name="stationed_units", verbose_name="所在街道",
+                               db_index=False)  # indexed by the unique (street, name)
     name = models.CharField("名称", max_length=100)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
     party_organization = models.CharField("党组织名称", max_length=100, blank=True)
@@ -84,7 +85,7 @@ class StationedUnit(Versioned):
     class Meta:
         verbose_name = "驻区单位"
         verbose_name_plural = "驻区单位"
-        ordering = ["street__code", "name"]
+        ordering = ["street_id", "name"]  # (street, name) is unique: its index serves the order and the scope
         constraints = [
             models.UniqueConstraint(fields=["street", "name"], name="stationed_unit_unique_name_per_street"),
         ]
@@ -103,13 +104,13 @@ class Person(Versioned):
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
-    street = models.ForeignKey(
+    street = models.ForeignKey(  # indexed by person_street_order
         "streets.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="people",
-        verbose_name="所属街道", help_text="人员档案归属的街道；区级人员留空。",
+        verbose_name="所属街道", help_text="人员档案归属的街道；区级人员留空。", db_index=False,
     )
-    community = models.ForeignKey(
+    community = models.ForeignKey(  # indexed by person_community_order
         "communities.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="people",
-        verbose_name="所属社区",
+        verbose_name="所属社区", db_index=False,
     )
     is_party_member = models.BooleanField("中共党员", default=False)
     is_npc_deputy = models.BooleanField(
@@ -129,6 +130,11 @@ class Person(Versioned):
         verbose_name = "人员"
         verbose_name_plural = "人员"
         ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="person_order"),
+            models.Index(fields=["street", "name", "id"], name="person_street_order"),
+            models.Index(fields=["community", "name", "id"], name="person_community_order"),
+        ]
 
     def __str__(self):
         return self.name
@@ -284,9 +290,10 @@ def _active_unique(kind, field, name):
 class Post(Versioned):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="posts", verbose_name="人员")
     kind = models.CharField("职务", max_length=40, choices=PostKind.choices)
-    street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="街道")
-    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="社区")
-    station = models.ForeignKey("service_stations.ServiceStation", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="服务站")
+    # Indexed by the (unit, kind, start_date, id) indexes below, which lead with the unit.
+    street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="街道", db_index=False)
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="社区", db_index=False)
+    station = models.ForeignKey("service_stations.ServiceStation", on_delete=models.PROTECT, null=True, blank=True, related_name="posts", verbose_name="服务站", db_index=False)
     grid = models.ForeignKey("grids.Grid", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts", verbose_name="网格")
     staff_category = models.CharField("人员类别", max_length=20, choices=StaffCategory.choices, blank=True)
     is_secondment = models.BooleanField("挂职", default=False, help_text="挂职领导不计入领导职数（二(二)2）；社区党委的挂职副书记、委员不计入班子职数（三(一)2）。")
@@ -316,7 +323,18 @@ class Post(Versioned):
         verbose_name = "职务"
         verbose_name_plural = "职务"
         ordering = ["kind", "start_date", "pk"]
-        indexes = [models.Index(fields=["street", "kind"]), models.Index(fields=["community", "kind"])]
+        # An index behind the default ordering, and behind it within each scope level (one column per level:
+        # a post carries its unit's street); active posts (end_date IS NULL) through partial indexes.
+        indexes = [
+            models.Index(fields=["kind", "start_date", "id"], name="post_order"),
+            models.Index(fields=["street", "kind", "start_date", "id"], name="post_street_order"),
+            models.Index(fields=["community", "kind", "start_date", "id"], name="post_community_order"),
+            models.Index(fields=["station", "kind", "start_date", "id"], name="post_station_order"),
+            models.Index(fields=["end_date"], name="post_end_date"),
+            models.Index(fields=["street", "kind"], condition=Q(end_date__isnull=True), name="post_street_active"),
+            models.Index(fields=["community", "kind"], condition=Q(end_date__isnull=True), name="post_community_active"),
+            models.Index(fields=["station", "kind"], condition=Q(end_date__isnull=True), name="post_station_active"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -369,6 +387,7 @@ class PolicyRule(models.Model):
         verbose_name = "政策规则"
         verbose_name_plural = "政策规则"
         ordering = ["key", "-effective_from"]
+        indexes = [models.Index(fields=["key", "-effective_from"], name="policy_rule_order")]
         constraints = [
             models.UniqueConstraint(fields=["key", "effective_from"], name="policy_rule_unique_version"),
         ]

@@ -29,9 +29,10 @@ def people_for_user(*, user) -> QuerySet[Person]:
 
 def posts_for_user(*, user) -> QuerySet[Post]:
     return scoped(
-        Post.objects.select_related("person", "street", "community", "station", "grid"), user,
-        street=("street_id", "community__street_id", "station__street_id"),
-        community="community_id", station="station_id",
+        # The person's name is all a list shows of the related rows (the units are ids): one join, not five.
+        Post.objects.select_related("person"), user,
+        # A post carries the street of its community or station (governance.services._post_units_check).
+        street="street_id", community="community_id", station="station_id",
     )
 
 

@@ -124,7 +124,7 @@ def person_update_check(*, person: Person, fields: dict) -> None:
     check sees the change and the kinds the person holds (forms call this in clean())."""
     from governance.selectors import active_posts
 
-    held = frozenset(active_posts().filter(person=person).values_list("kind", flat=True))
+    held = frozenset(active_posts().filter(person=person).order_by().values_list("kind", flat=True))
     for check in registry.person_checks:
         check(person, fields, held)
 
@@ -167,6 +167,10 @@ def _post_units_check(post: Post) -> None:
                             % {"name": post.person.name}]
     if errors:
         raise ValidationError(errors)
+    # A post carries the street of its community or station too, so that scope is one indexed column
+    # per level (governance.selectors.posts_for_user).
+    if not post.street_id and (post.community_id or post.station_id):
+        post.street_id = (post.community if post.community_id else post.station).street_id
 
 
 def _single_holder_check(post: Post, rules: RuleBook) -> None:
@@ -276,13 +280,17 @@ def post_update(*, post: Post, acting_user, expected_version: int | None = None,
         return post
     for name, value in changed.items():
         setattr(post, name, value)
+    street_before = post.street_id
+    if {"community", "station"} & changed.keys() and "street" not in changed and POST_KINDS[post.kind].unit != "street":
+        post.street = None  # derived again from the new unit (_post_units_check)
     _post_clean(post)
     _lock(post)
     covers = post.approval_covers
     _post_rules_check(post)  # an approval may now cover a breach this change causes (approval_covers)
     fk_names = {f.name: f.attname for f in Post._meta.concrete_fields if f.is_relation}
     post.version += 1
-    fields = [*(fk_names.get(name, name) for name in changed), "version"]
+    derived = ["street_id"] if post.street_id != street_before and "street" not in changed else []
+    fields = [*(fk_names.get(name, name) for name in changed), *derived, "version"]
     if post.approval_covers != covers:
         fields.append("approval_covers")
     return instance_save(post, acting_user=acting_user, validate=False, update_fields=fields)

@@ -122,7 +122,7 @@ DATABASES = {
 AUTHENTICATION_BACKENDS = [
     # Axes first, so that a locked-out user is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "governance.backends.ModelBackend",  # Django's, reading the permissions in one query
     "guardian.backends.ObjectPermissionBackend",
 ]
 
@@ -230,7 +230,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["governance.permissions.ScopedModelPermissions"],
-    "DEFAULT_PAGINATION_CLASS": "governance.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "governance.pagination.GovernancePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "governance.filter_values.StrictFilterBackend",

@@ -50,7 +50,8 @@ class StreetOffice(Versioned):
         GOVERNANCE = "governance", "基层治理办公室"
         LIVELIHOOD_CENTRE = "livelihood_centre", "民生服务管理中心"
 
-    street = models.ForeignKey(Street, on_delete=models.CASCADE, related_name="offices", verbose_name="街道")
+    street = models.ForeignKey(Street, on_delete=models.CASCADE, related_name="offices", verbose_name="街道",
+                               db_index=False)  # indexed by the unique (street, kind)
     kind = models.CharField("机构", max_length=20, choices=Kind.choices)
     duties = models.TextField("职责")
     head = models.ForeignKey(
@@ -62,7 +63,7 @@ class StreetOffice(Versioned):
     class Meta:
         verbose_name = "四办一中心"
         verbose_name_plural = "四办一中心"
-        ordering = ["street__code", "kind"]
+        ordering = ["street_id", "kind"]  # the unique (street, kind) index serves it
         constraints = [models.UniqueConstraint(fields=["street", "kind"], name="street_office_unique_kind")]
 
     def __str__(self):

@@ -131,7 +131,7 @@ def street_staffing(*, street_ids, on: datetime.date | None = None, rules: RuleB
         return {sid: cache[sid] for sid in street_ids}
     excluded_categories = set(rules["street.staff_cap"].value["excluded_categories"])
     result = {sid: StreetStaffing(street_id=sid) for sid in missing}
-    rows = active_posts(on=on).filter(street_id__in=list(result), kind__in=sorted(STREET_KINDS))
+    rows = active_posts(on=on).filter(street_id__in=list(result), kind__in=sorted(STREET_KINDS)).order_by()
     if exclude_post_id:
         rows = rows.exclude(pk=exclude_post_id)
     for street_id, person_id, kind, seconded, category, npc_deputy, approval, covers, party, name in rows.values_list(

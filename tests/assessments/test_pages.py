@@ -64,7 +64,7 @@ def test_excel_export_has_chinese_headers_and_the_budget(client, two_streets):
     assert r.status_code == 200
     assert r["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert r["Content-Disposition"].startswith("attachment;")
-    wb = load_workbook(io.BytesIO(r.content))
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
     assert wb.sheetnames == ["2024年预算汇总", "社区明细", "特殊荣誉奖励", "测算依据"]
     ws = wb["2024年预算汇总"]
     headers = [c.value for c in ws[1]]
@@ -81,7 +81,7 @@ def test_excel_export_has_chinese_headers_and_the_budget(client, two_streets):
 
 def test_excel_export_for_street_staff_has_only_their_street(client, two_streets):
     r = logged_in(client, Role.STREET_STAFF, two_streets["b"]).get("/quotas/export.xlsx?year=2024")
-    names = [row[0] for row in load_workbook(io.BytesIO(r.content))["2024年预算汇总"].iter_rows(min_row=2, values_only=True)
+    names = [row[0] for row in load_workbook(io.BytesIO(b"".join(r.streaming_content)))["2024年预算汇总"].iter_rows(min_row=2, values_only=True)
              if row[0]]
     assert "乙街" in names and "甲街" not in names
 

@@ -1,0 +1,48 @@
+"""API lists count cheaply: exact up to a threshold, the database's estimate past it, said in the response."""
+
+import pytest
+from django.db import connection
+
+from governance import pagination
+from governance.models import PostKind
+from governance.roles import Role
+from tests import factories as f
+from tests.conftest import api_as
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def posts(two_streets):
+    for _ in range(5):
+        f.post(PostKind.RC_MEMBER, community=two_streets["ca"])
+    return api_as(f.user(Role.DISTRICT_ADMIN))
+
+
+def test_a_list_under_the_threshold_counts_exactly(posts):
+    body = posts.get("/api/v1/posts/").json()
+    assert (body["count"], body["count_is_estimate"]) == (5, False)
+
+
+def test_a_list_past_the_threshold_says_its_count_is_an_estimate(posts, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_EXACT_LIMIT", 3)
+    monkeypatch.setattr(pagination.GovernancePagination, "page_size", 2)
+    body = posts.get("/api/v1/posts/").json()
+    assert len(body["results"]) == 2 and body["next"]
+    if connection.vendor == "postgresql":
+        assert body["count_is_estimate"] is True and body["count"] >= 4
+    else:  # no planner estimate on SQLite: an exact count
+        assert (body["count"], body["count_is_estimate"]) == (5, False)
+
+
+def test_the_schema_documents_the_estimate(admin_user):
+    schema = api_as(admin_user).get("/api/v1/schema/?format=json").json()
+    page = schema["components"]["schemas"]["PaginatedPostList"]["properties"]
+    assert "count_is_estimate" in page and "estimate" in page["count_is_estimate"]["description"]
+
+
+def test_a_first_page_holding_the_whole_list_needs_no_count_query(posts, django_assert_num_queries):
+    # token, permissions, the rows: a list shorter than a page is its own count
+    with django_assert_num_queries(3):
+        body = posts.get("/api/v1/posts/").json()
+    assert (body["count"], len(body["results"]), body["next"]) == (5, 5, None)
