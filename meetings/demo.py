@@ -21,7 +21,13 @@ def seed_meetings_demo() -> None:
     quarter_start, _ = period_bounds(today, "quarter")
     month_start, _ = period_bounds(today, "month")
     last_month, _ = previous_period(today, "month")
+    last_quarter, _ = previous_period(today, "quarter")
+    last_year, _ = previous_period(today, "year")
     for index, street in enumerate(Street.objects.order_by("code")):
+        for month in (3, 9):  # last year's two joint meetings (二(四)1): the previous period is in order
+            meeting_record(acting_user=None, kind=MeetingKind.BIG_COMMITTEE, street=street,
+                           held_on=last_year.replace(month=month, day=15), attendees="街道党工委委员、驻区单位党组织负责人",
+                           agenda="区域化党建工作推进", minutes="通报共建项目进展。")
         meeting_record(acting_user=None, kind=MeetingKind.BIG_COMMITTEE, street=street, held_on=year_start
                        + datetime.timedelta(days=20), attendees="街道党工委委员、驻区单位党组织负责人",
                        agenda="区域化党建年度计划", minutes="审议通过年度共建项目。",
@@ -34,6 +40,10 @@ def seed_meetings_demo() -> None:
             gap = (index + number) % 5 == 0
             meeting_record(acting_user=None, kind=MeetingKind.DELIBERATION, community=community, held_on=last_month,
                            attendees="居民代表15人", agenda="小区停车管理")
+            if number % 7 != 3:  # last quarter's joint meeting (三(一)3); a few communities missed it
+                meeting_record(acting_user=None, kind=MeetingKind.JOINT_COMMITTEE, community=community,
+                               held_on=last_quarter + datetime.timedelta(days=10), attendees="联合党委委员",
+                               agenda="共建项目推进")
             if not gap:
                 meeting_record(acting_user=None, kind=MeetingKind.DELIBERATION, community=community,
                                held_on=month_start, attendees="居民代表12人", agenda="楼道堆物清理",

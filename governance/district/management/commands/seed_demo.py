@@ -25,7 +25,7 @@ from assessments.demo import seed_assessment_schemes
 from assessments.quotas import committee_members_quota
 from communities import checks as community_checks
 from communities.models import Community, PartyOrganization, ResidentsCommittee
-from governance.findings import findings_for
+from governance.findings import cover_key, findings_for
 from governance.models import (
     POST_KINDS,
     Department,
@@ -266,7 +266,8 @@ class Command(BaseCommand):
             # something real to show (二(二)1): listed, marked as approved.
             while staff < 28:
                 post(self.person(street=street), PostKind.STREET_STAFF, staff_category=StaffCategory.PUBLIC_POST,
-                     approval_reference="兴编办发〔2019〕12号")
+                     approval_reference="兴编办发〔2019〕12号",
+                     approval_covers=cover_key(self.rules["street.staff_cap"], "staff"))  # what it approves
                 staff += 1
         # 二(三): "四办一中心", each headed by a deputy leader.
         for (kind, duties), head in zip(sorted(DEFAULT_OFFICE_DUTIES.items()), deputies + deputies[:1], strict=True):
