@@ -150,7 +150,7 @@ def test_district_page_and_export_run_a_constant_number_of_queries(client, djang
         f.post(PostKind.GRID_WORKER, community=c, person=f.person(community_service_start=datetime.date(2004, 3, 1)))
     logged_in(client, Role.DISTRICT_ADMIN)
     client.get("/quotas/?year=2024")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get("/quotas/?year=2024").status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get("/quotas/export.xlsx?year=2024").status_code == 200

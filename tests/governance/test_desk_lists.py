@@ -276,7 +276,7 @@ def test_filtered_roster_runs_a_constant_number_of_queries(django_assert_max_num
 def test_quota_community_table_filters_by_street_and_refuses_another(two_streets):
     client = login(Role.ORGDEPT_REVIEWER)
     response = client.get("/quotas/", {"year": 2024, "street": two_streets["b"].pk})
-    assert [c.name for c, _q in response.context["community_rows"]] == ["乙一社区"]
+    assert [c.name for c, _q in response.context["community_page"]] == ["乙一社区"]
     assert client.get("/quotas/", {"year": 2024, "street": "x"}).status_code == 400
     clerk = login(Role.STREET_STAFF, two_streets["a"])
     assert clerk.get("/quotas/", {"year": 2024, "street": two_streets["b"].pk}).status_code == 400

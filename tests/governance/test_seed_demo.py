@@ -71,8 +71,10 @@ def test_seed_demo_creates_the_named_accounts_with_their_roles(seeded):
         expected[f"street-{street.code}"] = Role.STREET_STAFF
     for community in Community.objects.all():
         expected[f"community-{community.code}"] = Role.COMMUNITY_STAFF
-        if ServiceStation.objects.filter(communities=community).exists():
-            expected[f"station-{community.code}"] = Role.STATION_WORKER
+    for station in ServiceStation.objects.all():
+        # one account per station, named after the first community it serves (issue 8)
+        first = station.communities.order_by("pk").first()
+        expected[f"station-{first.code}"] = Role.STATION_WORKER
     for grid in Grid.objects.all():
         expected[f"grid-{grid.code}"] = Role.GRID_WORKER
     for username, role in expected.items():
