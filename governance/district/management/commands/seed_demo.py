@@ -40,7 +40,8 @@ from governance.models import (
 from governance.roles import Role, scope_permission
 from governance.rules import RuleBook
 from governance.services import _post_units_check, department_create, user_create_with_role
-from grids.models import Grid
+from grids.models import Grid, LedgerEntry
+from grids.services import ledger_entry_create
 from meetings.demo import seed_meetings_demo
 from service_stations.demo import demo_station_data
 from service_stations.models import ServiceStation
@@ -96,6 +97,7 @@ class Command(BaseCommand):
         created = self.streets(district, STREETS[:streets])
         self.accounts(STREETS[:streets])
         self.check_rules(created)
+        self.place_stationed_units(created)
         # Each app's own demo data, one call each.
         seed_admissions_demo(account=self.account)
         seed_meetings_demo()
@@ -169,6 +171,15 @@ class Command(BaseCommand):
                    and not f.approved]
         if refused:
             raise CommandError("; ".join(f"{f.subject}: {f.message}" for f in refused))
+
+    def place_stationed_units(self, streets):
+        """四(一): every stationed unit placed in the grid it sits in (a ledger entry of its grid)."""
+        for street in streets:
+            grids = list(Grid.objects.filter(community__street=street).order_by("code"))
+            for i, unit in enumerate(StationedUnit.objects.filter(street=street).order_by("pk")):
+                if grids:
+                    ledger_entry_create(acting_user=None, grid=grids[(i * 7) % len(grids)],
+                                        kind=LedgerEntry.Kind.STATIONED_UNIT, name=unit.name, stationed_unit=unit)
 
     # --- accounts ------------------------------------------------------------------------------
 
