@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, mixins, routers, viewsets
+from rest_framework import exceptions, mixins, routers, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -135,10 +135,23 @@ class ServiceModelViewSet(ScopedObjectMixin, mixins.CreateModelMixin, mixins.Ret
         return response
 
 
+class AsciiPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id in a body is an integer or ASCII digits: Python's int() would read full-width digits ("１") as 1."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not (data.isascii() and data.strip().isdigit()):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type="bool")
+        return super().to_internal_value(data)
+
+
 class ScopedFieldsMixin:
     """Limits each writable relation field's choices to what the requesting user may see, through the
     selector its model registered: an id outside the user's scope is answered like an unknown id
-    ("对象不存在"), so scope does not leak through validation messages."""
+    ("对象不存在"), so scope does not leak through validation messages. Ids are ASCII digits."""
+
+    serializer_related_field = AsciiPrimaryKeyRelatedField
 
     def get_fields(self):
         fields = super().get_fields()

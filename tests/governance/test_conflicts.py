@@ -98,3 +98,11 @@ def test_a_community_clerk_cannot_move_a_person_out_of_their_community(two_stree
     # and cannot create a record outside their community either
     r = clerk.post(f"{API}/people/", {"name": "新人", "street": community.street_id}, format="json")
     assert r.status_code == 400 and not Person.objects.filter(name="新人").exists()
+
+
+def test_full_width_digits_in_a_body_are_not_an_id(clerk, street):
+    person = f.person(street=street)
+    r = clerk.post(f"{API}/posts/", {"person": "１", "kind": "street_staff", "street": street.pk,
+                                     "staff_category": "career"}, format="json")
+    assert r.status_code == 400 and "person" in r.json()
+    assert r.json()["person"] != [] and person.pk  # refused as a wrong type, not looked up as id 1
