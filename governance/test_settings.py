@@ -18,3 +18,8 @@ AXES_ENABLED = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 # Tests never run collectstatic: don't make WhiteNoise index (and warn about) a missing STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
+
+# The rule guard (tests/rule_guard.py) runs the suite many times: it keeps one migrated SQLite test database
+# in a file, copied fresh before each run, instead of migrating for every run.
+if os.environ.get("GOVERNANCE_TEST_SQLITE_FILE") and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["GOVERNANCE_TEST_SQLITE_FILE"]}  # noqa: F405

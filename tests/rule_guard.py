@@ -13,6 +13,7 @@ Exits 1 and names the checks that no test guards. CI runs it (.ci/run).
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,24 @@ def sqlite_env(**extra) -> dict:
     return env
 
 
+class TestDatabase:
+    """One migrated SQLite test database, copied fresh before each run (`--reuse-db` then skips migrating)."""
+
+    def __init__(self, folder: Path):
+        self.file, self.pristine = folder / "test.sqlite3", folder / "pristine.sqlite3"
+
+    def env(self, **extra) -> dict:
+        return sqlite_env(GOVERNANCE_TEST_SQLITE_FILE=str(self.file), **extra)
+
+    def create(self) -> None:
+        subprocess.run([*PYTEST, "--create-db", "--reuse-db", "tests/governance/test_rule_values.py"], cwd=ROOT,
+                       env=self.env(), stdout=subprocess.DEVNULL, check=True)
+        shutil.copyfile(self.file, self.pristine)
+
+    def fresh(self) -> None:
+        shutil.copyfile(self.pristine, self.file)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="*", help="check only these rule checks")
@@ -45,12 +64,15 @@ def main() -> int:
     if args.only:
         checks = {n: a for n, a in checks.items() if n in args.only}
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
-        trace = Path(tmp) / "calls.json"
-        print(f"rule guard: tracing which tests run each of {len(checks)} rule checks ...", flush=True)
-        subprocess.run([*PYTEST, "tests"], cwd=ROOT, env=sqlite_env(GOVERNANCE_TRACE_RULE_CHECKS=str(trace)),
-                       stdout=subprocess.DEVNULL)
-        calls = json.loads(trace.read_text(encoding="utf-8"))
+    tmp = tempfile.TemporaryDirectory()
+    db = TestDatabase(Path(tmp.name))
+    db.create()
+    trace = Path(tmp.name) / "calls.json"
+    print(f"rule guard: tracing which tests run each of {len(checks)} rule checks ...", flush=True)
+    db.fresh()
+    subprocess.run([*PYTEST, "--reuse-db", "tests"], cwd=ROOT, env=db.env(GOVERNANCE_TRACE_RULE_CHECKS=str(trace)),
+                   stdout=subprocess.DEVNULL)
+    calls = json.loads(trace.read_text(encoding="utf-8"))
     unguarded = []
     for name in checks:
         tests = sorted(node for node, names in calls.items() if name in names)
@@ -58,8 +80,9 @@ def main() -> int:
             print(f"  UNGUARDED {name}: no test runs it")
             unguarded.append(name)
             continue
-        result = subprocess.run([*PYTEST, "-x", *tests], cwd=ROOT, capture_output=True, text=True,
-                                env=sqlite_env(GOVERNANCE_DISABLED_RULE_CHECKS=name))
+        db.fresh()
+        result = subprocess.run([*PYTEST, "--reuse-db", "-x", *tests], cwd=ROOT, capture_output=True, text=True,
+                                env=db.env(GOVERNANCE_DISABLED_RULE_CHECKS=name))
         if result.returncode == 1:
             print(f"  guarded   {name}: a test fails without it ({len(tests)} tests run it)")
         elif result.returncode == 0:
@@ -71,6 +94,7 @@ def main() -> int:
             unguarded.append(name)
     print(f"rule guard: {len(checks) - len(unguarded)} of {len(checks)} rule checks guarded "
           f"in {time.monotonic() - started:.0f} s")
+    tmp.cleanup()
     return 1 if unguarded else 0
 
 
