@@ -11,7 +11,46 @@ postprocessing hook adds, to every operation under /api/, the error answers the 
 - 409 / 412 on writes: a conflicting concurrent change / an `If-Match` that no longer matches; 415
   for a body that is not JSON;
 - 429: too many requests (the token endpoint per IP and per username, every endpoint per user).
+
+`VersionedAutoSchema` documents optimistic concurrency on versioned records (governance.models.Versioned):
+the `ETag` header of a record's answer and the `If-Match` header a write may send (governance/api.py).
 """
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+ETAG = OpenApiParameter(
+    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 201],
+    description='记录的当前版本，形如 "3"；修改时在 If-Match 中原样带回',
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description='读取时得到的 ETag（形如 "3"）。记录已被他人修改时答复 412 与 current_version；'
+                '不带此头的 PUT 答复 409，不带此头的 PATCH 只改所送字段。',
+)
+
+
+class VersionedAutoSchema(AutoSchema):
+    """An operation on one record whose answer carries `version` answers with an ETag, and a write on it
+    takes If-Match: exactly the operations where ServiceModelViewSet._tagged and if_match_version act."""
+
+    def _is_versioned_record(self) -> bool:
+        if "{" not in self.path:
+            return False
+        serializer = force_instance(self.get_response_serializers())
+        meta = getattr(serializer, "Meta", None)
+        return "version" in (getattr(meta, "fields", None) or ())
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._is_versioned_record():
+            parameters.append(ETAG)
+            if self.method != "GET":
+                parameters.append(IF_MATCH)
+        return parameters
+
 
 _MESSAGES = {"type": "array", "items": {"type": "string"}}
 ERROR = {

@@ -237,7 +237,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "governance.schema.VersionedAutoSchema",
     "EXCEPTION_HANDLER": "governance.api.exception_handler",
     # JSON only (DESIGN.md section 5), bounded in size and depth: form encodings read "" as null and so
     # answered bodies the schema calls invalid; they now get 415 like any other unsupported media type.

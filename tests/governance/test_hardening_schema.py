@@ -56,3 +56,34 @@ def test_an_office_without_a_head_is_documented_as_nullable(schema):
 
     assert any(office["head_name"] is None for office in offices)
     assert schema["components"]["schemas"]["StreetOffice"]["properties"]["head_name"]["nullable"] is True
+
+
+def _header_parameters(operation):
+    return {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+
+
+def test_versioned_records_document_etag_and_if_match(schema):
+    person = schema["paths"]["/api/v1/people/{id}/"]
+    assert person["get"]["responses"]["200"]["headers"]["ETag"]["schema"] == {"type": "string"}
+    assert "If-Match" not in _header_parameters(person["get"])
+    for method in ("put", "patch"):
+        assert "If-Match" in _header_parameters(person[method])
+        assert "ETag" in person[method]["responses"]["200"]["headers"]
+    assert "If-Match" in _header_parameters(schema["paths"]["/api/v1/posts/{id}/end/"]["post"])
+
+
+def test_lists_and_unversioned_records_document_no_etag(schema):
+    people = schema["paths"]["/api/v1/people/"]
+    assert "headers" not in people["get"]["responses"]["200"]
+    assert "If-Match" not in _header_parameters(people["post"])
+    rule = schema["paths"]["/api/v1/policy-rules/{id}/"]["get"]
+    assert "ETag" not in rule["responses"]["200"].get("headers", {})
+
+
+def test_the_documented_etag_is_what_a_record_answers():
+    person = f.person()
+    api = api_as(f.user(Role.DISTRICT_ADMIN))
+
+    response = api.get(f"/api/v1/people/{person.pk}/")
+
+    assert response["ETag"] == f'"{person.version}"'
