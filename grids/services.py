@@ -24,9 +24,11 @@ from grids.models import (
     Grid,
     GridChangeRequest,
     GridEvent,
+    GridPartyOrganization,
     GridUnit,
     LedgerEntry,
     Level,
+    PartyModelPost,
 )
 
 # ---------------------------------------------------------------- grids
@@ -77,6 +79,57 @@ def grid_unit_create(*, acting_user, **fields) -> GridUnit:
 @transaction.atomic
 def grid_unit_update(*, unit: GridUnit, acting_user, expected_version: int | None = None, **fields) -> GridUnit:
     return model_update(instance=unit, acting_user=acting_user, data=fields, expected_version=expected_version)
+
+
+# ---------------------------------------------------------------- grid party organisations (四(二)1)
+
+
+def _grid_in_force(grid: Grid) -> None:
+    if grid.ended_on is not None:
+        raise ValidationError({"grid": [_("网格已撤销。")]})
+
+
+def _grid_kept(instance, fields: dict) -> None:
+    if "grid" in fields and fields["grid"].pk != instance.grid_id:
+        raise ValidationError({"grid": [_("不能移到其他网格。")]})
+
+
+@transaction.atomic
+def party_organization_create(*, acting_user, **fields) -> GridPartyOrganization:
+    """以党支部、党小组、联合党支部或党建指导员等方式设置网格党组织 (四(二)1): one in force per grid."""
+    organization = GridPartyOrganization(**fields)
+    _grid_in_force(organization.grid)
+    return instance_save(organization, acting_user=acting_user)
+
+
+@transaction.atomic
+def party_organization_update(*, organization: GridPartyOrganization, acting_user,
+                              expected_version: int | None = None, **fields) -> GridPartyOrganization:
+    _grid_kept(organization, fields)
+    return model_update(instance=organization, acting_user=acting_user, data=fields, expected_version=expected_version)
+
+
+def _party_post_check(post: PartyModelPost) -> None:
+    if post.unit_id and post.unit.grid_id != post.grid_id:
+        raise ValidationError({"unit": [_("小单元不属于该网格。")]})
+
+
+@transaction.atomic
+def party_model_post_create(*, acting_user, **fields) -> PartyModelPost:
+    """以网格为单位设立党员示范岗、党员先锋岗、党员责任区 (四(二)1)."""
+    post = PartyModelPost(**fields)
+    _grid_in_force(post.grid)
+    _party_post_check(post)
+    return instance_save(post, acting_user=acting_user)
+
+
+@transaction.atomic
+def party_model_post_update(*, post: PartyModelPost, acting_user, expected_version: int | None = None,
+                            **fields) -> PartyModelPost:
+    _grid_kept(post, fields)
+    post = model_update(instance=post, acting_user=acting_user, data=fields, expected_version=expected_version)
+    _party_post_check(post)
+    return post
 
 
 # ---------------------------------------------------------------- grid-change requests (四(一))
