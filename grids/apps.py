@@ -8,8 +8,9 @@ class GridsConfig(AppConfig):
 
     def ready(self):
         from governance import registry
+        from governance.models import PostKind
         from governance.roles import Role, crud, domain_models
-        from grids import selectors
+        from grids import selectors, services
         from grids.findings import grid_findings
         from grids.models import (
             EventCategory,
@@ -31,6 +32,8 @@ class GridsConfig(AppConfig):
         registry.scoped_model(EventCategory, selectors.event_categories_list)
         registry.scoped_model(GridEvent, selectors.events_for_user)
         registry.post_unit("grid", Grid)
+        # 三(四)2: a grid's worker follows the full-time grid worker's post (appointed, ended, moved).
+        registry.post_changed([PostKind.GRID_WORKER], services.grid_worker_post_changed)
         registry.findings(grid_findings)
         registry.audited("grids.Grid", "grids.GridUnit", "grids.GridChangeRequest", "grids.LedgerEntry",
                          "grids.EventCategory", "grids.GridEvent", "grids.GridPartyOrganization", "grids.PartyModelPost")

@@ -70,6 +70,36 @@ def _grid_apply(grid: Grid, *, acting_user, data: dict, reason: str) -> Grid:
     return grid
 
 
+def _held_on_a_grid(post, today: datetime.date) -> bool:
+    """A grid-worker post held now on a grid in force (ended today or earlier: left)."""
+    return bool(post.grid_id and post.start_date <= today and (post.end_date is None or post.end_date > today))
+
+
+def grid_worker_post_changed(post, *, previous, acting_user) -> None:
+    """三(四)2 "人在格中": the grid's `worker` follows its full-time grid worker's post (registered with
+    registry.post_changed; the post services call it in their transaction, after the post is saved, so a
+    refused appointment changes no grid). Appointed: the grid's worker is that person. Ended, moved to
+    another grid or reassigned: the old grid's worker is cleared, or taken by another grid worker still
+    holding a post there. A post starting later sets nothing today."""
+    from governance.models import PostKind
+    from governance.selectors import active_posts
+
+    today = timezone.localdate()
+    was = previous is not None and previous.kind == PostKind.GRID_WORKER and _held_on_a_grid(previous, today)
+    now = post.kind == PostKind.GRID_WORKER and _held_on_a_grid(post, today)
+    if was and not (now and (post.grid_id, post.person_id) == (previous.grid_id, previous.person_id)):
+        grid = Grid.objects.select_for_update().get(pk=previous.grid_id)
+        if grid.worker_id == previous.person_id:
+            other = (active_posts(on=today).filter(kind=PostKind.GRID_WORKER, grid=grid)
+                     .exclude(pk=post.pk).exclude(end_date=today).order_by("-start_date", "-pk").first())
+            _grid_apply(grid, acting_user=acting_user, reason=_("专职网格员离任或调整"),
+                        data={"worker": other.person if other else None})
+    if now:
+        grid = Grid.objects.select_for_update().get(pk=post.grid_id)
+        if grid.ended_on is None and grid.worker_id != post.person_id:
+            _grid_apply(grid, acting_user=acting_user, reason=_("任命专职网格员"), data={"worker": post.person})
+
+
 @transaction.atomic
 def grid_unit_create(*, acting_user, **fields) -> GridUnit:
     """各社区可将每个网格再划分为若干小单元，设立楼栋长、片区长 (四(一)): the community's own detail, no approval."""
