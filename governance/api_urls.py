@@ -23,9 +23,11 @@ from grids.api import (
     EventCategoryViewSet,
     EventViewSet,
     GridChangeViewSet,
+    GridPartyOrganizationViewSet,
     GridUnitViewSet,
     GridViewSet,
     LedgerEntryViewSet,
+    PartyModelPostViewSet,
 )
 from meetings.api import AgreementViewSet, ComplianceView, FourListViewSet, MeetingDecisionViewSet, MeetingViewSet
 from service_stations.api import CaseViewSet, ServiceItemViewSet, ServiceStationViewSet
@@ -57,6 +59,8 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("grids", GridViewSet, basename="grid")
 router.register("grid-units", GridUnitViewSet, basename="grid-unit")
 router.register("grid-changes", GridChangeViewSet, basename="grid-change")
+router.register("grid-party-organizations", GridPartyOrganizationViewSet, basename="grid-party-organization")
+router.register("party-model-posts", PartyModelPostViewSet, basename="party-model-post")
 router.register("ledger-entries", LedgerEntryViewSet, basename="ledger-entry")
 router.register("event-categories", EventCategoryViewSet, basename="event-category")
 router.register("events", EventViewSet, basename="event")

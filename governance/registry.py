@@ -11,6 +11,9 @@ app. An app imports the core and registers here:
   and prove a test fails without it (`tests/rule_guard.py`);
 - `post_check(kinds, fn)` / `person_check(fn)`: the rule checks a post or a change of a person's
   record must pass;
+- `post_changed(kinds, fn)`: what an app keeps in step when a post of those kinds is saved or ended,
+  called by the post services in the same transaction, `fn(post, previous=, acting_user=)` (`previous`:
+  the post as it was, None for a new one);
 - `findings(fn)`: a provider of findings (states the rules do not allow) for the findings page;
 - `audited(*labels)`: models whose history the audit trail shows;
 - `role_permissions(role, perms)`, `scope_grant(role, model_label, permission, level)`: what each role
@@ -49,6 +52,7 @@ class _Registry:
     post_units: dict = field(default_factory=dict)  # Post field name -> model
     rule_checks: dict = field(default_factory=dict)  # name -> RuleCheck
     post_checks: list = field(default_factory=list)  # (frozenset of kinds, fn(post, context))
+    post_changes: list = field(default_factory=list)  # (frozenset of kinds, fn(post, previous=, acting_user=))
     person_checks: list = field(default_factory=list)  # fn(person, changes, held_kinds)
     findings: list = field(default_factory=list)  # fn(*, user, rules, street_id, community_id) -> list
     audited: list = field(default_factory=list)  # "app.Model"
@@ -106,6 +110,10 @@ def rule_check(name: str, *, app_label: str) -> Callable:
 
 def post_check(kinds: Iterable[str], function: Callable) -> None:
     registry.post_checks.append((frozenset(kinds), function))
+
+
+def post_changed(kinds: Iterable[str], function: Callable) -> None:
+    registry.post_changes.append((frozenset(kinds), function))
 
 
 def person_check(function: Callable) -> None:

@@ -209,6 +209,10 @@ SEED: list[dict] = [
      "note": "以社区为单位完善网格划分，做到全覆盖管理：各网格户数之和等于社区登记户数（允许差额，户）。"},
     {"key": "grids.single_network", "title": "多网合一", "clause": "四(二)2", "value": {"departments_may_create": False},
      "note": "实行网格管理“多网合一”，现有网格确定后，各职能部门不得另行要求设立网格。"},
+    {"key": "grids.party_coverage", "title": "网格党组织全覆盖", "clause": "四(二)1",
+     "value": {"model_posts_per_grid": 1},
+     "note": "以党支部、党小组、联合党支部或党建指导员等多种方式设置网格党组织，逐步实现全覆盖；以网格为单位设立"
+     "党员示范岗、党员先锋岗、党员责任区等（每个网格至少设立的个数）。"},
     {"key": "grids.event_escalation", "title": "网格事件逐级处理", "clause": "四(二)2",
      "value": {"levels": ["grid", "community", "street", "department"]},
      "note": "网格员无法协调解决的问题，社区和街道协调处理，实现“大事不出社区、小事不出网格”；逐级上报，不得越级，"

@@ -5,6 +5,7 @@ django-simple-history keeps who, when, before and after; services set the acting
 that token-authenticated API calls are attributed too.
 """
 
+import copy
 import datetime
 import logging
 
@@ -245,6 +246,13 @@ def _post_clean(post: Post) -> None:
         raise ValidationError(errors)
 
 
+def _post_changed(post: Post, *, previous: Post | None, acting_user) -> None:
+    """Let the apps keep their records in step with a saved post (registry.post_changed), in this transaction."""
+    for kinds, function in registry.post_changes:
+        if post.kind in kinds or (previous is not None and previous.kind in kinds):
+            function(post, previous=previous, acting_user=acting_user)
+
+
 def post_validate(post: Post) -> None:
     """Field, constraint and policy-rule validation of a post, without saving (forms call it in clean())."""
     _post_clean(post)
@@ -257,7 +265,9 @@ def post_create(*, acting_user, **fields) -> Post:
     _post_clean(post)
     _lock(post)
     _post_rules_check(post)
-    return instance_save(post, acting_user=acting_user, validate=False)
+    instance_save(post, acting_user=acting_user, validate=False)
+    _post_changed(post, previous=None, acting_user=acting_user)
+    return post
 
 
 @transaction.atomic
@@ -278,6 +288,7 @@ def post_update(*, post: Post, acting_user, expected_version: int | None = None,
     changed = {name: value for name, value in fields.items() if getattr(post, name) != value}
     if not changed:
         return post
+    previous = copy.copy(post)
     for name, value in changed.items():
         setattr(post, name, value)
     street_before = post.street_id
@@ -293,7 +304,9 @@ def post_update(*, post: Post, acting_user, expected_version: int | None = None,
     fields = [*(fk_names.get(name, name) for name in changed), *derived, "version"]
     if post.approval_covers != covers:
         fields.append("approval_covers")
-    return instance_save(post, acting_user=acting_user, validate=False, update_fields=fields)
+    instance_save(post, acting_user=acting_user, validate=False, update_fields=fields)
+    _post_changed(post, previous=previous, acting_user=acting_user)
+    return post
 
 
 @transaction.atomic
@@ -306,7 +319,10 @@ def post_end(*, post: Post, acting_user, end_date: datetime.date | None = None, 
         return post
     if reason:
         post._change_reason = reason[:100]
-    return model_update(instance=post, acting_user=acting_user, data={"end_date": end_date or timezone.localdate()})
+    previous = copy.copy(post)
+    post = model_update(instance=post, acting_user=acting_user, data={"end_date": end_date or timezone.localdate()})
+    _post_changed(post, previous=previous, acting_user=acting_user)
+    return post
 
 
 @transaction.atomic

@@ -3,7 +3,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from governance.admin import ServiceSaveAdmin
 from grids import services
-from grids.models import EventCategory, Grid, GridChangeRequest, GridEvent, GridUnit, LedgerEntry
+from grids.models import (
+    EventCategory,
+    Grid,
+    GridChangeRequest,
+    GridEvent,
+    GridPartyOrganization,
+    GridUnit,
+    LedgerEntry,
+    PartyModelPost,
+)
 
 
 @admin.register(Grid)
@@ -26,6 +35,30 @@ class GridUnitAdmin(ServiceSaveAdmin):
     list_display = ["name", "kind", "grid", "leader"]
     list_select_related = ["grid"]
     raw_id_fields = ["grid"]
+
+
+@admin.register(GridPartyOrganization)
+class GridPartyOrganizationAdmin(ServiceSaveAdmin):
+    create_service = services.party_organization_create
+    update_service = services.party_organization_update
+    instance_kwarg = "organization"
+    list_display = ["name", "kind", "grid", "leader", "members", "ended_on"]
+    list_select_related = ["grid"]
+    list_filter = ["kind"]
+    search_fields = ["name", "leader"]
+    raw_id_fields = ["grid"]
+
+
+@admin.register(PartyModelPost)
+class PartyModelPostAdmin(ServiceSaveAdmin):
+    create_service = services.party_model_post_create
+    update_service = services.party_model_post_update
+    instance_kwarg = "post"
+    list_display = ["name", "kind", "grid", "member", "is_active"]
+    list_select_related = ["grid"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "member"]
+    raw_id_fields = ["grid", "unit"]
 
 
 @admin.register(EventCategory)

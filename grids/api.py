@@ -17,9 +17,11 @@ from grids.models import (
     Grid,
     GridChangeRequest,
     GridEvent,
+    GridPartyOrganization,
     GridUnit,
     LedgerEntry,
     Level,
+    PartyModelPost,
 )
 
 # ---------------------------------------------------------------- grids
@@ -62,6 +64,50 @@ class GridUnitViewSet(ServiceModelViewSet):
     update_service = services.grid_unit_update
     instance_kwarg = "unit"
     filterset_fields = ["grid", "kind"]
+
+
+# ---------------------------------------------------------------- grid party organisations (四(二)1)
+
+
+class GridPartyOrganizationSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = GridPartyOrganization
+        fields = ["id", "version", "grid", "kind", "kind_label", "name", "leader", "leader_phone", "members",
+                  "established_on", "ended_on", "note"]
+
+
+class GridPartyOrganizationViewSet(ServiceModelViewSet):
+    """网格党组织 (四(二)1): a 党支部, 党小组, 联合党支部 or 党建指导员 per grid, one in force at a time;
+    dissolved by setting `ended_on`."""
+
+    serializer_class = GridPartyOrganizationSerializer
+    create_service = services.party_organization_create
+    update_service = services.party_organization_update
+    instance_kwarg = "organization"
+    filterset_fields = ["grid", "kind"]
+    search_fields = ["name", "leader"]
+
+
+class PartyModelPostSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = PartyModelPost
+        fields = ["id", "version", "grid", "kind", "kind_label", "name", "member", "member_phone", "unit", "area",
+                  "is_active"]
+
+
+class PartyModelPostViewSet(ServiceModelViewSet):
+    """党员示范岗、党员先锋岗、党员责任区 (四(二)1), set up per grid; stood down by `is_active` false."""
+
+    serializer_class = PartyModelPostSerializer
+    create_service = services.party_model_post_create
+    update_service = services.party_model_post_update
+    instance_kwarg = "post"
+    filterset_fields = ["grid", "kind", "is_active"]
+    search_fields = ["name", "member"]
 
 
 # ---------------------------------------------------------------- grid-change requests

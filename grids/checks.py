@@ -118,3 +118,23 @@ def stationed_units_placed(*, unplaced: list[str], rules: RuleBook) -> list[Brea
         return []
     return [Breach(rules["grids.coverage"], "stationed_units", _("驻区单位未纳入网格：%(names)s") % {"names": "、".join(unplaced)},
                    excess=len(unplaced))]
+
+
+@rule_check("grids.party_coverage", app_label=APP)
+def party_coverage(*, grids: list[dict], rules: RuleBook) -> list[Breach]:
+    """四(二)1: every grid has a party organisation in force (党支部, 党小组, 联合党支部 or 党建指导员), and
+    at least the rule's number of party members' model posts or responsibility areas (党员示范岗、责任区).
+    `grids`: the community's grids in force, each {"name", "organizations", "model_posts"}."""
+    rule = rules["grids.party_coverage"]
+    least = rule.value["model_posts_per_grid"]
+    without_org = [g["name"] for g in grids if g["organizations"] < 1]
+    few_posts = [g["name"] for g in grids if g["model_posts"] < least]
+    found = []
+    if without_org:
+        found.append(Breach(rule, "party_organizations",
+                            _("网格未设置网格党组织：%(names)s") % {"names": "、".join(without_org)}, short=True))
+    if few_posts:
+        found.append(Breach(rule, "party_model_posts",
+                            _("网格设立的党员示范岗、责任区少于 %(n)s 个：%(names)s")
+                            % {"n": least, "names": "、".join(few_posts)}, short=True))
+    return found

@@ -8,8 +8,8 @@ from governance.models import TWO_COMMITTEES_KINDS, Post, PostKind, StationedUni
 from governance.rules import RuleBook
 from governance.selectors import active_posts
 from grids.checks import grid_count_range
-from grids.models import EventCategory, EventStep, GridEvent, LedgerEntry, Level
-from grids.services import grid_create, ledger_entry_create
+from grids.models import EventCategory, EventStep, GridEvent, GridPartyOrganization, LedgerEntry, Level
+from grids.services import grid_create, ledger_entry_create, party_model_post_create, party_organization_create
 
 COMPOUNDS = ["阳光花园", "丽景苑", "书香门第", "锦绣园", "康居小区", "和园", "金地小区", "文化家园"]
 SHOPS = ["便民超市", "早点铺", "药店", "理发店", "五金店", "快递驿站"]
@@ -42,6 +42,15 @@ def community_divide(community, *, rng, rules: RuleBook | None = None) -> list:
                             address=f"{community.address}{compound}", contact="物业服务中心")
         ledger_entry_create(acting_user=None, grid=grid, kind=LedgerEntry.Kind.SHOP,
                             name=f"{compound}{SHOPS[g % len(SHOPS)]}", phone=f"1380951{rng.randint(1000, 9999)}")
+        # 四(二)1: a party organisation of some form in every grid, and a party member's responsibility area.
+        kind = ["branch", "group", "instructor", "joint_branch"][g % 4]
+        party_organization_create(acting_user=None, grid=grid, kind=kind,
+                                  name=f"{grid.name}{dict(GridPartyOrganization.Kind.choices)[kind]}",
+                                  leader=["李", "王", "张", "刘"][g % 4] + ("指导员" if kind == "instructor" else "书记"),
+                                  members=0 if kind == "instructor" else rng.randint(5, 30))
+        party_model_post_create(acting_user=None, grid=grid, kind="responsibility_area",
+                                name=f"{compound}{g * 4 + 1}号楼党员责任区", member=["陈", "杨", "赵", "黄", "周"][g % 5] + "某某",
+                                area=f"{compound}{g * 4 + 1}—{g * 4 + 2}号楼")
         if g == 0:
             ledger_entry_create(acting_user=None, grid=grid, kind=LedgerEntry.Kind.SPECIAL_GROUP, name="独居老人（示例）",
                                 group=LedgerEntry.Group.ELDERLY_ALONE, id_number=f"64010419400101{rng.randint(1000, 9999)}",

@@ -1,4 +1,4 @@
-"""Findings of the grid rules (三(四)2, 四(一)) for the findings page, registered in GridsConfig.ready()."""
+"""Findings of the grid rules (三(四)2, 四(一), 四(二)1) for the findings page, registered in GridsConfig.ready()."""
 
 from django.urls import reverse
 
@@ -15,12 +15,13 @@ def community_grid_breaches(community, figures: dict, rules: RuleBook) -> list:
         *(checks.workers_on_grids(unplaced=figures["unplaced"], without_worker=figures["without_worker"],
                                   rules=rules) or []),
         *(checks.households_add_up(community=community, grid_households=figures["households"], rules=rules) or []),
+        *(checks.party_coverage(grids=figures.get("party", []), rules=rules) or []),
     ]
 
 
 def grid_findings(*, user, rules: RuleBook, street_id: int | None = None,
                   community_id: int | None = None) -> list[Finding]:
-    """Grid findings of every community in the user's scope: four queries whatever the number of communities."""
+    """Grid findings of every community in the user's scope: five queries whatever the number of communities."""
     communities = communities_for_user(user=user)
     if street_id is not None:
         communities = communities.filter(street_id=street_id)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import VersionedForm
 from governance.models import Department
-from grids.models import EventCategory, GridChangeRequest
+from grids.models import EventCategory, GridChangeRequest, GridPartyOrganization, GridUnit, PartyModelPost
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -105,3 +105,42 @@ class RatesFilterForm(forms.Form):
     by = forms.ChoiceField(label=_("统计单位"), choices=BY, required=False)
     start = forms.DateField(label=_("起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("止（不含）"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _model_fields(model, names, **kwargs) -> dict:
+    """The form fields of a model's columns: labels, lengths and choices come from the model."""
+    date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    widgets = {n: date for n in names if n in ("established_on", "ended_on")}
+    widgets.update({n: forms.Textarea(attrs={"rows": 2}) for n in names if n in ("area",)})
+    return forms.fields_for_model(model, fields=names, widgets=widgets, **kwargs)
+
+
+class GridUnitForm(VersionedForm):
+    """网格小单元 (楼栋长、片区长, 四(一))."""
+
+    FIELDS = ["kind", "name", "leader", "leader_phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_model_fields(GridUnit, self.FIELDS))
+
+
+class PartyOrganizationForm(VersionedForm):
+    """网格党组织 (四(二)1)."""
+
+    FIELDS = ["kind", "name", "leader", "leader_phone", "members", "established_on", "ended_on", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_model_fields(GridPartyOrganization, self.FIELDS))
+
+
+class PartyModelPostForm(VersionedForm):
+    """党员示范岗、先锋岗、责任区 (四(二)1); the unit is one of the grid's own."""
+
+    FIELDS = ["kind", "name", "member", "member_phone", "unit", "area", "is_active"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_model_fields(PartyModelPost, self.FIELDS))
+        self.fields["unit"].queryset = units

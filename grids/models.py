@@ -3,6 +3,8 @@
 - `Grid`: a community's grid, its households, the buildings or area it covers and its grid worker (三(四)2);
   a grid split or merged away is ended (`ended_on`), never deleted, so a past date's grids can be shown.
 - `GridUnit`: a smaller unit of a grid led by a 楼栋长 or 片区长 (四(一)).
+- `GridPartyOrganization`, `PartyModelPost`: the grid's party organisation (党支部, 党小组, 联合党支部 or a
+  党建指导员) and the party members' model posts, vanguard posts and responsibility areas (四(二)1).
 - `GridChangeRequest`: a street's proposed change; it takes effect only when 民政局 approves it (四(一)).
 - `LedgerEntry`: the grid worker's ledger (台账, 四(二)2): compounds, shops, stationed units, organisations,
   special groups and open problems; a stationed unit is placed in exactly one grid (四(一)).
@@ -13,6 +15,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from governance.models import Versioned
@@ -58,6 +61,77 @@ class GridUnit(Versioned):
         verbose_name_plural = "网格小单元"
         ordering = ["grid", "name"]
         constraints = [models.UniqueConstraint(fields=["grid", "name"], name="grid_unit_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class GridPartyOrganization(Versioned):
+    """四(二)1: 以党支部、党小组、联合党支部或党建指导员等多种方式设置网格党组织 ... 逐步实现全覆盖.
+    A grid has one party organisation in force at a time (of whichever form); one dissolved is ended
+    (`ended_on`), never deleted."""
+
+    class Kind(models.TextChoices):
+        BRANCH = "branch", "党支部"
+        GROUP = "group", "党小组"
+        JOINT_BRANCH = "joint_branch", "联合党支部"
+        INSTRUCTOR = "instructor", "党建指导员"
+
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="party_organizations", verbose_name="网格")
+    kind = models.CharField("设置方式", max_length=20, choices=Kind.choices)
+    name = models.CharField("名称", max_length=100)
+    leader = models.CharField("书记/组长/党建指导员", max_length=50, blank=True)
+    leader_phone = models.CharField("联系电话", max_length=20, blank=True)
+    members = models.PositiveIntegerField("党员人数", default=0)
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    ended_on = models.DateField("撤销日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "网格党组织"
+        verbose_name_plural = "网格党组织"
+        ordering = ["grid", "kind", "name", "pk"]
+        indexes = [models.Index(fields=["grid", "kind", "name"])]
+        constraints = [
+            models.UniqueConstraint(fields=["grid"], condition=Q(ended_on__isnull=True),
+                                    name="grid_party_org_one_in_force",
+                                    violation_error_message=gettext_lazy("该网格已设置网格党组织，请先撤销原党组织。")),
+            models.CheckConstraint(condition=~Q(kind="instructor") | ~Q(leader=""),
+                                   name="grid_party_instructor_named",
+                                   violation_error_message=gettext_lazy("以党建指导员方式设置的，须填写党建指导员姓名。")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PartyModelPost(Versioned):
+    """四(二)1: 以网格为单位设立党员示范岗、党员先锋岗、党员责任区等，发挥党员引领示范作用."""
+
+    class Kind(models.TextChoices):
+        MODEL_POST = "model_post", "党员示范岗"
+        VANGUARD_POST = "vanguard_post", "党员先锋岗"
+        RESPONSIBILITY_AREA = "responsibility_area", "党员责任区"
+
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="party_posts", verbose_name="网格")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    name = models.CharField("名称", max_length=100)
+    member = models.CharField("党员", max_length=50)
+    member_phone = models.CharField("联系电话", max_length=20, blank=True)
+    unit = models.ForeignKey(GridUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="party_posts",
+                             verbose_name="所在小单元", help_text="责任区所在的楼栋或片区（可选）。")
+    area = models.TextField("责任范围", blank=True)
+    is_active = models.BooleanField("在设", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "党员示范岗/责任区"
+        verbose_name_plural = "党员示范岗/责任区"
+        ordering = ["grid", "kind", "name", "pk"]
+        indexes = [models.Index(fields=["grid", "kind", "name"])]
+        constraints = [models.UniqueConstraint(fields=["grid", "name"], name="party_post_unique_name",
+                                               violation_error_message=gettext_lazy("本网格已有同名的党员示范岗或责任区。"))]
 
     def __str__(self):
         return self.name

@@ -5,8 +5,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from governance.roles import Role, user_role
@@ -17,9 +17,11 @@ from grids.models import (
     Grid,
     GridChangeRequest,
     GridEvent,
+    GridPartyOrganization,
     GridUnit,
     LedgerEntry,
     Level,
+    PartyModelPost,
 )
 
 
@@ -35,6 +37,23 @@ def active_grids_for_user(*, user) -> QuerySet[Grid]:
 def grid_units_for_user(*, user) -> QuerySet[GridUnit]:
     return scoped(GridUnit.objects.select_related("grid"), user, street="grid__community__street_id",
                   community="grid__community_id", grid="grid_id")
+
+
+def party_organizations_for_user(*, user) -> QuerySet[GridPartyOrganization]:
+    return scoped(GridPartyOrganization.objects.select_related("grid"), user, street="grid__community__street_id",
+                  community="grid__community_id", grid="grid_id")
+
+
+def party_posts_for_user(*, user) -> QuerySet[PartyModelPost]:
+    return scoped(PartyModelPost.objects.select_related("grid", "unit"), user, street="grid__community__street_id",
+                  community="grid__community_id", grid="grid_id")
+
+
+def grid_party(*, grid) -> dict:
+    """The grid page's party part (四(二)1): organisations (in force first) and model posts; two queries."""
+    return {"party_organizations": list(grid.party_organizations.order_by(
+                F("ended_on").desc(nulls_first=True), "kind", "name")),
+            "party_posts": list(grid.party_posts.select_related("unit").order_by("-is_active", "kind", "name"))}
 
 
 def grid_changes_for_user(*, user) -> QuerySet[GridChangeRequest]:
@@ -225,9 +244,27 @@ def community_grid_figures(*, community_ids: list[int], on: datetime.date | None
             "community_id", "person_id", "person__name", "grid_id", "grid__ended_on"):
         if person_id not in on_grid and (grid_id is None or ended is not None):
             figures[community_id]["unplaced"].append(name)
+    for row in _party_figures(grids):
+        figures[row["community_id"]].setdefault("party", []).append(row)
     return figures
 
 
+def _party_figures(grids: QuerySet[Grid]) -> list[dict]:
+    """Per grid in force: its party organisations in force and its active model posts (四(二)1); one query."""
+    orgs = (GridPartyOrganization.objects.filter(grid_id=OuterRef("pk"), ended_on__isnull=True)
+            .order_by().values("grid_id").annotate(n=Count("pk")).values("n"))
+    posts = (PartyModelPost.objects.filter(grid_id=OuterRef("pk"), is_active=True)
+             .order_by().values("grid_id").annotate(n=Count("pk")).values("n"))
+    rows = grids.order_by("code").annotate(organizations=Coalesce(Subquery(orgs), 0),
+                                           model_posts=Coalesce(Subquery(posts), 0))
+    return list(rows.values("community_id", "name", "organizations", "model_posts"))
+
+
 def community_page_section(request, community, **_shared) -> dict:
-    """The community page's list of its grids (registered in GridsConfig.ready())."""
-    return {"grids": list(active_grids_for_user(user=request.user).filter(community=community))}
+    """The community page's list of its grids with their party organisations and model posts in force
+    (四(二)1), registered in GridsConfig.ready(); three queries whatever the number of grids."""
+    grids = active_grids_for_user(user=request.user).filter(community=community).prefetch_related(
+        Prefetch("party_organizations", queryset=GridPartyOrganization.objects.filter(ended_on__isnull=True),
+                 to_attr="party_in_force"),
+        Prefetch("party_posts", queryset=PartyModelPost.objects.filter(is_active=True), to_attr="party_posts_active"))
+    return {"grids": list(grids)}

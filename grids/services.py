@@ -24,9 +24,11 @@ from grids.models import (
     Grid,
     GridChangeRequest,
     GridEvent,
+    GridPartyOrganization,
     GridUnit,
     LedgerEntry,
     Level,
+    PartyModelPost,
 )
 
 # ---------------------------------------------------------------- grids
@@ -68,6 +70,36 @@ def _grid_apply(grid: Grid, *, acting_user, data: dict, reason: str) -> Grid:
     return grid
 
 
+def _held_on_a_grid(post, today: datetime.date) -> bool:
+    """A grid-worker post held now on a grid in force (ended today or earlier: left)."""
+    return bool(post.grid_id and post.start_date <= today and (post.end_date is None or post.end_date > today))
+
+
+def grid_worker_post_changed(post, *, previous, acting_user) -> None:
+    """三(四)2 "人在格中": the grid's `worker` follows its full-time grid worker's post (registered with
+    registry.post_changed; the post services call it in their transaction, after the post is saved, so a
+    refused appointment changes no grid). Appointed: the grid's worker is that person. Ended, moved to
+    another grid or reassigned: the old grid's worker is cleared, or taken by another grid worker still
+    holding a post there. A post starting later sets nothing today."""
+    from governance.models import PostKind
+    from governance.selectors import active_posts
+
+    today = timezone.localdate()
+    was = previous is not None and previous.kind == PostKind.GRID_WORKER and _held_on_a_grid(previous, today)
+    now = post.kind == PostKind.GRID_WORKER and _held_on_a_grid(post, today)
+    if was and not (now and (post.grid_id, post.person_id) == (previous.grid_id, previous.person_id)):
+        grid = Grid.objects.select_for_update().get(pk=previous.grid_id)
+        if grid.worker_id == previous.person_id:
+            other = (active_posts(on=today).filter(kind=PostKind.GRID_WORKER, grid=grid)
+                     .exclude(pk=post.pk).exclude(end_date=today).order_by("-start_date", "-pk").first())
+            _grid_apply(grid, acting_user=acting_user, reason=_("专职网格员离任或调整"),
+                        data={"worker": other.person if other else None})
+    if now:
+        grid = Grid.objects.select_for_update().get(pk=post.grid_id)
+        if grid.ended_on is None and grid.worker_id != post.person_id:
+            _grid_apply(grid, acting_user=acting_user, reason=_("任命专职网格员"), data={"worker": post.person})
+
+
 @transaction.atomic
 def grid_unit_create(*, acting_user, **fields) -> GridUnit:
     """各社区可将每个网格再划分为若干小单元，设立楼栋长、片区长 (四(一)): the community's own detail, no approval."""
@@ -77,6 +109,57 @@ def grid_unit_create(*, acting_user, **fields) -> GridUnit:
 @transaction.atomic
 def grid_unit_update(*, unit: GridUnit, acting_user, expected_version: int | None = None, **fields) -> GridUnit:
     return model_update(instance=unit, acting_user=acting_user, data=fields, expected_version=expected_version)
+
+
+# ---------------------------------------------------------------- grid party organisations (四(二)1)
+
+
+def _grid_in_force(grid: Grid) -> None:
+    if grid.ended_on is not None:
+        raise ValidationError({"grid": [_("网格已撤销。")]})
+
+
+def _grid_kept(instance, fields: dict) -> None:
+    if "grid" in fields and fields["grid"].pk != instance.grid_id:
+        raise ValidationError({"grid": [_("不能移到其他网格。")]})
+
+
+@transaction.atomic
+def party_organization_create(*, acting_user, **fields) -> GridPartyOrganization:
+    """以党支部、党小组、联合党支部或党建指导员等方式设置网格党组织 (四(二)1): one in force per grid."""
+    organization = GridPartyOrganization(**fields)
+    _grid_in_force(organization.grid)
+    return instance_save(organization, acting_user=acting_user)
+
+
+@transaction.atomic
+def party_organization_update(*, organization: GridPartyOrganization, acting_user,
+                              expected_version: int | None = None, **fields) -> GridPartyOrganization:
+    _grid_kept(organization, fields)
+    return model_update(instance=organization, acting_user=acting_user, data=fields, expected_version=expected_version)
+
+
+def _party_post_check(post: PartyModelPost) -> None:
+    if post.unit_id and post.unit.grid_id != post.grid_id:
+        raise ValidationError({"unit": [_("小单元不属于该网格。")]})
+
+
+@transaction.atomic
+def party_model_post_create(*, acting_user, **fields) -> PartyModelPost:
+    """以网格为单位设立党员示范岗、党员先锋岗、党员责任区 (四(二)1)."""
+    post = PartyModelPost(**fields)
+    _grid_in_force(post.grid)
+    _party_post_check(post)
+    return instance_save(post, acting_user=acting_user)
+
+
+@transaction.atomic
+def party_model_post_update(*, post: PartyModelPost, acting_user, expected_version: int | None = None,
+                            **fields) -> PartyModelPost:
+    _grid_kept(post, fields)
+    post = model_update(instance=post, acting_user=acting_user, data=fields, expected_version=expected_version)
+    _party_post_check(post)
+    return post
 
 
 # ---------------------------------------------------------------- grid-change requests (四(一))

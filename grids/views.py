@@ -70,7 +70,13 @@ def grid_page(request, pk):
     masked = not selectors.sees_personal_data(request.user)
     events = selectors.grid_events(user=request.user, grid=grid)
     context = {
-        "grid": grid, "units": list(grid.units.all()),
+        "grid": grid, "units": list(grid.units.all()), **selectors.grid_party(grid=grid),
+        "can_add_unit": request.user.has_perm("grids.add_gridunit") and not grid.ended_on,
+        "can_edit_unit": request.user.has_perm("grids.change_gridunit"),
+        "can_add_party": request.user.has_perm("grids.add_gridpartyorganization") and not grid.ended_on,
+        "can_edit_party": request.user.has_perm("grids.change_gridpartyorganization"),
+        "can_add_party_post": request.user.has_perm("grids.add_partymodelpost") and not grid.ended_on,
+        "can_edit_party_post": request.user.has_perm("grids.change_partymodelpost"),
         "ledger": _page(request, ledger, "ledger_page"), "masked": masked,
         "ledger_counts": dict(ledger.order_by().values_list("kind").annotate(n=Count("pk"))),
         "kind_labels": LedgerEntry.Kind.choices,

@@ -20,6 +20,20 @@ def grid_world(transactional_db):
     street = f.street(name="文化街")
     community = f.community(street, name="东苑社区")
     grid = f.grid(community, households=500)
+    # A grid page as a worker sees it on a phone: long names, a ledger, units and the grid's party organisation
+    from grids import services
+
+    services.ledger_entry_create(acting_user=None, grid=grid, kind="special_group", group="elderly_alone",
+                                 name="独居老人张某某", address="东苑小区3号楼2单元501室（北侧楼梯）",
+                                 phone="13800001234", id_number="640104194001011234")
+    services.ledger_entry_create(acting_user=None, grid=grid, kind="shop", name="东苑便民超市及快递代收点",
+                                 address="东苑小区南门商业街1-12号门面房", phone="09515551234")
+    unit = services.grid_unit_create(acting_user=None, grid=grid, kind="building", name="3号楼",
+                                     leader="王楼长", leader_phone="13900001234")
+    services.party_organization_create(acting_user=None, grid=grid, kind="branch", name="东苑社区第一网格党支部",
+                                       leader="李书记", members=23)
+    services.party_model_post_create(acting_user=None, grid=grid, kind="responsibility_area", unit=unit,
+                                     name="3号楼党员责任区", member="赵党员", area="3号楼1—3单元及楼前绿地、停车区域")
     return {"grid": grid, "worker": f.user(Role.GRID_WORKER, grid), "community": f.user(Role.COMMUNITY_STAFF, community)}
 
 
@@ -40,8 +54,16 @@ def test_grid_worker_reports_and_the_community_escalates(live_server, grid_world
     login(page, live_server, grid_world["worker"])
     page.wait_for_url(f"{live_server.url}/grids/{grid.pk}/")
     assert page.locator("h1").inner_text() == grid.name
+    # Usable at 390 px: no page-wide horizontal scrolling, the report button within the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert "东苑社区第一网格党支部" in page.locator("#grid-party").inner_text()
+    assert "王楼长" in page.locator("#grid-units").inner_text()
+    assert "东苑便民超市" in page.locator("#my-ledger").inner_text()
+    box = page.locator("text=上报事件").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     page.click("text=上报事件")
+    page.wait_for_url(f"{live_server.url}/grids/{grid.pk}/events/new/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.fill("input[name=title]", "楼道堆放杂物")
     page.select_option("select[name=category]", label="消防安全隐患")
     page.fill("input[name=place]", "3号楼2单元")
@@ -49,6 +71,7 @@ def test_grid_worker_reports_and_the_community_escalates(live_server, grid_world
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/events/*/")
     event_url = page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # It cannot settle it in the grid: escalates it to the community with a reason
     page.fill("textarea[name=reason]", "住户拒不清理，需社区协调")
     page.click("button[value=escalate]")
