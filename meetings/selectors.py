@@ -195,3 +195,22 @@ def meeting_findings(*, user, rules: RuleBook, street_id: int | None = None,
                     excess=breach.excess)
                 found.append(finding(previous, subject=row.name, street=row.street, url=url))
     return found
+
+
+# --- sections of the street and community pages (registered in MeetingsConfig.ready()) ---
+
+
+def street_page_section(request, street, *, rules: RuleBook, **_shared) -> dict:
+    """The required meetings of the street and its communities in the current period, what is missing and
+    what ended short: six queries whatever the number of communities or meetings."""
+    if not request.user.has_perm("meetings.view_meeting"):
+        return {"meeting_compliance": None}
+    return {"meeting_compliance": meeting_compliance_for_user(user=request.user, rules=rules, street_id=street.pk)}
+
+
+def community_page_section(request, community, *, rules: RuleBook, **_shared) -> dict:
+    """The community's required meetings in the current period (三(一)3, 三(三)1, 三(三)2)."""
+    if not request.user.has_perm("meetings.view_meeting"):
+        return {"meeting_compliance": None}
+    return {"meeting_compliance": meeting_compliance_for_user(user=request.user, rules=rules,
+                                                              community_id=community.pk)}
