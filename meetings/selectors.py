@@ -150,10 +150,11 @@ def _counts(meetings: QuerySet, unit: str, kind: str, on: datetime.date) -> dict
 def meeting_compliance(*, streets: QuerySet, communities: QuerySet, rules: RuleBook,
                        on: datetime.date | None = None) -> list[UnitCompliance]:
     """For each street and community given, the required meetings held in the current period and the
-    previous one, in five queries whatever their number (streets, communities, and one count per kind)."""
+    previous one, in six queries whatever their number (streets, communities, one count per kind and the last
+    representatives' meeting); units given as lists (already read, with their street) cost no query."""
     on = on or rules.on
     streets = list(streets)
-    communities = list(communities.select_related("street"))
+    communities = list(communities.select_related("street") if isinstance(communities, QuerySet) else communities)
     meetings = Meeting.objects.all()
     big = _counts(meetings.filter(street__in=[s.pk for s in streets]), "street_id", MeetingKind.BIG_COMMITTEE, on)
     in_communities = meetings.filter(community__in=[c.pk for c in communities])
@@ -200,17 +201,17 @@ def meeting_findings(*, user, rules: RuleBook, street_id: int | None = None,
 # --- sections of the street and community pages (registered in MeetingsConfig.ready()) ---
 
 
-def street_page_section(request, street, *, rules: RuleBook, **_shared) -> dict:
+def street_page_section(request, street, *, rules: RuleBook, communities: list, **_shared) -> dict:
     """The required meetings of the street and its communities in the current period, what is missing and
-    what ended short: six queries whatever the number of communities or meetings."""
+    what ended short: four queries whatever the number of communities or meetings."""
     if not request.user.has_perm("meetings.view_meeting"):
         return {"meeting_compliance": None}
-    return {"meeting_compliance": meeting_compliance_for_user(user=request.user, rules=rules, street_id=street.pk)}
+    # The page read the street and its communities in the user's scope: passed on, not read again.
+    return {"meeting_compliance": meeting_compliance(streets=[street], communities=communities, rules=rules)}
 
 
 def community_page_section(request, community, *, rules: RuleBook, **_shared) -> dict:
     """The community's required meetings in the current period (三(一)3, 三(三)1, 三(三)2)."""
     if not request.user.has_perm("meetings.view_meeting"):
         return {"meeting_compliance": None}
-    return {"meeting_compliance": meeting_compliance_for_user(user=request.user, rules=rules,
-                                                              community_id=community.pk)}
+    return {"meeting_compliance": meeting_compliance(streets=[], communities=[community], rules=rules)}
