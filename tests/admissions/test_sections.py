@@ -122,3 +122,17 @@ def test_the_pages_with_their_sections_run_a_constant_number_of_queries(lists, c
     with django_assert_max_num_queries(PAGE_BOUND) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_roles_find_the_new_pages_where_they_work(lists, client):
+    client.force_login(f.user(Role.COMMUNITY_STAFF, lists["ca"]))
+    community = client.get(f"/communities/{lists['ca'].pk}/").content.decode()
+    for url in ("/meetings/four-lists/", "/meetings/agreements/", "/meetings/new/", "/admissions/honours/"):
+        assert f'href="{url}"' in community, url
+    client.force_login(f.user(Role.STREET_STAFF, lists["a"]))
+    street = client.get(f"/streets/{lists['a'].pk}/").content.decode()
+    for url in ("/meetings/four-lists/", "/meetings/agreements/", "/admissions/honours/", "/admissions/tasks/"):
+        assert f'href="{url}"' in street, url
+    client.force_login(f.user(Role.DEPARTMENT_USER, lists["dept"]))
+    honours = client.get("/admissions/honours/").content.decode()
+    assert 'href="/admissions/honours/new/"' in honours and 'href="/admissions/honours/"' in honours  # the menu
