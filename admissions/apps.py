@@ -26,6 +26,9 @@ class AdmissionsConfig(AppConfig):
         registry.scoped_model(HonoursConsultation, selectors.honours_for_user)
         registry.scoped_model(HonoursOpinion, selectors.honours_opinions_for_user)
         registry.findings(selectors.admission_findings)
+        # What was pushed down, and on what basis, as a section of the street's and community's pages.
+        registry.page_section("street", selectors.street_page_section)
+        registry.page_section("community", selectors.community_page_section)
         registry.audited("admissions.AdmissionList", "admissions.AdmissionItem", "admissions.TaskAssignment",
                          "admissions.HonoursConsultation", "admissions.HonoursOpinion")
         models = ("admissions.admissionlist", "admissions.admissionitem", "admissions.taskassignment",

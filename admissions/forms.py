@@ -4,6 +4,7 @@ from django import forms
 
 from admissions.models import AdmissionItem, TaskAssignment, TaskKind
 from communities.models import Community
+from governance.forms import VersionedForm
 from governance.models import Department
 from streets.models import Street
 
@@ -44,3 +45,48 @@ class TaskFilingForm(forms.Form):
         return {k: ("" if v is None and k in ("approval_document", "transferred_powers", "higher_level_reference",
                                                "description") else v)
                 for k, v in data.items() if k in names}
+
+
+class HonoursForm(forms.Form):
+    """A department opens an honours evaluation to a street (and one of its communities) (二(四)2)."""
+
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), label="评选部门")
+    title = forms.CharField(max_length=200, label="评选表彰名称")
+    candidates = forms.CharField(label="拟评选对象", widget=forms.Textarea(attrs={"rows": 3}))
+    street = forms.ModelChoiceField(queryset=Street.objects.none(), label="征求意见街道")
+    community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False, label="征求意见社区",
+                                       help_text="评选对象在社区的，同时征求社区意见。")
+    decision_date = forms.DateField(label="研究评选日期", widget=forms.DateInput(attrs={"type": "date"}),
+                                    help_text="须在征求意见（今天）后至少 10 个工作日（二(四)2）。")
+
+    def __init__(self, *args, departments, streets, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["street"].queryset = streets
+        self.fields["community"].queryset = communities.select_related("street")
+        self.fields["community"].label_from_instance = lambda c: f"{c.street.name} · {c.name}"
+
+
+class HonoursEditForm(VersionedForm):
+    """Correct a consultation or move its decision date: the 10-working-day notice is checked again."""
+
+    title = forms.CharField(max_length=200, label="评选表彰名称")
+    candidates = forms.CharField(label="拟评选对象", widget=forms.Textarea(attrs={"rows": 3}))
+    decision_date = forms.DateField(label="研究评选日期",
+                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class HonoursOpinionForm(forms.Form):
+    """A street's or community's opinion; a street speaks without naming a community."""
+
+    community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False, label="提出意见的社区",
+                                       help_text="以街道名义提出意见的，不选。")
+    opinion = forms.CharField(max_length=2000, label="意见", widget=forms.Textarea(attrs={"rows": 3}))
+    recommends_veto = forms.BooleanField(required=False, label="建议一票否决")
+
+    def __init__(self, *args, communities, community_required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        self.fields["community"].required = community_required
+        if community_required:
+            self.fields["community"].help_text = ""

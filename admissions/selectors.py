@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
@@ -115,3 +115,45 @@ def admission_findings(*, user, rules, street_id: int | None = None, community_i
                             f"{current.title}为系统默认内容，尚待区级管理员确认", short=True)
             found.append(finding(breach, subject="全区", street=None))
     return found
+
+
+def honours_notice_status(consultation: HonoursConsultation, *, rules) -> dict:
+    """Whether the 10-working-day notice of 二(四)2 holds for a consultation, by the rule's own check
+    (admissions.checks.honours_notice), with the working days counted for the page. No query once the
+    RuleBook has read the rule."""
+    from admissions.checks import honours_notice
+    from admissions.workdays import add_working_days, working_days_between
+
+    rule = rules["honours.consultation_working_days"]
+    breaches = honours_notice(opened_on=consultation.opened_on, decision_date=consultation.decision_date,
+                              rules=rules) or []
+    return {"holds": not breaches, "working_days": working_days_between(consultation.opened_on,
+                                                                          consultation.decision_date),
+            "required": rule.value, "clause": rule.clause,
+            "earliest": add_working_days(consultation.opened_on, rule.value),
+            "message": breaches[0].message if breaches else ""}
+
+
+# --- sections of the street and community pages (registered in AdmissionsConfig.ready()) ---
+
+SECTION_ROWS = 10
+
+
+def _incoming(request, tasks) -> dict:
+    """The newest tasks pushed down and how many there are: one query whatever their number (the total is
+    a window count over the rows before the limit)."""
+    if not request.user.has_perm("admissions.view_taskassignment"):
+        return {"incoming_tasks": None}
+    rows = list(tasks.annotate(total=Window(Count("pk")))[:SECTION_ROWS])
+    return {"incoming_tasks": rows, "incoming_tasks_total": rows[0].total if rows else 0}
+
+
+def street_page_section(request, street, **_shared) -> dict:
+    """What was pushed to the street and to its communities, on what basis (二(一), 三(五))."""
+    tasks = tasks_for_user(user=request.user).filter(Q(target_street=street) | Q(target_community__street=street))
+    return _incoming(request, tasks)
+
+
+def community_page_section(request, community, **_shared) -> dict:
+    """What was pushed to the community, on what basis (三(五))."""
+    return _incoming(request, tasks_for_user(user=request.user).filter(target_community=community))

@@ -24,6 +24,9 @@ class MeetingsConfig(AppConfig):
         registry.scoped_model(CoBuildingAgreement, selectors.agreements_for_user)
         registry.scoped_model(MeetingReminder, selectors.reminders_for_user)
         registry.findings(selectors.meeting_findings)
+        # Which required meetings are missing this period, as a section of the street's and community's pages.
+        registry.page_section("street", selectors.street_page_section)
+        registry.page_section("community", selectors.community_page_section)
         registry.audited("meetings.Meeting", "meetings.MeetingDecision", "meetings.JointCommitteeList",
                          "meetings.CoBuildingAgreement")
         models = ("meetings.meeting", "meetings.meetingdecision", "meetings.jointcommitteelist",

@@ -3,7 +3,9 @@
 from django import forms
 
 from communities.models import Community
-from meetings.models import Meeting, MeetingKind
+from governance.forms import VersionedForm
+from governance.models import StationedUnit
+from meetings.models import FourListKind, Meeting, MeetingKind
 from streets.models import Street
 
 
@@ -51,3 +53,63 @@ class MeetingForm(forms.Form):
     def meeting_fields(self) -> dict:
         names = {f.name for f in Meeting._meta.concrete_fields}
         return {k: v for k, v in self.cleaned_data.items() if k in names or k == "decisions"}
+
+
+def _date(**kwargs):
+    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
+
+
+class FourListForm(forms.Form):
+    """One of the joint party committee's four lists, agreed for a year (三(一)3)."""
+
+    community = forms.ModelChoiceField(queryset=Community.objects.none(), label="社区")
+    year = forms.IntegerField(min_value=2018, max_value=2100, label="年度")
+    kind = forms.ChoiceField(choices=FourListKind.choices, label="清单")
+    content = forms.CharField(max_length=20000, label="内容", widget=forms.Textarea(attrs={"rows": 8}),
+                              help_text="每行一项。")
+    agreed_on = _date(label="协商确定日期")
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities.select_related("street")
+        self.fields["community"].label_from_instance = lambda c: f"{c.street.name} · {c.name}"
+
+
+class FourListEditForm(VersionedForm):
+    content = forms.CharField(max_length=20000, label="内容", widget=forms.Textarea(attrs={"rows": 8}))
+    agreed_on = _date(label="协商确定日期")
+
+
+class AgreementForm(forms.Form):
+    """A co-building agreement (共驻共建协议) of a street, or one of its communities, with a stationed unit."""
+
+    street = forms.ModelChoiceField(queryset=Street.objects.none(), required=False, label="街道",
+                                    help_text="选择社区的，可不填街道。")
+    community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False, label="社区",
+                                       help_text="社区与驻区单位签订的，选择社区。")
+    stationed_unit = forms.ModelChoiceField(queryset=StationedUnit.objects.none(), label="驻区单位")
+    signed_on = _date(label="签订日期")
+    valid_until = _date(required=False, label="有效期至")
+    content = forms.CharField(max_length=20000, label="共建内容", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, streets, communities, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = streets
+        self.fields["community"].queryset = communities.select_related("street")
+        self.fields["community"].label_from_instance = lambda c: f"{c.street.name} · {c.name}"
+        self.fields["stationed_unit"].queryset = units.select_related("street")
+        self.fields["stationed_unit"].label_from_instance = lambda u: f"{u.street.name} · {u.name}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("community") is not None and data.get("street") is None:
+            data["street"] = data["community"].street
+        if data.get("street") is None and "street" not in self.errors:
+            self.add_error("street", "请选择街道或社区。")
+        return data
+
+
+class AgreementEditForm(VersionedForm):
+    signed_on = _date(label="签订日期")
+    valid_until = _date(required=False, label="有效期至")
+    content = forms.CharField(max_length=20000, label="共建内容", widget=forms.Textarea(attrs={"rows": 5}))

@@ -135,37 +135,48 @@ _RULE_KEYS = {
 }
 
 
-def _counts(meetings: QuerySet, unit: str, kind: str, on: datetime.date) -> dict:
-    period, _check = checks.FREQUENCY_CHECKS[kind]
-    start, end = period_bounds(on, period)
-    previous_start, previous_end = previous_period(on, period)
-    return {
-        row[unit]: (row["current"], row["previous"])
-        for row in meetings.filter(kind=kind, held_on__gte=previous_start, held_on__lte=end).order_by()
-        .values(unit).annotate(current=Count("pk", filter=Q(held_on__gte=start)),
-                               previous=Count("pk", filter=Q(held_on__lte=previous_end)))
-    }
+def _counts(meetings: QuerySet, unit: str, kinds: list, on: datetime.date, *, last_of: str | None = None) -> dict:
+    """Per unit, for each kind, the meetings held in the current period and in the previous one (and the
+    date of the last meeting of kind `last_of`): one query whatever the number of units and kinds."""
+    annotations = {}
+    for kind in kinds:
+        period, _check = checks.FREQUENCY_CHECKS[kind]
+        start, end = period_bounds(on, period)
+        previous_start, previous_end = previous_period(on, period)
+        annotations[f"{kind}__current"] = Count("pk", filter=Q(kind=kind, held_on__gte=start, held_on__lte=end))
+        annotations[f"{kind}__previous"] = Count(
+            "pk", filter=Q(kind=kind, held_on__gte=previous_start, held_on__lte=previous_end))
+    if last_of:
+        annotations["last"] = Max("held_on", filter=Q(kind=last_of, held_on__lte=on))
+    return {row[unit]: row for row in meetings.filter(kind__in=[*kinds, *([last_of] if last_of else [])])
+            .order_by().values(unit).annotate(**annotations)}
 
 
-def meeting_compliance(*, streets: QuerySet, communities: QuerySet, rules: RuleBook,
+def _held(counts: dict, pk: int, kind: str) -> tuple[int, int]:
+    row = counts.get(pk, {})
+    return row.get(f"{kind}__current", 0), row.get(f"{kind}__previous", 0)
+
+
+def meeting_compliance(*, streets, communities, rules: RuleBook,
                        on: datetime.date | None = None) -> list[UnitCompliance]:
     """For each street and community given, the required meetings held in the current period and the
-    previous one, in five queries whatever their number (streets, communities, and one count per kind)."""
+    previous one, in four queries whatever their number (streets, communities, one count for the streets and
+    one for the communities); units given as lists (already read, with their street) cost no query, and
+    no street or no community costs none."""
     on = on or rules.on
     streets = list(streets)
-    communities = list(communities.select_related("street"))
+    communities = list(communities.select_related("street") if isinstance(communities, QuerySet) else communities)
     meetings = Meeting.objects.all()
-    big = _counts(meetings.filter(street__in=[s.pk for s in streets]), "street_id", MeetingKind.BIG_COMMITTEE, on)
-    in_communities = meetings.filter(community__in=[c.pk for c in communities])
-    joint = _counts(in_communities, "community_id", MeetingKind.JOINT_COMMITTEE, on)
-    deliberation = _counts(in_communities, "community_id", MeetingKind.DELIBERATION, on)
-    last_reps = dict(in_communities.filter(kind=MeetingKind.REPRESENTATIVES, held_on__lte=on).order_by()
-                     .values("community_id").annotate(last=Max("held_on")).values_list("community_id", "last"))
+    big = _counts(meetings.filter(street__in=[s.pk for s in streets]), "street_id", [MeetingKind.BIG_COMMITTEE], on)
+    held = _counts(meetings.filter(community__in=[c.pk for c in communities]), "community_id",
+                   [MeetingKind.JOINT_COMMITTEE, MeetingKind.DELIBERATION], on, last_of=MeetingKind.REPRESENTATIVES)
     rows = [UnitCompliance(street=s, community=None, requirements=[
-        _requirement(MeetingKind.BIG_COMMITTEE, rules, on, *big.get(s.pk, (0, 0)))]) for s in streets]
-    rows += [UnitCompliance(street=c.street, community=c, last_representatives=last_reps.get(c.pk), requirements=[
-        _requirement(MeetingKind.JOINT_COMMITTEE, rules, on, *joint.get(c.pk, (0, 0))),
-        _requirement(MeetingKind.DELIBERATION, rules, on, *deliberation.get(c.pk, (0, 0))),
+        _requirement(MeetingKind.BIG_COMMITTEE, rules, on, *_held(big, s.pk, MeetingKind.BIG_COMMITTEE))])
+        for s in streets]
+    rows += [UnitCompliance(street=c.street, community=c, last_representatives=held.get(c.pk, {}).get("last"),
+                            requirements=[
+        _requirement(MeetingKind.JOINT_COMMITTEE, rules, on, *_held(held, c.pk, MeetingKind.JOINT_COMMITTEE)),
+        _requirement(MeetingKind.DELIBERATION, rules, on, *_held(held, c.pk, MeetingKind.DELIBERATION)),
     ]) for c in communities]
     return rows
 
@@ -195,3 +206,22 @@ def meeting_findings(*, user, rules: RuleBook, street_id: int | None = None,
                     excess=breach.excess)
                 found.append(finding(previous, subject=row.name, street=row.street, url=url))
     return found
+
+
+# --- sections of the street and community pages (registered in MeetingsConfig.ready()) ---
+
+
+def street_page_section(request, street, *, rules: RuleBook, communities: list, **_shared) -> dict:
+    """The required meetings of the street and its communities in the current period, what is missing and
+    what ended short: two queries whatever the number of communities or meetings."""
+    if not request.user.has_perm("meetings.view_meeting"):
+        return {"meeting_compliance": None}
+    # The page read the street and its communities in the user's scope: passed on, not read again.
+    return {"meeting_compliance": meeting_compliance(streets=[street], communities=communities, rules=rules)}
+
+
+def community_page_section(request, community, *, rules: RuleBook, **_shared) -> dict:
+    """The community's required meetings in the current period (三(一)3, 三(三)1, 三(三)2)."""
+    if not request.user.has_perm("meetings.view_meeting"):
+        return {"meeting_compliance": None}
+    return {"meeting_compliance": meeting_compliance(streets=[], communities=[community], rules=rules)}

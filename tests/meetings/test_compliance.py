@@ -191,3 +191,26 @@ def test_an_unconfirmed_default_list_is_a_finding_for_the_district(db):
     assert {x.clause for x in findings_for(user=admin) if x.rule.startswith("admission.")} == {"二(一)", "三(五)"}
     admission_list_confirm(admission_list=admission_list_in_force(level="street"), acting_user=admin)
     assert {x.clause for x in findings_for(user=admin) if x.rule.startswith("admission.")} == {"三(五)"}
+
+
+@pytest.mark.parametrize(("kind", "last_quiet", "first_due", "period_end"), [
+    (K.DELIBERATION, D(2024, 1, 23), D(2024, 1, 24), D(2024, 1, 31)),  # month: 7 days before
+    (K.JOINT_COMMITTEE, D(2024, 3, 16), D(2024, 3, 17), D(2024, 3, 31)),  # quarter: 14 days before
+    (K.BIG_COMMITTEE, D(2024, 11, 30), D(2024, 12, 1), D(2024, 12, 31)),  # year: 30 days before
+])
+def test_a_reminder_falls_due_exactly_at_its_lead_time_and_not_for_a_unit_that_held_its_meeting(
+        two_streets, django_capture_on_commit_callbacks, kind, last_quiet, first_due, period_end):
+    w = two_streets
+    hold(w, kind, last_quiet, side="b")  # street or community b held it this period
+    if kind == K.BIG_COMMITTEE:
+        hold(w, kind, last_quiet - datetime.timedelta(days=1), side="b")  # twice a year
+    unit = {"street": w["a"], "community__isnull": True} if kind == K.BIG_COMMITTEE else {"community": w["ca"]}
+    with django_capture_on_commit_callbacks(execute=False):
+        quiet = meeting_reminders_create(on=last_quiet)
+    assert not MeetingReminder.objects.filter(pk__in=quiet, kind=kind).exists()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        due = meeting_reminders_create(on=first_due)
+    reminders = MeetingReminder.objects.filter(pk__in=due, kind=kind)
+    assert [(r.street_id, r.period_end, r.held) for r in reminders] == [(w["a"].pk, period_end, 0)]
+    assert reminders.filter(**unit).exists()
+    assert len(callbacks) == len(due)  # each sending waits for the commit
