@@ -91,3 +91,26 @@ def test_a_full_first_page_reads_its_rows_once(two_streets):
     assert len(reads) == 1  # the page (51 rows read, 50 answered); before, the page was read a second time
     # token, the user's permissions, the scope, the page, the count
     assert len(captured) == 5
+
+
+def test_the_permissions_read_in_one_query_are_djangos(two_streets):
+    """governance.backends reads the user's own and their groups' permissions through two subqueries: the same
+    set as Django's own backend, for a role's user, a user with a permission of their own, and a superuser."""
+    from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+    from django.contrib.auth.models import Permission
+
+    from governance.backends import ModelBackend
+
+    street_user = f.user(Role.STREET_STAFF, two_streets["a"])
+    own = f.user(Role.COMMUNITY_STAFF, two_streets["ca"])
+    own.user_permissions.add(Permission.objects.get(codename="change_department"))
+    nobody = f.UserFactory()
+    superuser = f.UserFactory(is_superuser=True)
+    for user in (street_user, own, nobody, superuser):
+        user = type(user).objects.get(pk=user.pk)
+        with CaptureQueriesContext(connection) as captured:
+            ours = ModelBackend().get_all_permissions(user)
+        assert len(captured) == 1
+        assert ours == DjangoModelBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
+    assert "governance.change_department" in ModelBackend().get_all_permissions(type(own).objects.get(pk=own.pk))
+    assert ModelBackend().get_all_permissions(type(nobody).objects.get(pk=nobody.pk)) == set()
