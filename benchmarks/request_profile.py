@@ -9,9 +9,11 @@ and each role (district administrator, a street's staff), with a token:
 
 - `request`: the median of `--repeat` requests through Django's test client (every middleware, token
   authentication, permissions, throttle, scope, filters, pagination, serialisation, JSON rendering), after
-  two warm-up requests, timed without query capture;
+  two warm-up requests, timed without query capture, in wall time and in this process's CPU time (`cpu`:
+  what the Python side costs, which a loaded machine disturbs much less than the database's round trips);
 - `raw`: psycopg executing the SQL of the same 50 rows (the list's queryset, its joins and columns), fetching
-  them as dicts, plus json.dumps, median of the same repeats after a warm-up;
+  them as dicts, plus json.dumps, after a warm-up, each one right after a request (the same conditions);
+  wall and CPU (`raw cpu`);
 - the floors, through the same client and middleware: an empty Django view (`mw`) and an empty authenticated
   DRF APIView with the API's authentication, permission and throttle classes (`drf`);
 - a breakdown of the request (inclusive wall time of the named steps, medians): SQL (all queries), DRF
@@ -136,6 +138,21 @@ def median_ms(fn, repeat: int, warm: int = 2) -> float:
     return statistics.median(times)
 
 
+def raw_fetch(sql, params) -> tuple[float, float]:
+    """scale.raw_fetch_ms's fetch (psycopg execute, rows as dicts, json.dumps) of already compiled SQL, once:
+    (wall ms, CPU ms of this process)."""
+    from django.db import connection
+
+    raw = connection.connection
+    t0, c0 = time.perf_counter(), time.process_time()
+    with raw.cursor() as cur:
+        cur.execute(sql, params)
+        columns = [c.name for c in cur.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
+    json.dumps({"count": len(rows), "results": rows}, default=str, ensure_ascii=False)
+    return (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
+
+
 def roundtrip_ms(repeat: int) -> float:
     """One `SELECT 1` after a millisecond of Python work, as a query in a request meets the database: the
     latency every query of a request pays, whatever it reads."""
@@ -205,9 +222,10 @@ def main(argv=None) -> None:
     setup(args.database_url, args.seed)
 
     from django.contrib.auth import get_user_model
+    from django.db import connection
     from django.test import Client, override_settings
     from rest_framework.authtoken.models import Token
-    from scale import list_queryset, raw_fetch_ms
+    from scale import list_queryset
 
     rows = []
     with override_settings(ROOT_URLCONF=__name__):
@@ -225,8 +243,8 @@ def main(argv=None) -> None:
             print(f"\nas {role} ({username}): floors: empty view through the middleware {floor_mw:.2f} ms, "
                   f"empty DRF view with token authentication {floor_drf:.2f} ms, and model permissions "
                   f"{floor_perm:.2f} ms; one SELECT 1 after 1 ms of work {select_1:.2f} ms")
-            head = ["path", "request", "raw", "ratio", "sql", "initial", "queryset", "page", "serialiser",
-                    "renderer", "rest"]
+            head = ["path", "request", "raw", "ratio", "cpu", "raw cpu", "sql", "initial", "queryset", "page",
+                    "serialiser", "renderer", "rest"]
             print(f"{head[0]:28}" + "".join(f"{h:>11}" for h in head[1:]))
             for path in LISTS:
                 if args.only and not any(o in path for o in args.only):
@@ -234,27 +252,33 @@ def main(argv=None) -> None:
                 response = client.get(path)
                 assert response.status_code == 200, (path, response.status_code)
                 client.get(path)
-                qs = list_queryset(path, user)
-                raw_fetch_ms(qs, 1)  # warm
-                samples, raws = [], []
+                connection.ensure_connection()
+                sql, params = list_queryset(path, user)[:50].query.sql_with_params()
+                raw_fetch(sql, params)  # warm
+                samples, raws, raw_cpus = [], [], []
                 for _ in range(args.repeat):
                     timers.current = {}
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     client.get(path)
-                    total = time.perf_counter() - t0
-                    samples.append({"request": total, **timers.current})
-                    raws.append(raw_fetch_ms(qs, 1))  # interleaved: the same conditions as the request
+                    total, cpu = time.perf_counter() - t0, time.process_time() - c0
+                    samples.append({"request": total, "cpu": cpu, **timers.current})
+                    wall, raw_cpu = raw_fetch(sql, params)  # interleaved: the same conditions as the request
+                    raws.append(wall)
+                    raw_cpus.append(raw_cpu)
                 med = {k: statistics.median(s.get(k, 0.0) for s in samples) * 1000
-                       for k in ("request", "sql", "initial", "queryset", "page", "serialiser", "renderer", "view")}
+                       for k in ("request", "cpu", "sql", "initial", "queryset", "page", "serialiser", "renderer",
+                                 "view")}
                 med["rest"] = statistics.median(
                     (s["request"] - s.get("view", 0.0) - s.get("renderer", 0.0)) for s in samples) * 1000
                 raw = statistics.median(raws)
+                raw_cpu = statistics.median(raw_cpus)
                 ratio = med["request"] / raw
-                print(f"{path:28}{med['request']:11.2f}{raw:11.2f}{ratio:11.1f}" + "".join(
+                print(f"{path:28}{med['request']:11.2f}{raw:11.2f}{ratio:11.1f}{med['cpu']:11.2f}{raw_cpu:11.2f}" + "".join(
                     f"{med[k]:11.2f}" for k in ("sql", "initial", "queryset", "page", "serialiser", "renderer", "rest")))
                 rows.append({"path": path, "role": role, "floor_mw_ms": round(floor_mw, 2),
                              "floor_drf_ms": round(floor_drf, 2), "floor_perm_ms": round(floor_perm, 2),
                              "select_1_ms": round(select_1, 3), "raw_ms": round(raw, 3),
+                             "raw_cpu_ms": round(raw_cpu, 3),
                              **{f"{k}_ms": round(v, 2) for k, v in med.items()}})
         if args.cprofile:
             path = (args.only or ["/api/v1/posts/"])[0]
