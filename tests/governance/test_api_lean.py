@@ -114,3 +114,34 @@ def test_the_permissions_read_in_one_query_are_djangos(two_streets):
         assert ours == DjangoModelBackend().get_all_permissions(type(user).objects.get(pk=user.pk))
     assert "governance.change_department" in ModelBackend().get_all_permissions(type(own).objects.get(pk=own.pk))
     assert ModelBackend().get_all_permissions(type(nobody).objects.get(pk=nobody.pk)) == set()
+
+
+def test_a_list_builds_its_scoped_queryset_once(two_streets, monkeypatch):
+    """The permission check reads the model from the serializer; only the list itself asks the selector."""
+    from governance.api import ServiceModelViewSet
+
+    calls = []
+    original = ServiceModelViewSet.get_queryset
+
+    def counted(self):
+        calls.append(self.action)
+        return original(self)
+
+    monkeypatch.setattr(ServiceModelViewSet, "get_queryset", counted)
+    client = api_as(f.user(Role.STREET_STAFF, two_streets["a"]))
+    response = client.get("/api/v1/people/")
+    assert response.status_code == 200
+    assert calls == ["list"]
+    # and a user of another street still cannot change a person here (the model came from the serializer)
+    other = f.person(street=two_streets["b"])
+    assert client.patch(f"/api/v1/people/{other.pk}/", {"name": "改名"}, format="json").status_code == 404
+
+
+def test_the_filterset_class_is_made_once_and_still_scopes(two_streets):
+    from governance.filters import ScopedFilterBackend
+
+    client = api_as(f.user(Role.STREET_STAFF, two_streets["a"]))
+    assert client.get(f"/api/v1/communities/?street={two_streets['a'].pk}").status_code == 200
+    classes = dict(ScopedFilterBackend._filterset_classes)
+    assert client.get(f"/api/v1/communities/?street={two_streets['b'].pk}").status_code == 400  # another street's id
+    assert ScopedFilterBackend._filterset_classes == classes and classes
