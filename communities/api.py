@@ -3,11 +3,11 @@ from rest_framework import serializers
 from communities import services
 from communities.models import Community, PartyOrganization, ResidentsCommittee
 from communities.selectors import communities_for_user
-from governance.api import ScopedFieldsMixin, ServiceModelViewSet
+from governance.api import ChoiceLabelField, LeanReadMixin, ScopedFieldsMixin, ServiceModelViewSet
 
 
-class PartyOrganizationSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+class PartyOrganizationSerializer(LeanReadMixin, serializers.ModelSerializer):
+    kind_label = ChoiceLabelField("kind")
 
     class Meta:
         model = PartyOrganization
@@ -15,14 +15,14 @@ class PartyOrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResidentsCommitteeSerializer(serializers.ModelSerializer):
+class ResidentsCommitteeSerializer(LeanReadMixin, serializers.ModelSerializer):
     class Meta:
         model = ResidentsCommittee
         fields = ["id", "name"]
         read_only_fields = fields
 
 
-class CommunitySerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+class CommunitySerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSerializer):
     street_name = serializers.CharField(source="street.name", read_only=True)
     party_organization = PartyOrganizationSerializer(read_only=True)
     residents_committee = ResidentsCommitteeSerializer(read_only=True)

@@ -13,6 +13,22 @@ class ScopedFilterBackend(DjangoFilterBackend):
     which tells a user which ids exist elsewhere. Both now answer 400 "not a valid choice".
     """
 
+    _filterset_classes: dict = {}
+
+    def get_filterset_class(self, view, queryset=None):
+        """django-filter makes a FilterSet class from `filterset_fields` on every request (a metaclass building
+        every filter from the model's fields, milliseconds each time); the class depends only on the viewset's
+        class, its fields and the model, so it is made once (issue 14). The instance, and the scoped
+        querysets below, are still made per request."""
+        fields = getattr(view, "filterset_fields", None)
+        if getattr(view, "filterset_class", None) is not None or not fields or queryset is None:
+            return super().get_filterset_class(view, queryset)
+        key = (type(view), queryset.model, repr(fields))
+        filterset_class = self._filterset_classes.get(key)
+        if filterset_class is None:
+            filterset_class = self._filterset_classes[key] = super().get_filterset_class(view, queryset)
+        return filterset_class
+
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:

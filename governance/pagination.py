@@ -38,11 +38,14 @@ class CheapCountPaginator(Paginator):
 
     def page(self, number):
         # A first page that is not full is the whole list: its length is the count, no count query.
+        # A full first page keeps the rows it read (one more than the page): only the count is left to query,
+        # not the page again.
         if str(number) == "1" and "count" not in self.__dict__ and hasattr(self.object_list, "query"):
             rows = list(self.object_list[: self.per_page + 1])
             if len(rows) <= self.per_page:
                 self.__dict__["count"] = len(rows)
                 return self._get_page(rows, 1, self)
+            return self._get_page(rows[: self.per_page], 1, self)
         return super().page(number)
 
     @cached_property

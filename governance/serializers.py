@@ -1,17 +1,17 @@
 from rest_framework import serializers
 
-from governance.api import ScopedFieldsMixin
+from governance.api import ChoiceLabelField, LeanReadMixin, ScopedFieldsMixin
 from governance.models import Department, Person, PolicyRule, Post, StationedUnit
 from governance.scope import scope_for
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(LeanReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "version", "code", "name", "kind"]
 
 
-class StationedUnitSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+class StationedUnitSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSerializer):
     street_name = serializers.CharField(source="street.name", read_only=True)
 
     class Meta:
@@ -19,7 +19,7 @@ class StationedUnitSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "version", "street", "street_name", "name", "level", "party_organization", "contact"]
 
 
-class PersonSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+class PersonSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Person
@@ -37,9 +37,9 @@ class PersonSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         return attrs
 
 
-class PostSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+class PostSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
 
     class Meta:
         model = Post
@@ -49,7 +49,7 @@ class PostSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["approval_covers"]
 
 
-class PolicyRuleSerializer(serializers.ModelSerializer):
+class PolicyRuleSerializer(LeanReadMixin, serializers.ModelSerializer):
     class Meta:
         model = PolicyRule
         fields = ["id", "key", "title", "value", "effective_from", "clause", "note"]

@@ -30,9 +30,9 @@ from streets.models import Street
 logger = logging.getLogger(__name__)
 
 
-def _meeting_check(meeting: Meeting) -> None:
+def _meeting_check(meeting: Meeting, rules: RuleBook | None = None) -> None:
     """The units nest, a street meeting names no community, and a representatives' meeting heard its three
-    reports and assessed them (三(三)2)."""
+    reports and assessed them (三(三)2). `rules`: the rules in force on `held_on` (read here if not given)."""
     if meeting.community_id:
         if meeting.street_id and meeting.street_id != meeting.community.street_id:
             raise ValidationError({"community": [_("社区不属于所选街道。")]})
@@ -44,7 +44,7 @@ def _meeting_check(meeting: Meeting) -> None:
     if meeting.kind not in STREET_MEETINGS and not meeting.community_id:
         raise ValidationError({"community": [_("该会议属于社区，请选择社区。")]})
     refuse_new_breaches(before=[], after=checks.representatives_reports(
-        meeting=meeting, rules=RuleBook(on=meeting.held_on)) or [])
+        meeting=meeting, rules=rules or RuleBook(on=meeting.held_on)) or [])
 
 
 @transaction.atomic

@@ -181,6 +181,35 @@ def _case_number(station: ServiceStation, received_on: datetime.date) -> str:
     return f"{prefix}{ServiceCase.objects.filter(number__startswith=prefix).count() + 1:04d}"
 
 
+def case_build(*, acting_user, station: ServiceStation, service_item: ServiceItem, revision: ServiceItemRevision,
+               number: str, applicant_name: str, applicant_phone: str, applicant_id_number: str = "",
+               channel: str = Channel.COUNTER, materials_received=(), received_at: datetime.datetime,
+               external_id: str = "", calendar=None) -> ServiceCase:
+    """The case `case_receive` takes in, unsaved and without a query: the materials checked against the item's
+    revision, the one-time notice (一次性告知) for what is missing, the due date in working days. Also used by
+    the bulk demo data (service_stations/demo.py), so that both build cases the same way."""
+    if not service_item.is_active:
+        raise ValidationError({"service_item": [_("该服务事项已停用，不能受理。")]})
+    received = [m for m in materials_received or []]
+    unknown = [m for m in received if m not in revision.required_materials]
+    if unknown:
+        raise ValidationError({"materials_received": [
+            _("不是该事项所需的材料：%(names)s") % {"names": "、".join(unknown)}]})
+    received_on = timezone.localdate(received_at)
+    due, provisional = due_date(received_on, revision.time_limit_days, calendar=calendar)
+    missing = [m for m in revision.required_materials if m not in received]
+    return ServiceCase(
+        number=number, external_id=external_id, station=station,
+        street_id=station.street_id, service_item=service_item, item_revision=revision,
+        applicant_name=applicant_name.strip(), applicant_phone=applicant_phone.strip(),
+        applicant_id_number=(applicant_id_number or "").strip().upper(), channel=channel,
+        materials_received=received, materials_missing=missing,
+        notice_given_at=timezone.now() if missing else None, received_at=received_at, due_date=due,
+        calendar_provisional=provisional, first_owner=acting_user if getattr(acting_user, "pk", None) else None,
+        handler=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+
+
 @transaction.atomic
 def case_receive(*, acting_user, station: ServiceStation, service_item: ServiceItem, applicant_name: str,
                  applicant_phone: str, applicant_id_number: str = "", channel: str = Channel.COUNTER,
@@ -203,26 +232,13 @@ def case_receive(*, acting_user, station: ServiceStation, service_item: ServiceI
     revision = service_item.revisions.order_by("-version").first()
     if revision is None:
         revision = _revision_save(service_item)
-    received = [m for m in materials_received or []]
-    unknown = [m for m in received if m not in revision.required_materials]
-    if unknown:
-        raise ValidationError({"materials_received": [
-            _("不是该事项所需的材料：%(names)s") % {"names": "、".join(unknown)}]})
     received_at = received_at or timezone.now()
-    received_on = timezone.localdate(received_at)
-    due, provisional = due_date(received_on, revision.time_limit_days, calendar=calendar)
     list(ServiceStation.objects.select_for_update().filter(pk=station.pk))  # serialises the day's numbers
-    missing = [m for m in revision.required_materials if m not in received]
-    case = ServiceCase(
-        number=_case_number(station, received_on), external_id=external_id, station=station,
-        street_id=station.street_id, service_item=service_item, item_revision=revision,
-        applicant_name=applicant_name.strip(), applicant_phone=applicant_phone.strip(),
-        applicant_id_number=(applicant_id_number or "").strip().upper(), channel=channel,
-        materials_received=received, materials_missing=missing,
-        notice_given_at=timezone.now() if missing else None, received_at=received_at, due_date=due,
-        calendar_provisional=provisional, first_owner=acting_user if getattr(acting_user, "pk", None) else None,
-        handler=acting_user if getattr(acting_user, "pk", None) else None,
-    )
+    case = case_build(acting_user=acting_user, station=station, service_item=service_item, revision=revision,
+                      number=_case_number(station, timezone.localdate(received_at)), applicant_name=applicant_name,
+                      applicant_phone=applicant_phone, applicant_id_number=applicant_id_number, channel=channel,
+                      materials_received=materials_received, received_at=received_at, external_id=external_id,
+                      calendar=calendar)
     if external_id:
         case.full_clean(exclude=["external_id"])
         try:
@@ -241,12 +257,9 @@ def case_receive(*, acting_user, station: ServiceStation, service_item: ServiceI
     return case
 
 
-@transaction.atomic
-def case_transition(*, case: ServiceCase, acting_user, status: str, expected_version: int | None = None,
-                    note: str = "", forwarded_to=None) -> ServiceCase:
-    """Move a case on: received → handling → completed / returned / forwarded to a department. Audited
-    (history); a transition from a version someone else changed since is refused (Conflict)."""
-    lock_current(case, expected_version=expected_version)
+def case_transition_data(*, case: ServiceCase, status: str, note: str = "", forwarded_to=None) -> dict:
+    """The fields a transition of `case` (as it is) to `status` changes; refuses a move TRANSITIONS does not
+    allow. No query: `case_transition` calls it on the locked row, the bulk demo data on the rows it builds."""
     allowed = TRANSITIONS.get(case.status, ())
     if status not in allowed:
         raise ValidationError({"status": [_("办件当前为“%(current)s”，不能改为“%(target)s”。") % {
@@ -259,6 +272,16 @@ def case_transition(*, case: ServiceCase, acting_user, status: str, expected_ver
         data["forwarded_to"] = forwarded_to
     if status not in OPEN_STATUSES:
         data["closed_at"] = timezone.now()
+    return data
+
+
+@transaction.atomic
+def case_transition(*, case: ServiceCase, acting_user, status: str, expected_version: int | None = None,
+                    note: str = "", forwarded_to=None) -> ServiceCase:
+    """Move a case on: received → handling → completed / returned / forwarded to a department. Audited
+    (history); a transition from a version someone else changed since is refused (Conflict)."""
+    lock_current(case, expected_version=expected_version)
+    data = case_transition_data(case=case, status=status, note=note, forwarded_to=forwarded_to)
     return model_update(instance=case, acting_user=acting_user, data=data)
 
 

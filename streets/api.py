@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from governance.api import ScopedFieldsMixin, ServiceModelViewSet
+from governance.api import ChoiceLabelField, LeanReadMixin, ScopedFieldsMixin, ServiceModelViewSet
 from governance.models import District
 from governance.rules import RuleBook
 from streets import services
@@ -8,8 +8,8 @@ from streets.models import Street, StreetOffice
 from streets.selectors import street_career_posts_total, street_detail_queryset
 
 
-class StreetOfficeSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+class StreetOfficeSerializer(LeanReadMixin, serializers.ModelSerializer):
+    kind_label = ChoiceLabelField("kind")
     # No default: with one, DRF drops the field from a PATCH answer (partial) when the office has no head.
     head_name = serializers.CharField(source="head.name", read_only=True, allow_null=True)
 
@@ -19,7 +19,7 @@ class StreetOfficeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StreetSerializer(serializers.ModelSerializer):
+class StreetSerializer(LeanReadMixin, serializers.ModelSerializer):
     offices = StreetOfficeSerializer(many=True, read_only=True)
     career_posts_total = serializers.SerializerMethodField(help_text="事业编制总数，含改革增加的编制（二(二)1）")
 
@@ -51,11 +51,11 @@ class StreetViewSet(ServiceModelViewSet):
     ordering_fields = ["code", "name"]
 
 
-class StreetOfficeEditSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+class StreetOfficeEditSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSerializer):
     """A street adjusts its offices' duties and names each one's head (二(三))."""
 
     street_name = serializers.CharField(source="street.name", read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
 
     class Meta:
         model = StreetOffice

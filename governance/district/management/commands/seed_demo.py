@@ -25,6 +25,7 @@ from assessments.demo import seed_assessment_schemes
 from assessments.quotas import committee_members_quota
 from communities import checks as community_checks
 from communities.models import Community, PartyOrganization, ResidentsCommittee
+from governance.bulk import bulk_create_validated
 from governance.findings import cover_key, findings_for
 from governance.models import (
     POST_KINDS,
@@ -41,7 +42,7 @@ from governance.roles import Role, scope_permission
 from governance.rules import RuleBook
 from governance.services import _post_units_check, department_create, user_create_with_role
 from grids.models import Grid, LedgerEntry
-from grids.services import ledger_entry_create
+from grids.services import ledger_entry_build
 from meetings.demo import seed_meetings_demo
 from service_stations.demo import demo_station_data
 from service_stations.models import ServiceStation
@@ -173,13 +174,23 @@ class Command(BaseCommand):
             raise CommandError("; ".join(f"{f.subject}: {f.message}" for f in refused))
 
     def place_stationed_units(self, streets):
-        """四(一): every stationed unit placed in the grid it sits in (a ledger entry of its grid)."""
+        """四(一): every stationed unit placed in the grid it sits in (a ledger entry of its grid), built as
+        grids.services.ledger_entry_create builds it (`ledger_entry_build`), written in bulk with history."""
+        ids = [street.pk for street in streets]
+        grids, units = defaultdict(list), defaultdict(list)
+        for grid in Grid.objects.filter(community__street_id__in=ids).select_related("community").order_by("code"):
+            grids[grid.community.street_id].append(grid)
+        for unit in StationedUnit.objects.filter(street_id__in=ids).order_by("pk"):
+            units[unit.street_id].append(unit)
+        entries = []
         for street in streets:
-            grids = list(Grid.objects.filter(community__street=street).order_by("code"))
-            for i, unit in enumerate(StationedUnit.objects.filter(street=street).order_by("pk")):
-                if grids:
-                    ledger_entry_create(acting_user=None, grid=grids[(i * 7) % len(grids)],
-                                        kind=LedgerEntry.Kind.STATIONED_UNIT, name=unit.name, stationed_unit=unit)
+            street_grids = grids[street.pk]
+            for i, unit in enumerate(units[street.pk]):
+                if street_grids:
+                    entries.append(ledger_entry_build(grid=street_grids[(i * 7) % len(street_grids)],
+                                                      kind=LedgerEntry.Kind.STATIONED_UNIT, name=unit.name,
+                                                      stationed_unit=unit))
+        bulk_create_validated(entries, LedgerEntry)
 
     # --- accounts ------------------------------------------------------------------------------
 
