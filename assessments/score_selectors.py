@@ -16,22 +16,22 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from assessments.models import (
+    COMMUNITY_LEVEL_SUBJECTS,
     DISTRICT_RATERS,
     Assessment,
     AssessmentCycle,
     AssessmentScheme,
     RaterKind,
     ScoreSheet,
-    SubjectKind,
 )
 from communities.models import Community
+from governance.roles import Role, user_role
 from governance.scope import scope_for, scoped
 from streets.models import Street
 
 DONE = (ScoreSheet.Status.SUBMITTED, ScoreSheet.Status.APPROVED)
 TO_DO = (ScoreSheet.Status.DRAFT, ScoreSheet.Status.RETURNED)
-# Subjects who sit at community level: the excellent share tilts toward them (五(三)).
-COMMUNITY_LEVEL = frozenset({SubjectKind.COMMUNITY_WORKER, SubjectKind.GRID_WORKER, SubjectKind.STATION_STAFF})
+COMMUNITY_LEVEL = COMMUNITY_LEVEL_SUBJECTS
 TWO = Decimal("0.01")
 REVIEW = "assessments.review_assessmentcycle"
 
@@ -43,24 +43,52 @@ def schemes_for_user(*, user) -> QuerySet[AssessmentScheme]:
 
 
 def cycles_for_user(*, user) -> QuerySet[AssessmentCycle]:
-    """District-wide cycles are seen by everyone in scope; a cycle of one street only by that street."""
+    """District-wide cycles are seen by everyone in scope; a street's cycles (its own and its communities')
+    by that street; a community's by that community, which also sees its street's street-wide ones."""
     scope = scope_for(user)
-    cycles = AssessmentCycle.objects.select_related("scheme", "street")
+    cycles = AssessmentCycle.objects.select_related("scheme", "street", "community")
     if scope.district_wide:
         return cycles
     if scope.is_empty:
         return cycles.none()
-    street_ids = set(scope.street_ids)
+    q = Q(street__isnull=True) | Q(street_id__in=sorted(scope.street_ids))
     if scope.community_ids:
-        street_ids |= set(Community.objects.filter(pk__in=scope.community_ids).values_list("street_id", flat=True))
-    return cycles.filter(Q(street__isnull=True) | Q(street_id__in=sorted(street_ids)))
+        their_streets = Community.objects.filter(pk__in=scope.community_ids).values_list("street_id", flat=True)
+        q |= Q(street_id__in=sorted(set(their_streets)), community__isnull=True)
+        q |= Q(community_id__in=sorted(scope.community_ids))
+    return cycles.filter(q)
+
+
+def department_ids_for_user(user) -> frozenset[int]:
+    """The departments a department user works for (their `governance.access_department` grants): the
+    `department` parts they fill. Read once per request."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from governance.models import Department
+
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_assessment_department_ids", None)
+    if cached is None:
+        cached = frozenset(get_objects_for_user(user, "governance.access_department", klass=Department,
+                                                accept_global_perms=False).values_list("pk", flat=True))
+        user._assessment_department_ids = cached
+    return cached
+
+
+def _district_raters(sheets: QuerySet[ScoreSheet], user) -> QuerySet[ScoreSheet]:
+    """A district-wide user fills only the district's parts: a department user its departments' parts; the
+    organisation department (and the district administrator) the parts no department holds."""
+    if user_role(user) == Role.DEPARTMENT_USER:
+        return sheets.filter(rater_kind=RaterKind.DEPARTMENT, rater_department_id__in=sorted(department_ids_for_user(user)))
+    return sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS), rater_department__isnull=True)
 
 
 def sheets_for_user(*, user) -> QuerySet[ScoreSheet]:
     """The sheets a user rates: their street's or their community's; the district's reviewers see all."""
     return scoped(
         ScoreSheet.objects.select_related("assessment", "cycle__scheme", "component", "rater_street",
-                                          "rater_community", "street"),
+                                          "rater_community", "rater_department", "street"),
         user, street="rater_street_id", community="rater_community_id",
     )
 
@@ -69,13 +97,13 @@ def rater_sheets_for_user(*, user) -> QuerySet[ScoreSheet]:
     """The sheets a user may fill: their unit's; the district's reviewers only the district's parts."""
     sheets = sheets_for_user(user=user).prefetch_related("component__criteria", "scores")
     if scope_for(user).district_wide:
-        sheets = sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS))
+        sheets = _district_raters(sheets, user)
     return sheets
 
 
 def todo_for_user(*, user) -> QuerySet[ScoreSheet]:
-    """What a rater still has to score: draft or returned sheets of open cycles (returned first). The
-    district's reviewers rate the department and organisation-department parts only."""
+    """What a rater still has to score: draft or returned sheets of open cycles (returned first). A
+    department's users rate their department's parts; the organisation department the district's others."""
     # Only the joins the list shows: a join of every relation costs more to plan than to run.
     sheets = scoped(ScoreSheet.objects.select_related("assessment", "cycle__scheme").only(
         "status", "weight", "rater_kind", "reminded_on", "review_comment", "submitted_at", "version",
@@ -83,7 +111,7 @@ def todo_for_user(*, user) -> QuerySet[ScoreSheet]:
         "cycle__scheme__name", "cycle__scheme__period"), user, street="rater_street_id", community="rater_community_id")
     sheets = sheets.filter(status__in=TO_DO, cycle__status=AssessmentCycle.Status.OPEN)
     if scope_for(user).district_wide:
-        sheets = sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS))
+        sheets = _district_raters(sheets, user)
     return sheets.order_by("-status", "cycle__deadline", "cycle_id", "assessment__subject_name", "pk")
 
 
