@@ -316,3 +316,31 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+
+class AssessmentReminder(models.Model):
+    """That a rater's user was reminded of a cycle's missing sheets, once per cycle and kind (before the
+    deadline, after it): its unique key makes the reminder job idempotent, and `notification` is the
+    in-app notification it sent (the service stations' `Notification`, e-mailed when e-mail is set)."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "即将截止"
+        OVERDUE = "overdue", "已逾期"
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="reminders", verbose_name="考核周期")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name="接收人")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    sheets = models.PositiveIntegerField("未提交评分表数", default=0)
+    notification = models.OneToOneField("service_stations.Notification", on_delete=models.SET_NULL, null=True,
+                                        blank=True, related_name="assessment_reminder", verbose_name="站内通知")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "考核评分提醒"
+        verbose_name_plural = "考核评分提醒"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "recipient", "kind"], name="assessment_reminder_once")]
+
+    def __str__(self):
+        return f"{self.cycle} · {self.get_kind_display()}"

@@ -298,3 +298,49 @@ def is_late(sheet: ScoreSheet, today: datetime.date | None = None) -> bool:
 
     submitted = timezone.localtime(sheet.submitted_at).date() if sheet.submitted_at and sheet.status in DONE else None
     return bool(late(submitted_on=submitted, deadline=sheet.cycle.deadline, today=today or timezone.localdate()))
+
+
+# --- who is reminded ---------------------------------------------------------------------------------
+
+_UNIT_GRANTS = {"street": ("streets", "access_street"), "community": ("communities", "access_community"),
+                "department": ("governance", "access_department")}
+
+
+def rater_users(*, units: dict[str, set[int]], district: bool) -> dict[tuple[str, int | None], set[int]]:
+    """The active users who fill a rater unit's sheets: those holding the unit's scope grant (a street's,
+    a community's, a department's staff), and for the district's parts the organisation department's
+    reviewers. `units` maps "street"/"community"/"department" to ids; the answer maps (level, id) — or
+    ("district", None) — to user ids. Two queries."""
+    from django.contrib.auth import get_user_model
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    found: dict[tuple[str, int | None], set[int]] = {}
+    q = Q(pk__in=[])
+    for level, ids in units.items():
+        if ids:
+            app_label, codename = _UNIT_GRANTS[level]
+            q |= Q(permission__content_type__app_label=app_label, permission__codename=codename,
+                   object_pk__in=[str(i) for i in sorted(ids)])
+    if any(units.values()):
+        level_of = {grant: level for level, grant in _UNIT_GRANTS.items()}
+        fields = ("permission__content_type__app_label", "permission__codename", "object_pk")
+        rows = UserObjectPermission.objects.filter(q, user__is_active=True).values_list(*fields, "user_id")
+        group_rows = GroupObjectPermission.objects.filter(q, group__user__is_active=True).values_list(
+            *fields, "group__user")
+        for app_label, codename, object_pk, user_id in rows.union(group_rows, all=True):
+            if user_id is not None and str(object_pk).isdigit():
+                found.setdefault((level_of[(app_label, codename)], int(object_pk)), set()).add(user_id)
+    if district:
+        found[("district", None)] = set(get_user_model().objects.filter(
+            groups__name=Role.ORGDEPT_REVIEWER, is_active=True).values_list("pk", flat=True))
+    return found
+
+
+def reminders_for_user(*, user):
+    """The user's unread assessment reminders (their in-app notifications), newest first."""
+    from service_stations.models import Notification
+
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return (Notification.objects.filter(recipient=user, read_at__isnull=True, assessment_reminder__isnull=False)
+            .only("pk", "message", "created_at").order_by("-created_at"))

@@ -6,12 +6,15 @@ Every write validates, applies the policy rule through `assessments.checks`, sav
 
 import calendar
 import datetime
+import functools
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +26,7 @@ from assessments.models import (
     PARTS_PER_YEAR,
     Assessment,
     AssessmentCycle,
+    AssessmentReminder,
     AssessmentScheme,
     Criterion,
     RaterKind,
@@ -473,3 +477,84 @@ def cycle_remind(*, cycle: AssessmentCycle, today: datetime.date, days_before: i
         return 0
     return (ScoreSheet.objects.filter(cycle=cycle, status__in=[ScoreSheet.Status.DRAFT, ScoreSheet.Status.RETURNED])
             .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)).update(reminded_on=today))
+
+
+def _reminder_kind(cycle: AssessmentCycle, today: datetime.date, days_before: int) -> str | None:
+    if cycle.status != AssessmentCycle.Status.OPEN or today < cycle.deadline - datetime.timedelta(days=days_before):
+        return None
+    return AssessmentReminder.Kind.OVERDUE if today > cycle.deadline else AssessmentReminder.Kind.DUE_SOON
+
+
+def _reminder_message(cycle: AssessmentCycle, kind: str, count: int) -> str:
+    basis = _("（二(四)2：驻区单位党建考核结果每年12月20日前报区委组织部审核）") \
+        if cycle.scheme.subject_kind == SubjectKind.STATIONED_UNIT else ""
+    if kind == AssessmentReminder.Kind.OVERDUE:
+        text = _("考核“%(cycle)s”已过报送截止日期 %(deadline)s，本单位尚有 %(n)s 份评分表未提交，请尽快评分并提交。")
+    else:
+        text = _("考核“%(cycle)s”报送截止日期为 %(deadline)s，本单位尚有 %(n)s 份评分表未提交。")
+    return (text % {"cycle": cycle, "deadline": cycle.deadline.isoformat(), "n": count} + basis)[:300]
+
+
+def cycle_notify(*, cycle: AssessmentCycle, today: datetime.date, days_before: int = 5) -> int:
+    """Notify the raters of a cycle's sheets still to be submitted (draft or returned): in the app (the
+    service stations' `Notification`) and by e-mail when e-mail is configured. Once in the `days_before`
+    days before the deadline and once after it (二(四)2: 20 December for stationed units; a cycle's own
+    deadline otherwise), per user who fills a rater unit's sheets.
+
+    Idempotent: a reminder is kept once per (cycle, user, kind) and sends its notification only while it
+    has none, under a row lock, so a re-run or a retried Celery task notifies nobody twice; an e-mail is
+    claimed (marked sent) before it is sent. Returns how many notifications this run created."""
+    from assessments.score_selectors import TO_DO, rater_users
+    from service_stations.models import Notification
+
+    kind = _reminder_kind(cycle, today, days_before)
+    if kind is None:
+        return 0
+    pending = (ScoreSheet.objects.filter(cycle=cycle, status__in=TO_DO).order_by()
+               .values_list("rater_street_id", "rater_community_id", "rater_department_id")
+               .annotate(n=Count("pk")))
+    counts: dict[tuple[str, int | None], int] = defaultdict(int)
+    for street_id, community_id, department_id, n in pending:
+        unit = (("community", community_id) if community_id else ("street", street_id) if street_id
+                else ("department", department_id) if department_id else ("district", None))
+        counts[unit] += n
+    if not counts:
+        return 0
+    units = {level: {pk for (lvl, pk) in counts if lvl == level} for level in ("street", "community", "department")}
+    users = rater_users(units=units, district=("district", None) in counts)
+    by_user: dict[int, int] = defaultdict(int)
+    for unit, n in counts.items():
+        for user_id in users.get(unit, ()):
+            by_user[user_id] += n
+    if not by_user:
+        return 0
+    with transaction.atomic():
+        AssessmentReminder.objects.bulk_create(
+            [AssessmentReminder(cycle=cycle, recipient_id=user_id, kind=kind, sheets=n) for user_id, n in by_user.items()],
+            ignore_conflicts=True)
+        # skip_locked: a concurrent run holding a reminder sends its notification, this one skips it
+        todo = list(AssessmentReminder.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(cycle=cycle, kind=kind, notification__isnull=True, recipient_id__in=sorted(by_user))
+                    .order_by("pk"))
+        created = []
+        for reminder in todo:
+            notification = Notification.objects.create(
+                recipient_id=reminder.recipient_id, message=_reminder_message(cycle, kind, by_user[reminder.recipient_id]))
+            reminder.notification = notification
+            reminder.save(update_fields=["notification"])
+            created.append(notification.pk)
+        if created and settings.EMAIL_HOST:
+            transaction.on_commit(functools.partial(_notification_emails_send, created))
+    return len(created)
+
+
+def _notification_emails_send(notification_ids: list[int]) -> None:
+    """E-mail the reminders' notifications to recipients with an address: each claimed (marked e-mailed)
+    before it is sent, so a retried run never sends one twice."""
+    from service_stations.models import Notification
+
+    pending = Notification.objects.filter(pk__in=notification_ids, emailed=False,
+                                          recipient__email__gt="").select_related("recipient")
+    for notification in pending:
+        if Notification.objects.filter(pk=notification.pk, emailed=False).update(emailed=True):
+            send_mail(_("考核评分提醒"), notification.message, None, [notification.recipient.email], fail_silently=True)

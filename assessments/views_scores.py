@@ -31,6 +31,7 @@ from assessments.score_selectors import (
     cycles_progress,
     is_late,
     rater_sheets_for_user,
+    reminders_for_user,
     schemes_for_user,
     sheet_scores,
     sheets_for_user,
@@ -64,7 +65,8 @@ def scores_todo(request):
     sheets = _page(request, todo_for_user(user=request.user))
     today = timezone.localdate()
     rows = [{"sheet": s, "late": is_late(s, today)} for s in sheets]
-    return render(request, "assessments/todo.html", {"sheets": sheets, "rows": rows})
+    return render(request, "assessments/todo.html", {"sheets": sheets, "rows": rows,
+                                                     "reminders": list(reminders_for_user(user=request.user)[:5])})
 
 
 class SheetForm(VersionedForm):
