@@ -59,6 +59,15 @@ PARTS_PER_YEAR = {Period.ANNUAL: 1, Period.HALF_YEARLY: 2, Period.QUARTERLY: 4}
 PERIOD_OF_MONTHS = {12: Period.ANNUAL, 6: Period.HALF_YEARLY, 3: Period.QUARTERLY}
 
 
+def period_label(period: str, year: int, part: int) -> str:
+    """A cycle's period in words: 2024年度, 2024年上半年, 2024年第3季度."""
+    if period == Period.ANNUAL:
+        return f"{year}年度"
+    if period == Period.HALF_YEARLY:
+        return f"{year}年{'上' if part == 1 else '下'}半年"
+    return f"{year}年第{part}季度"
+
+
 class AssessmentScheme(Versioned):
     name = models.CharField("名称", max_length=100, unique=True)
     subject_kind = models.CharField("考核对象", max_length=20, choices=SubjectKind.choices)
@@ -174,11 +183,7 @@ class AssessmentCycle(Versioned):
 
     @property
     def label(self) -> str:
-        if self.scheme.period == Period.ANNUAL:
-            return f"{self.year}年度"
-        if self.scheme.period == Period.HALF_YEARLY:
-            return f"{self.year}年{'上' if self.part == 1 else '下'}半年"
-        return f"{self.year}年第{self.part}季度"
+        return period_label(self.scheme.period, self.year, self.part)
 
 
 class Assessment(models.Model):

@@ -23,6 +23,7 @@ from assessments.models import (
     AssessmentScheme,
     RaterKind,
     ScoreSheet,
+    period_label,
 )
 from communities.models import Community
 from governance.roles import Role, user_role
@@ -103,16 +104,56 @@ def rater_sheets_for_user(*, user) -> QuerySet[ScoreSheet]:
 
 def todo_for_user(*, user) -> QuerySet[ScoreSheet]:
     """What a rater still has to score: draft or returned sheets of open cycles (returned first). A
-    department's users rate their department's parts; the organisation department the district's others."""
-    # Only the joins the list shows: a join of every relation costs more to plan than to run.
-    sheets = scoped(ScoreSheet.objects.select_related("assessment", "cycle__scheme").only(
-        "status", "weight", "rater_kind", "reminded_on", "review_comment", "submitted_at", "version",
-        "assessment__subject_name", "cycle__year", "cycle__part", "cycle__deadline", "cycle__status",
-        "cycle__scheme__name", "cycle__scheme__period"), user, street="rater_street_id", community="rater_community_id")
+    department's users rate their department's parts; the organisation department the district's others.
+    The to-do page reads it as `TodoRow`s (`todo_rows`)."""
+    sheets = scoped(ScoreSheet.objects.select_related("assessment", "cycle__scheme"), user,
+                    street="rater_street_id", community="rater_community_id")
     sheets = sheets.filter(status__in=TO_DO, cycle__status=AssessmentCycle.Status.OPEN)
     if scope_for(user).district_wide:
         sheets = _district_raters(sheets, user)
     return sheets.order_by("-status", "cycle__deadline", "cycle_id", "assessment__subject_name", "pk")
+
+
+@dataclass(frozen=True)
+class TodoRow:
+    """One line of a rater's to-do list: the columns the page shows, read as a tuple (no model objects)."""
+
+    pk: int
+    status: str
+    weight: Decimal
+    rater_kind: str
+    reminded_on: datetime.date | None
+    review_comment: str
+    subject_name: str
+    year: int
+    part: int
+    deadline: datetime.date
+    scheme_name: str
+    period: str
+
+    FIELDS = ("pk", "status", "weight", "rater_kind", "reminded_on", "review_comment", "assessment__subject_name",
+              "cycle__year", "cycle__part", "cycle__deadline", "cycle__scheme__name", "cycle__scheme__period")
+
+    @property
+    def cycle(self) -> str:
+        return f"{self.scheme_name} · {period_label(self.period, self.year, self.part)}"
+
+    @property
+    def status_label(self) -> str:
+        return ScoreSheet.Status(self.status).label
+
+    @property
+    def rater_label(self) -> str:
+        return RaterKind(self.rater_kind).label
+
+    def late(self, today: datetime.date) -> bool:
+        """Still missing after the deadline (a to-do sheet is never submitted on time or late)."""
+        return today > self.deadline
+
+
+def todo_rows(*, user) -> QuerySet:
+    """The to-do list as tuples of `TodoRow.FIELDS` (one query, the columns shown): map with `TodoRow(*t)`."""
+    return todo_for_user(user=user).values_list(*TodoRow.FIELDS)
 
 
 def assessments_for_user(*, user) -> QuerySet[Assessment]:
@@ -168,6 +209,10 @@ class Total:
         self.total += part.points or 0
         self.full_weight += part.weight
         self.complete = self.complete and part.done == part.sheets
+
+    def close(self) -> None:
+        """Once every part is added: the parts in order and the total on a scale of 100."""
+        self.parts.sort(key=lambda p: p.rater_kind)
         self.percent = (self.total * 100 / self.full_weight).quantize(TWO, ROUND_HALF_UP) if self.full_weight else Decimal(0)
 
     @property
@@ -180,39 +225,41 @@ class Total:
 
 def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | None = None) -> list[Total]:
     """Every subject's weighted total in a cycle (or in `assessments`, already scoped), ranked by the total
-    on a scale of 100, from the submitted and approved sheets. Two queries.
+    on a scale of 100, from the submitted and approved sheets. One query: a row per subject and rater
+    kind, with the subject's name and unit names.
 
     The excellent rating goes to the best-ranked complete totals at or above the cycle's threshold, at
     most `excellent_share` percent of the subjects, and `community_tilt` points more for subjects at
     community level (五(三): 考核优秀指标适度向社区倾斜)."""
     subjects = Assessment.objects.filter(cycle=cycle) if assessments is None else assessments.filter(cycle=cycle)
     community_level = cycle.scheme.subject_kind in COMMUNITY_LEVEL
-    # Names by id from the two small unit tables rather than joined into thousands of rows.
-    streets = dict(Street.objects.values_list("pk", "name"))
-    communities = dict(Community.objects.values_list("pk", "name"))
-    totals = {pk: Total(pk, name, streets.get(street_id, ""), communities.get(community_id, ""), community_level)
-              for pk, name, street_id, community_id in subjects.order_by().values_list(
-                  "pk", "subject_name", "street_id", "community_id")}
-    rows = ScoreSheet.objects.filter(cycle=cycle)
+    # One query (one round trip, which on a busy server costs more than the query): the cycle's sheets grouped
+    # by subject and rater kind — a part is the sum of points × 100 / the sum of full marks of its submitted
+    # sheets — with the subject's name and unit names read once per group. A subject nobody rates (no sheet)
+    # has no total and is not ranked.
+    # the subject's cycle too, so the subjects are read through their cycle's index, not hashed whole
+    rows = ScoreSheet.objects.filter(cycle=cycle, assessment__cycle=cycle)
     if assessments is not None:
         rows = rows.filter(assessment_id__in=subjects.values("pk"))
-    # Each rater kind's part, as one number per subject and rater kind: sum of points × 100 / sum of full marks.
     done = Q(status__in=DONE)
     rows = (rows.values("assessment_id", "rater_kind")
             # floats cross the driver far faster than NUMERIC; the figures are rounded to cents below
             .annotate(pct=Cast(Sum("raw_score", filter=done) * 100, FloatField()) / Cast(Sum("max_score", filter=done),
                                                                                        FloatField()),
-                      done=Count("pk", filter=done), sheets=Count("pk"), weight=Cast(Max("weight"), FloatField()))
+                      done=Count("pk", filter=done), n=Count("pk"), weight=Cast(Max("weight"), FloatField()),
+                      name=Max("assessment__subject_name"), street_name=Max("assessment__street__name"),
+                      community_name=Max("assessment__community__name"))  # one value per group
             .order_by())
-    for assessment_id, rater_kind, pct, done_count, sheets, weight in rows.values_list(
-            "assessment_id", "rater_kind", "pct", "done", "sheets", "weight"):
-        total = totals.get(assessment_id)
+    totals: dict[int, Total] = {}
+    for pk, rater_kind, pct, done_count, sheets, weight, name, street, community in rows.values_list(
+            "assessment_id", "rater_kind", "pct", "done", "n", "weight", "name", "street_name", "community_name"):
+        total = totals.get(pk)
         if total is None:
-            continue
+            total = totals[pk] = Total(pk, name, street or "", community or "", community_level)
         percent = Decimal(f"{pct:.6f}").quantize(TWO, ROUND_HALF_UP) if done_count and pct is not None else None
         total.add(Part(rater_kind, Decimal(f"{weight:.2f}"), sheets, done_count, percent))
     for total in totals.values():
-        total.parts.sort(key=lambda p: p.rater_kind)
+        total.close()
     ranked = sorted(totals.values(), key=lambda t: (-t.percent, t.subject_name, t.assessment_id))
     for index, total in enumerate(ranked, start=1):
         total.rank = index

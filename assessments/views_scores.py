@@ -24,6 +24,7 @@ from assessments.exports import XLSX_CONTENT_TYPE
 from assessments.models import AssessmentCycle, AssessmentScheme, ScoreSheet
 from assessments.score_selectors import (
     REVIEW,
+    TodoRow,
     assessments_for_user,
     cycle_progress,
     cycle_totals,
@@ -35,7 +36,7 @@ from assessments.score_selectors import (
     schemes_for_user,
     sheet_scores,
     sheets_for_user,
-    todo_for_user,
+    todo_rows,
 )
 from communities.models import Community
 from communities.selectors import communities_for_user
@@ -62,9 +63,9 @@ def _require(request, perm: str, message: str) -> None:
 def scores_todo(request):
     """待办评分: what this user's unit still has to score, returned sheets first, late ones marked."""
     _require(request, "assessments.view_scoresheet", "您的角色不参与考核评分。")
-    sheets = _page(request, todo_for_user(user=request.user))
+    sheets = _page(request, todo_rows(user=request.user))
     today = timezone.localdate()
-    rows = [{"sheet": s, "late": is_late(s, today)} for s in sheets]
+    rows = [{"sheet": s, "late": s.late(today)} for s in (TodoRow(*t) for t in sheets)]
     return render(request, "assessments/todo.html", {"sheets": sheets, "rows": rows,
                                                      "reminders": list(reminders_for_user(user=request.user)[:5])})
 
