@@ -212,7 +212,8 @@ class Total:
 
     def close(self) -> None:
         """Once every part is added: the parts in order and the total on a scale of 100."""
-        self.parts.sort(key=lambda p: p.rater_kind)
+        if len(self.parts) > 1:
+            self.parts.sort(key=lambda p: p.rater_kind)
         self.percent = (self.total * 100 / self.full_weight).quantize(TWO, ROUND_HALF_UP) if self.full_weight else Decimal(0)
 
     @property
@@ -251,13 +252,17 @@ def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | 
                       community_name=Max("assessment__community__name"))  # one value per group
             .order_by())
     totals: dict[int, Total] = {}
+    weights: dict[float, Decimal] = {}  # a cycle has a few distinct weights
     for pk, rater_kind, pct, done_count, sheets, weight, name, street, community in rows.values_list(
             "assessment_id", "rater_kind", "pct", "done", "n", "weight", "name", "street_name", "community_name"):
         total = totals.get(pk)
         if total is None:
             total = totals[pk] = Total(pk, name, street or "", community or "", community_level)
         percent = Decimal(f"{pct:.6f}").quantize(TWO, ROUND_HALF_UP) if done_count and pct is not None else None
-        total.add(Part(rater_kind, Decimal(f"{weight:.2f}"), sheets, done_count, percent))
+        part_weight = weights.get(weight)
+        if part_weight is None:
+            part_weight = weights[weight] = Decimal(f"{weight:.2f}")
+        total.add(Part(rater_kind, part_weight, sheets, done_count, percent))
     for total in totals.values():
         total.close()
     ranked = sorted(totals.values(), key=lambda t: (-t.percent, t.subject_name, t.assessment_id))
