@@ -125,3 +125,19 @@ def test_weighted_total_with_a_department_part_by_hand(agency):
     sheet_return(sheet=ScoreSheet.objects.get(pk=dept_sheet.pk), acting_user=w["orgdept"], comment="复核")
     (total,) = [t for t in cycle_totals(cycle=w["cycle"]) if t.subject_name == "所长甲"]
     assert total.total == Decimal("48.00") and not total.complete
+
+
+def test_the_api_names_the_department_of_a_part_and_only_of_a_department_part(agency):
+    client = api_as(agency["orgdept"])
+    body = {"name": "派驻接口", "subject_kind": "agency_head", "period": "annual", "components": [
+        {"rater_kind": "street", "weight": 50}, {"rater_kind": "department", "weight": 50,
+                                                 "department": agency["police"].pk}]}
+    response = client.post(f"{API}/assessment-schemes/", body, format="json")
+    assert response.status_code == 201, response.data
+    assert {c["rater_kind"]: c["department"] for c in response.data["components"]} == {
+        "street": None, "department": agency["police"].pk}
+    body = dict(body, name="派驻接口2", components=[
+        {"rater_kind": "street", "weight": 50, "department": agency["police"].pk},
+        {"rater_kind": "department", "weight": 50}])
+    response = client.post(f"{API}/assessment-schemes/", body, format="json")
+    assert response.status_code == 400 and "components" in response.data
