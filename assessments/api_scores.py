@@ -48,7 +48,8 @@ class ComponentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SchemeComponent
-        fields = ["id", "rater_kind", "weight", "criteria"]
+        fields = ["id", "rater_kind", "weight", "department", "criteria"]
+        extra_kwargs = {"department": {"help_text": "职能部门评分主体的评分部门；留空则按派驻人员的原单位确定。"}}
         read_only_fields = ["id"]
         validators = []  # (scheme, rater_kind) is checked by the service, with its message
 
@@ -85,7 +86,7 @@ class CycleSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = AssessmentCycle
-        fields = ["id", "version", "scheme", "year", "part", "label", "street", "deadline", "status",
+        fields = ["id", "version", "scheme", "year", "part", "label", "street", "community", "deadline", "status",
                   "excellent_share", "community_tilt", "excellent_threshold", "published_at"]
         read_only_fields = ["id", "version", "status", "published_at"]
         validators = []
@@ -139,7 +140,9 @@ def require_review(request) -> None:
 
 
 class CycleViewSet(ServiceModelViewSet):
-    """考核周期: opening one creates a sheet for every subject in scope and every rater."""
+    """考核周期: opening one creates a sheet for every subject in scope and every rater. The organisation
+    department opens district-wide cycles; a street's staff cycles of their street (`street`), a
+    community's staff cycles of their community (`community`); anything else answers 403."""
 
     serializer_class = CycleSerializer
     selector = cycles_for_user
@@ -147,7 +150,7 @@ class CycleViewSet(ServiceModelViewSet):
     update_service = services.cycle_update
     instance_kwarg = "cycle"
     permission_classes = [ScopedModelPermissions]
-    filterset_fields = ["scheme", "year", "status", "street"]
+    filterset_fields = ["scheme", "year", "status", "street", "community"]
     change_actions = ("publish",)
 
     @extend_schema(responses=TotalSerializer(many=True), summary="加权总分与排名（含计算过程）")

@@ -40,8 +40,12 @@ class AssessmentsConfig(AppConfig):
             *crud("assessments.assessmentscheme", "add", "change"), *crud("assessments.assessmentcycle", "add", "change"),
             *crud("assessments.scoresheet", "change"), "assessments.review_assessmentcycle"])
         registry.role_permissions(Role.DISTRICT_ADMIN, ["assessments.review_assessmentcycle"])
-        # Streets and communities score what they rate and read their own results.
+        # Streets and communities score what they rate, read their own results and open cycles for their own
+        # subjects (三(四)3: a street its community workers each half year, a community its grid workers each
+        # quarter; the service keeps each to its unit).
         for role in (Role.STREET_STAFF, Role.COMMUNITY_STAFF):
             registry.role_permissions(role, [
-                *crud("assessments.assessmentscheme", "view"), *crud("assessments.assessmentcycle", "view"),
+                *crud("assessments.assessmentscheme", "view"), *crud("assessments.assessmentcycle", "view", "add"),
                 *crud("assessments.assessment", "view"), *crud("assessments.scoresheet", "view", "change")])
+        # A department fills its part in assessing the heads of the agencies it stations in the streets (五(三)).
+        registry.role_permissions(Role.DEPARTMENT_USER, [*crud("assessments.scoresheet", "change")])

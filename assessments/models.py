@@ -43,6 +43,11 @@ COMMUNITY_RATERS = frozenset({RaterKind.COMMUNITY, RaterKind.COMMUNITY_PARTY_ORG
 DISTRICT_RATERS = frozenset({RaterKind.DEPARTMENT, RaterKind.ORG_DEPARTMENT})
 
 
+# Subjects who sit at community level: a community may open their cycle (三(四)3: grid workers by the
+# community each quarter) and the excellent share tilts toward them (五(三)).
+COMMUNITY_LEVEL_SUBJECTS = frozenset({SubjectKind.COMMUNITY_WORKER, SubjectKind.GRID_WORKER, SubjectKind.STATION_STAFF})
+
+
 class Period(models.TextChoices):
     ANNUAL = "annual", "年度"
     HALF_YEARLY = "half_yearly", "半年"
@@ -52,6 +57,15 @@ class Period(models.TextChoices):
 PARTS_PER_YEAR = {Period.ANNUAL: 1, Period.HALF_YEARLY: 2, Period.QUARTERLY: 4}
 # community.worker_review_months (三(四)3) gives months; the period that many months make.
 PERIOD_OF_MONTHS = {12: Period.ANNUAL, 6: Period.HALF_YEARLY, 3: Period.QUARTERLY}
+
+
+def period_label(period: str, year: int, part: int) -> str:
+    """A cycle's period in words: 2024年度, 2024年上半年, 2024年第3季度."""
+    if period == Period.ANNUAL:
+        return f"{year}年度"
+    if period == Period.HALF_YEARLY:
+        return f"{year}年{'上' if part == 1 else '下'}半年"
+    return f"{year}年第{part}季度"
 
 
 class AssessmentScheme(Versioned):
@@ -77,6 +91,10 @@ class SchemeComponent(models.Model):
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="components", verbose_name="考核方案")
     rater_kind = models.CharField("评分主体", max_length=30, choices=RaterKind.choices)
     weight = models.PositiveSmallIntegerField("权重（%）")
+    # The department that fills a `department` part (e.g. 公安分局 for police-station heads); left empty,
+    # each agency head's department is read from their post's "原单位及职务" when a cycle opens.
+    department = models.ForeignKey("governance.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="评分部门")
     history = HistoricalRecords()
 
     class Meta:
@@ -87,6 +105,8 @@ class SchemeComponent(models.Model):
             models.UniqueConstraint(fields=["scheme", "rater_kind"], name="scheme_component_unique_rater"),
             models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=100), name="scheme_component_weight_1_100",
                                    violation_error_message="权重须在1至100之间。"),
+            models.CheckConstraint(condition=Q(department__isnull=True) | Q(rater_kind="department"),
+                                   name="scheme_component_department_only_for_department"),
         ]
 
     def __str__(self):
@@ -123,6 +143,9 @@ class AssessmentCycle(Versioned):
     part = models.PositiveSmallIntegerField("期次", default=1, help_text="年度为1；半年为1-2；季度为1-4。")
     street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name="范围（街道）", help_text="留空为全区。")
+    # A community's own cycle (e.g. its grid workers each quarter, 三(四)3): `street` is then its street.
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name="范围（社区）", help_text="留空为街道或全区。")
     deadline = models.DateField("报送截止日期")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     excellent_share = models.PositiveSmallIntegerField(
@@ -142,8 +165,13 @@ class AssessmentCycle(Versioned):
             # One cycle per scheme and period, district-wide or per street (partial: SQLite has no NULLS NOT DISTINCT).
             models.UniqueConstraint(fields=["scheme", "year", "part"], condition=Q(street__isnull=True),
                                     name="cycle_unique_period_district"),
-            models.UniqueConstraint(fields=["scheme", "year", "part", "street"], condition=Q(street__isnull=False),
+            models.UniqueConstraint(fields=["scheme", "year", "part", "street"],
+                                    condition=Q(street__isnull=False, community__isnull=True),
                                     name="cycle_unique_period_street"),
+            models.UniqueConstraint(fields=["scheme", "year", "part", "community"], condition=Q(community__isnull=False),
+                                    name="cycle_unique_period_community"),
+            models.CheckConstraint(condition=Q(community__isnull=True) | Q(street__isnull=False),
+                                   name="cycle_community_has_street"),
             models.CheckConstraint(condition=Q(part__gte=1) & Q(part__lte=4), name="cycle_part_1_4",
                                    violation_error_message="期次须在1至4之间。"),
             models.CheckConstraint(condition=Q(excellent_share__isnull=True) | Q(excellent_share__lte=100),
@@ -155,11 +183,7 @@ class AssessmentCycle(Versioned):
 
     @property
     def label(self) -> str:
-        if self.scheme.period == Period.ANNUAL:
-            return f"{self.year}年度"
-        if self.scheme.period == Period.HALF_YEARLY:
-            return f"{self.year}年{'上' if self.part == 1 else '下'}半年"
-        return f"{self.year}年第{self.part}季度"
+        return period_label(self.scheme.period, self.year, self.part)
 
 
 class Assessment(models.Model):
@@ -211,11 +235,14 @@ class ScoreSheet(Versioned):
     cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="sheets", verbose_name="考核周期")
     component = models.ForeignKey(SchemeComponent, on_delete=models.PROTECT, related_name="sheets", verbose_name="评分主体")
     rater_kind = models.CharField("评分主体", max_length=30, choices=RaterKind.choices)
-    # The rater: a street (rater_street), a community (rater_community) or the district (both empty).
+    # The rater: a street (rater_street), a community (rater_community), a department (rater_department)
+    # or the district's organisation department (all three empty).
     rater_street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name="评分街道")
     rater_community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="+", verbose_name="评分社区")
+    rater_department = models.ForeignKey("governance.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+", verbose_name="评分部门")
     # The street the sheet is counted under in the review's progress (the rater's, or the subject's).
     street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, related_name="+", verbose_name="街道")
     weight = models.DecimalField("权重（%）", max_digits=5, decimal_places=2)
@@ -237,6 +264,7 @@ class ScoreSheet(Versioned):
         indexes = [
             models.Index(fields=["rater_street", "status"]),
             models.Index(fields=["rater_community", "status"]),
+            models.Index(fields=["rater_department", "status"]),
             models.Index(fields=["cycle", "street", "status"]),
             models.Index(fields=["cycle", "status"]),
         ]
@@ -268,6 +296,8 @@ class ScoreSheet(Versioned):
             return self.rater_community.name
         if self.rater_street_id:
             return self.rater_street.name
+        if self.rater_department_id:
+            return self.rater_department.name
         return self.get_rater_kind_display()
 
 
@@ -291,3 +321,31 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+
+class AssessmentReminder(models.Model):
+    """That a rater's user was reminded of a cycle's missing sheets, once per cycle and kind (before the
+    deadline, after it): its unique key makes the reminder job idempotent, and `notification` is the
+    in-app notification it sent (the service stations' `Notification`, e-mailed when e-mail is set)."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "即将截止"
+        OVERDUE = "overdue", "已逾期"
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="reminders", verbose_name="考核周期")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name="接收人")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    sheets = models.PositiveIntegerField("未提交评分表数", default=0)
+    notification = models.OneToOneField("service_stations.Notification", on_delete=models.SET_NULL, null=True,
+                                        blank=True, related_name="assessment_reminder", verbose_name="站内通知")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "考核评分提醒"
+        verbose_name_plural = "考核评分提醒"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "recipient", "kind"], name="assessment_reminder_once")]
+
+    def __str__(self):
+        return f"{self.cycle} · {self.get_kind_display()}"

@@ -16,22 +16,23 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from assessments.models import (
+    COMMUNITY_LEVEL_SUBJECTS,
     DISTRICT_RATERS,
     Assessment,
     AssessmentCycle,
     AssessmentScheme,
     RaterKind,
     ScoreSheet,
-    SubjectKind,
+    period_label,
 )
 from communities.models import Community
+from governance.roles import Role, user_role
 from governance.scope import scope_for, scoped
 from streets.models import Street
 
 DONE = (ScoreSheet.Status.SUBMITTED, ScoreSheet.Status.APPROVED)
 TO_DO = (ScoreSheet.Status.DRAFT, ScoreSheet.Status.RETURNED)
-# Subjects who sit at community level: the excellent share tilts toward them (五(三)).
-COMMUNITY_LEVEL = frozenset({SubjectKind.COMMUNITY_WORKER, SubjectKind.GRID_WORKER, SubjectKind.STATION_STAFF})
+COMMUNITY_LEVEL = COMMUNITY_LEVEL_SUBJECTS
 TWO = Decimal("0.01")
 REVIEW = "assessments.review_assessmentcycle"
 
@@ -43,24 +44,52 @@ def schemes_for_user(*, user) -> QuerySet[AssessmentScheme]:
 
 
 def cycles_for_user(*, user) -> QuerySet[AssessmentCycle]:
-    """District-wide cycles are seen by everyone in scope; a cycle of one street only by that street."""
+    """District-wide cycles are seen by everyone in scope; a street's cycles (its own and its communities')
+    by that street; a community's by that community, which also sees its street's street-wide ones."""
     scope = scope_for(user)
-    cycles = AssessmentCycle.objects.select_related("scheme", "street")
+    cycles = AssessmentCycle.objects.select_related("scheme", "street", "community")
     if scope.district_wide:
         return cycles
     if scope.is_empty:
         return cycles.none()
-    street_ids = set(scope.street_ids)
+    q = Q(street__isnull=True) | Q(street_id__in=sorted(scope.street_ids))
     if scope.community_ids:
-        street_ids |= set(Community.objects.filter(pk__in=scope.community_ids).values_list("street_id", flat=True))
-    return cycles.filter(Q(street__isnull=True) | Q(street_id__in=sorted(street_ids)))
+        their_streets = Community.objects.filter(pk__in=scope.community_ids).values_list("street_id", flat=True)
+        q |= Q(street_id__in=sorted(set(their_streets)), community__isnull=True)
+        q |= Q(community_id__in=sorted(scope.community_ids))
+    return cycles.filter(q)
+
+
+def department_ids_for_user(user) -> frozenset[int]:
+    """The departments a department user works for (their `governance.access_department` grants): the
+    `department` parts they fill. Read once per request."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from governance.models import Department
+
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_assessment_department_ids", None)
+    if cached is None:
+        cached = frozenset(get_objects_for_user(user, "governance.access_department", klass=Department,
+                                                accept_global_perms=False).values_list("pk", flat=True))
+        user._assessment_department_ids = cached
+    return cached
+
+
+def _district_raters(sheets: QuerySet[ScoreSheet], user) -> QuerySet[ScoreSheet]:
+    """A district-wide user fills only the district's parts: a department user its departments' parts; the
+    organisation department (and the district administrator) the parts no department holds."""
+    if user_role(user) == Role.DEPARTMENT_USER:
+        return sheets.filter(rater_kind=RaterKind.DEPARTMENT, rater_department_id__in=sorted(department_ids_for_user(user)))
+    return sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS), rater_department__isnull=True)
 
 
 def sheets_for_user(*, user) -> QuerySet[ScoreSheet]:
     """The sheets a user rates: their street's or their community's; the district's reviewers see all."""
     return scoped(
         ScoreSheet.objects.select_related("assessment", "cycle__scheme", "component", "rater_street",
-                                          "rater_community", "street"),
+                                          "rater_community", "rater_department", "street"),
         user, street="rater_street_id", community="rater_community_id",
     )
 
@@ -69,22 +98,62 @@ def rater_sheets_for_user(*, user) -> QuerySet[ScoreSheet]:
     """The sheets a user may fill: their unit's; the district's reviewers only the district's parts."""
     sheets = sheets_for_user(user=user).prefetch_related("component__criteria", "scores")
     if scope_for(user).district_wide:
-        sheets = sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS))
+        sheets = _district_raters(sheets, user)
     return sheets
 
 
 def todo_for_user(*, user) -> QuerySet[ScoreSheet]:
-    """What a rater still has to score: draft or returned sheets of open cycles (returned first). The
-    district's reviewers rate the department and organisation-department parts only."""
-    # Only the joins the list shows: a join of every relation costs more to plan than to run.
-    sheets = scoped(ScoreSheet.objects.select_related("assessment", "cycle__scheme").only(
-        "status", "weight", "rater_kind", "reminded_on", "review_comment", "submitted_at", "version",
-        "assessment__subject_name", "cycle__year", "cycle__part", "cycle__deadline", "cycle__status",
-        "cycle__scheme__name", "cycle__scheme__period"), user, street="rater_street_id", community="rater_community_id")
+    """What a rater still has to score: draft or returned sheets of open cycles (returned first). A
+    department's users rate their department's parts; the organisation department the district's others.
+    The to-do page reads it as `TodoRow`s (`todo_rows`)."""
+    sheets = scoped(ScoreSheet.objects.select_related("assessment", "cycle__scheme"), user,
+                    street="rater_street_id", community="rater_community_id")
     sheets = sheets.filter(status__in=TO_DO, cycle__status=AssessmentCycle.Status.OPEN)
     if scope_for(user).district_wide:
-        sheets = sheets.filter(rater_kind__in=sorted(DISTRICT_RATERS))
+        sheets = _district_raters(sheets, user)
     return sheets.order_by("-status", "cycle__deadline", "cycle_id", "assessment__subject_name", "pk")
+
+
+@dataclass(frozen=True)
+class TodoRow:
+    """One line of a rater's to-do list: the columns the page shows, read as a tuple (no model objects)."""
+
+    pk: int
+    status: str
+    weight: Decimal
+    rater_kind: str
+    reminded_on: datetime.date | None
+    review_comment: str
+    subject_name: str
+    year: int
+    part: int
+    deadline: datetime.date
+    scheme_name: str
+    period: str
+
+    FIELDS = ("pk", "status", "weight", "rater_kind", "reminded_on", "review_comment", "assessment__subject_name",
+              "cycle__year", "cycle__part", "cycle__deadline", "cycle__scheme__name", "cycle__scheme__period")
+
+    @property
+    def cycle(self) -> str:
+        return f"{self.scheme_name} · {period_label(self.period, self.year, self.part)}"
+
+    @property
+    def status_label(self) -> str:
+        return ScoreSheet.Status(self.status).label
+
+    @property
+    def rater_label(self) -> str:
+        return RaterKind(self.rater_kind).label
+
+    def late(self, today: datetime.date) -> bool:
+        """Still missing after the deadline (a to-do sheet is never submitted on time or late)."""
+        return today > self.deadline
+
+
+def todo_rows(*, user) -> QuerySet:
+    """The to-do list as tuples of `TodoRow.FIELDS` (one query, the columns shown): map with `TodoRow(*t)`."""
+    return todo_for_user(user=user).values_list(*TodoRow.FIELDS)
 
 
 def assessments_for_user(*, user) -> QuerySet[Assessment]:
@@ -140,6 +209,11 @@ class Total:
         self.total += part.points or 0
         self.full_weight += part.weight
         self.complete = self.complete and part.done == part.sheets
+
+    def close(self) -> None:
+        """Once every part is added: the parts in order and the total on a scale of 100."""
+        if len(self.parts) > 1:
+            self.parts.sort(key=lambda p: p.rater_kind)
         self.percent = (self.total * 100 / self.full_weight).quantize(TWO, ROUND_HALF_UP) if self.full_weight else Decimal(0)
 
     @property
@@ -152,39 +226,45 @@ class Total:
 
 def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | None = None) -> list[Total]:
     """Every subject's weighted total in a cycle (or in `assessments`, already scoped), ranked by the total
-    on a scale of 100, from the submitted and approved sheets. Two queries.
+    on a scale of 100, from the submitted and approved sheets. One query: a row per subject and rater
+    kind, with the subject's name and unit names.
 
     The excellent rating goes to the best-ranked complete totals at or above the cycle's threshold, at
     most `excellent_share` percent of the subjects, and `community_tilt` points more for subjects at
     community level (五(三): 考核优秀指标适度向社区倾斜)."""
     subjects = Assessment.objects.filter(cycle=cycle) if assessments is None else assessments.filter(cycle=cycle)
     community_level = cycle.scheme.subject_kind in COMMUNITY_LEVEL
-    # Names by id from the two small unit tables rather than joined into thousands of rows.
-    streets = dict(Street.objects.values_list("pk", "name"))
-    communities = dict(Community.objects.values_list("pk", "name"))
-    totals = {pk: Total(pk, name, streets.get(street_id, ""), communities.get(community_id, ""), community_level)
-              for pk, name, street_id, community_id in subjects.order_by().values_list(
-                  "pk", "subject_name", "street_id", "community_id")}
-    rows = ScoreSheet.objects.filter(cycle=cycle)
+    # One query (one round trip, which on a busy server costs more than the query): the cycle's sheets grouped
+    # by subject and rater kind — a part is the sum of points × 100 / the sum of full marks of its submitted
+    # sheets — with the subject's name and unit names read once per group. A subject nobody rates (no sheet)
+    # has no total and is not ranked.
+    # the subject's cycle too, so the subjects are read through their cycle's index, not hashed whole
+    rows = ScoreSheet.objects.filter(cycle=cycle, assessment__cycle=cycle)
     if assessments is not None:
         rows = rows.filter(assessment_id__in=subjects.values("pk"))
-    # Each rater kind's part, as one number per subject and rater kind: sum of points × 100 / sum of full marks.
     done = Q(status__in=DONE)
     rows = (rows.values("assessment_id", "rater_kind")
             # floats cross the driver far faster than NUMERIC; the figures are rounded to cents below
             .annotate(pct=Cast(Sum("raw_score", filter=done) * 100, FloatField()) / Cast(Sum("max_score", filter=done),
                                                                                        FloatField()),
-                      done=Count("pk", filter=done), sheets=Count("pk"), weight=Cast(Max("weight"), FloatField()))
+                      done=Count("pk", filter=done), n=Count("pk"), weight=Cast(Max("weight"), FloatField()),
+                      name=Max("assessment__subject_name"), street_name=Max("assessment__street__name"),
+                      community_name=Max("assessment__community__name"))  # one value per group
             .order_by())
-    for assessment_id, rater_kind, pct, done_count, sheets, weight in rows.values_list(
-            "assessment_id", "rater_kind", "pct", "done", "sheets", "weight"):
-        total = totals.get(assessment_id)
+    totals: dict[int, Total] = {}
+    weights: dict[float, Decimal] = {}  # a cycle has a few distinct weights
+    for pk, rater_kind, pct, done_count, sheets, weight, name, street, community in rows.values_list(
+            "assessment_id", "rater_kind", "pct", "done", "n", "weight", "name", "street_name", "community_name"):
+        total = totals.get(pk)
         if total is None:
-            continue
+            total = totals[pk] = Total(pk, name, street or "", community or "", community_level)
         percent = Decimal(f"{pct:.6f}").quantize(TWO, ROUND_HALF_UP) if done_count and pct is not None else None
-        total.add(Part(rater_kind, Decimal(f"{weight:.2f}"), sheets, done_count, percent))
+        part_weight = weights.get(weight)
+        if part_weight is None:
+            part_weight = weights[weight] = Decimal(f"{weight:.2f}")
+        total.add(Part(rater_kind, part_weight, sheets, done_count, percent))
     for total in totals.values():
-        total.parts.sort(key=lambda p: p.rater_kind)
+        total.close()
     ranked = sorted(totals.values(), key=lambda t: (-t.percent, t.subject_name, t.assessment_id))
     for index, total in enumerate(ranked, start=1):
         total.rank = index
@@ -270,3 +350,49 @@ def is_late(sheet: ScoreSheet, today: datetime.date | None = None) -> bool:
 
     submitted = timezone.localtime(sheet.submitted_at).date() if sheet.submitted_at and sheet.status in DONE else None
     return bool(late(submitted_on=submitted, deadline=sheet.cycle.deadline, today=today or timezone.localdate()))
+
+
+# --- who is reminded ---------------------------------------------------------------------------------
+
+_UNIT_GRANTS = {"street": ("streets", "access_street"), "community": ("communities", "access_community"),
+                "department": ("governance", "access_department")}
+
+
+def rater_users(*, units: dict[str, set[int]], district: bool) -> dict[tuple[str, int | None], set[int]]:
+    """The active users who fill a rater unit's sheets: those holding the unit's scope grant (a street's,
+    a community's, a department's staff), and for the district's parts the organisation department's
+    reviewers. `units` maps "street"/"community"/"department" to ids; the answer maps (level, id) — or
+    ("district", None) — to user ids. Two queries."""
+    from django.contrib.auth import get_user_model
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    found: dict[tuple[str, int | None], set[int]] = {}
+    q = Q(pk__in=[])
+    for level, ids in units.items():
+        if ids:
+            app_label, codename = _UNIT_GRANTS[level]
+            q |= Q(permission__content_type__app_label=app_label, permission__codename=codename,
+                   object_pk__in=[str(i) for i in sorted(ids)])
+    if any(units.values()):
+        level_of = {grant: level for level, grant in _UNIT_GRANTS.items()}
+        fields = ("permission__content_type__app_label", "permission__codename", "object_pk")
+        rows = UserObjectPermission.objects.filter(q, user__is_active=True).values_list(*fields, "user_id")
+        group_rows = GroupObjectPermission.objects.filter(q, group__user__is_active=True).values_list(
+            *fields, "group__user")
+        for app_label, codename, object_pk, user_id in rows.union(group_rows, all=True):
+            if user_id is not None and str(object_pk).isdigit():
+                found.setdefault((level_of[(app_label, codename)], int(object_pk)), set()).add(user_id)
+    if district:
+        found[("district", None)] = set(get_user_model().objects.filter(
+            groups__name=Role.ORGDEPT_REVIEWER, is_active=True).values_list("pk", flat=True))
+    return found
+
+
+def reminders_for_user(*, user):
+    """The user's unread assessment reminders (their in-app notifications), newest first."""
+    from service_stations.models import Notification
+
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return (Notification.objects.filter(recipient=user, read_at__isnull=True, assessment_reminder__isnull=False)
+            .only("pk", "message", "created_at").order_by("-created_at"))

@@ -6,22 +6,27 @@ Every write validates, applies the policy rule through `assessments.checks`, sav
 
 import calendar
 import datetime
+import functools
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import checks
 from assessments.models import (
+    COMMUNITY_LEVEL_SUBJECTS,
     COMMUNITY_RATERS,
     DISTRICT_RATERS,
     PARTS_PER_YEAR,
     Assessment,
     AssessmentCycle,
+    AssessmentReminder,
     AssessmentScheme,
     Criterion,
     RaterKind,
@@ -33,8 +38,9 @@ from assessments.models import (
 from communities.models import Community
 from governance.exceptions import RuleViolation
 from governance.findings import refuse_new_breaches
-from governance.models import COMMUNITY_WORKER_KINDS, Post, PostKind, StationedUnit
+from governance.models import COMMUNITY_WORKER_KINDS, Department, Post, PostKind, StationedUnit
 from governance.rules import RuleBook
+from governance.scope import scope_for
 from governance.services import instance_save, lock_current, model_update
 
 # --- schemes -------------------------------------------------------------------------------------
@@ -47,6 +53,8 @@ def scheme_components_check(*, subject_kind: str, components: list[dict], rules:
         raise ValidationError({"components": [_("至少设置一个评分主体。")]})
     if len(set(kinds)) != len(kinds):
         raise ValidationError({"components": [_("同一评分主体只能出现一次。")]})
+    if any(c.get("department") is not None and c["rater_kind"] != RaterKind.DEPARTMENT for c in components):
+        raise ValidationError({"components": [_("只有职能部门评分主体可以指定评分部门。")]})
     total = sum(int(c["weight"]) for c in components)
     if total != 100:
         raise ValidationError({"components": [_("各评分主体权重之和须为100%%，现为 %(total)s%%。") % {"total": total}]})
@@ -60,8 +68,8 @@ def scheme_components_check(*, subject_kind: str, components: list[dict], rules:
 
 def _components_write(scheme: AssessmentScheme, components: list[dict], acting_user) -> None:
     for data in components:
-        component = instance_save(SchemeComponent(scheme=scheme, rater_kind=data["rater_kind"], weight=data["weight"]),
-                                  acting_user=acting_user)
+        component = instance_save(SchemeComponent(scheme=scheme, rater_kind=data["rater_kind"], weight=data["weight"],
+                                                  department=data.get("department")), acting_user=acting_user)
         for order, criterion in enumerate(data.get("criteria") or []):
             instance_save(Criterion(component=component, name=criterion["name"],
                                     max_score=criterion.get("max_score") or 100, order=criterion.get("order", order)),
@@ -85,7 +93,8 @@ def scheme_update(*, scheme: AssessmentScheme, acting_user, expected_version: in
     lock_current(scheme, expected_version=expected_version)
     subject_kind = fields.get("subject_kind", scheme.subject_kind)
     if components is None and subject_kind != scheme.subject_kind:
-        components = [{"rater_kind": c.rater_kind, "weight": c.weight} for c in scheme.components.all()]
+        components = [{"rater_kind": c.rater_kind, "weight": c.weight, "department": c.department}
+                      for c in scheme.components.all()]
         replace = False
     else:
         replace = components is not None
@@ -140,9 +149,11 @@ def _overlapping_posts(start: datetime.date, end: datetime.date):
     return Post.objects.filter(Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start)))
 
 
-def cycle_subjects(*, scheme: AssessmentScheme, start: datetime.date, end: datetime.date, street=None) -> list[dict]:
-    """Everyone (or every unit) the scheme assesses in the period: a dict per subject with its street and
-    community. One query."""
+def cycle_subjects(*, scheme: AssessmentScheme, start: datetime.date, end: datetime.date, street=None,
+                   community=None) -> list[dict]:
+    """Everyone (or every unit) the scheme assesses in the period, in the district, a street or a
+    community: a dict per subject with its street and community (and, for an agency head, the post's
+    "原单位及职务", which names the department that stationed them). One query."""
     kind = scheme.subject_kind
     if kind == SubjectKind.STATIONED_UNIT:
         units = StationedUnit.objects.all().order_by("street_id", "name")
@@ -169,25 +180,57 @@ def cycle_subjects(*, scheme: AssessmentScheme, start: datetime.date, end: datet
     street_path, community_path = paths
     if street is not None:
         posts = posts.filter(**{street_path: street.pk})
-    fields = ["person_id", "person__name", street_path] + ([community_path] if community_path else [])
+    if community is not None:
+        posts = posts.filter(**{community_path: community.pk})
+    fields = ["person_id", "person__name", street_path, "seconded_from"] + ([community_path] if community_path else [])
     seen: dict[int, dict] = {}
     for row in posts.order_by("person_id", "start_date", "pk").values(*fields):
         if row["person_id"] in seen or row[street_path] is None:
             continue
         seen[row["person_id"]] = {"person_id": row["person_id"], "subject_name": row["person__name"],
                                   "unit_level": "", "street_id": row[street_path],
-                                  "community_id": row[community_path] if community_path else None}
+                                  "community_id": row[community_path] if community_path else None,
+                                  "seconded_from": row["seconded_from"]}
     return list(seen.values())
 
 
+def cycle_open_allowed(*, acting_user, street=None, community=None) -> None:
+    """Who opens a cycle for whom (三(四)3, 二(四)2): the organisation department (the review permission,
+    district-wide) for the whole district; a street's staff for their street (e.g. its community workers
+    each half year); a community's staff for their community (its grid workers each quarter). Raises
+    PermissionDenied otherwise. `acting_user` None is the system (demo data, tasks)."""
+    if acting_user is None:
+        return
+    scope = scope_for(acting_user)
+    if community is not None:
+        allowed = scope.district_wide or community.pk in scope.community_ids or community.street_id in scope.street_ids
+    elif street is not None:
+        allowed = scope.district_wide or street.pk in scope.street_ids
+    else:
+        allowed = scope.district_wide and acting_user.has_perm("assessments.review_assessmentcycle")
+    if not allowed or not acting_user.has_perm("assessments.add_assessmentcycle"):
+        raise PermissionDenied(_("只能为本单位开始考核：全区考核由区委组织部开始，街道为本街道、社区为本社区开始考核。"))
+
+
 @transaction.atomic
-def cycle_open(*, acting_user, scheme: AssessmentScheme, year: int, part: int = 1, street=None,
+def cycle_open(*, acting_user, scheme: AssessmentScheme, year: int, part: int = 1, street=None, community=None,
                deadline: datetime.date | None = None, excellent_share: int | None = None, community_tilt: int = 0,
                excellent_threshold: int = 90) -> AssessmentCycle:
-    """Open a scheme for a period: one assessment per subject in scope and one sheet per subject and rater.
+    """Open a scheme for a period, in the district, one street or one community: one assessment per subject
+    in scope and one sheet per subject and rater.
 
     Bulk-inserted (a district half-year of community workers is thousands of sheets); a stationed unit's
-    sheets carry the weight its level has under 二(四)2."""
+    sheets carry the weight its level has under 二(四)2. A period already opened over the same subjects
+    (the district, the street or the community) is refused: nobody is assessed twice for one period."""
+    if community is not None:
+        if street is not None and street.pk != community.street_id:
+            raise ValidationError({"community": [_("所选社区不属于所选街道。")]})
+        street = community.street
+    cycle_open_allowed(acting_user=acting_user, street=street, community=community)
+    if community is not None and scheme.subject_kind not in COMMUNITY_LEVEL_SUBJECTS:
+        raise ValidationError({"community": [_("%(kind)s的考核由街道或区委组织部开始，不能按社区开始。")
+                                             % {"kind": scheme.get_subject_kind_display()}]})
+    scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)  # one opening of a scheme at a time
     if not scheme.is_active:
         raise ValidationError({"scheme": [_("该考核方案未启用。")]})
     if not 1 <= part <= PARTS_PER_YEAR[scheme.period]:
@@ -200,17 +243,30 @@ def cycle_open(*, acting_user, scheme: AssessmentScheme, year: int, part: int = 
         raise ValidationError({"scheme": [_("方案的每个评分主体须先设置考核指标，才能开始考核。")]})
     if deadline is None:
         deadline = checks.score_deadline(year, rules) if scheme.subject_kind == SubjectKind.STATIONED_UNIT else end
-    cycle = instance_save(AssessmentCycle(scheme=scheme, year=year, part=part, street=street, deadline=deadline,
-                                          excellent_share=excellent_share, community_tilt=community_tilt,
-                                          excellent_threshold=excellent_threshold), acting_user=acting_user)
-    subjects = cycle_subjects(scheme=scheme, start=start, end=end, street=street)
+    same = AssessmentCycle.objects.filter(scheme=scheme, year=year, part=part)
+    if community is not None:
+        same = same.filter(Q(street__isnull=True) | Q(street=street, community__isnull=True) | Q(community=community))
+    elif street is not None:
+        same = same.filter(Q(street__isnull=True) | Q(street=street))
+    opened = same.select_related("scheme", "street", "community").first()
+    if opened is not None:
+        raise ValidationError({"part": [_("本期已开始考核（%(cycle)s，范围：%(scope)s），同一考核对象不能重复考核。")
+                                        % {"cycle": opened, "scope": opened.community or opened.street or _("全区")}]})
+    cycle = instance_save(AssessmentCycle(scheme=scheme, year=year, part=part, street=street, community=community,
+                                          deadline=deadline, excellent_share=excellent_share,
+                                          community_tilt=community_tilt, excellent_threshold=excellent_threshold),
+                          acting_user=acting_user)
+    subjects = cycle_subjects(scheme=scheme, start=start, end=end, street=street, community=community)
+    seconded_from = [s.pop("seconded_from", "") for s in subjects]
     assessments = Assessment.objects.bulk_create([Assessment(cycle=cycle, **s) for s in subjects])
+    departments = _departments_by_name() if any(c.rater_kind == RaterKind.DEPARTMENT and not c.department_id
+                                                for c in components) else []
     communities = defaultdict(list)
     for community_id, street_id in Community.objects.order_by("code").values_list("pk", "street_id"):
         communities[street_id].append(community_id)
     splits = {}
     sheets = []
-    for assessment in assessments:
+    for assessment, origin in zip(assessments, seconded_from, strict=True):
         for component in components:
             weight = Decimal(component.weight)
             if scheme.subject_kind == SubjectKind.STATIONED_UNIT:
@@ -218,13 +274,30 @@ def cycle_open(*, acting_user, scheme: AssessmentScheme, year: int, part: int = 
                     splits[assessment.unit_level] = checks.party_building_weight(assessment.unit_level, rules)
                 weight = Decimal(splits[assessment.unit_level]["street" if component.rater_kind == RaterKind.STREET
                                                                else "community"])
+            department = component.department_id
+            if component.rater_kind == RaterKind.DEPARTMENT and department is None:
+                department = _department_of(origin, departments)
             for rater_street, rater_community in _raters(component.rater_kind, assessment, communities):
                 sheets.append(ScoreSheet(assessment=assessment, cycle=cycle, component=component,
                                          rater_kind=component.rater_kind, rater_street_id=rater_street,
-                                         rater_community_id=rater_community, street_id=assessment.street_id,
-                                         weight=weight))
+                                         rater_community_id=rater_community, rater_department_id=department,
+                                         street_id=assessment.street_id, weight=weight))
     ScoreSheet.objects.bulk_create(sheets, batch_size=2000)
     return cycle
+
+
+def _departments_by_name() -> list[tuple[str, int]]:
+    """The departments' names, longest first (so "兴庆区公安分局" wins over a shorter name inside it)."""
+    return sorted(Department.objects.values_list("name", "pk"), key=lambda row: -len(row[0]))
+
+
+def _department_of(seconded_from: str, departments: list[tuple[str, int]]) -> int | None:
+    """The department an agency head was stationed by, read from their post's "原单位及职务"; None (the
+    organisation department fills the part) when no department's name is in it."""
+    for name, pk in departments:
+        if name and name in (seconded_from or ""):
+            return pk
+    return None
 
 
 def _raters(rater_kind: str, assessment: Assessment, communities: dict) -> list[tuple]:
@@ -244,7 +317,7 @@ def _raters(rater_kind: str, assessment: Assessment, communities: dict) -> list[
 def cycle_update(*, cycle: AssessmentCycle, acting_user, expected_version: int | None = None,
                  **fields) -> AssessmentCycle:
     """The deadline and the share of excellent ratings may change; the scheme, period and scope may not."""
-    fixed = {"scheme", "year", "part", "street"} & fields.keys()
+    fixed = {"scheme", "year", "part", "street", "community"} & fields.keys()
     lock_current(cycle, expected_version=expected_version)
     for name in fixed:
         if fields[name] != getattr(cycle, name):
@@ -404,3 +477,84 @@ def cycle_remind(*, cycle: AssessmentCycle, today: datetime.date, days_before: i
         return 0
     return (ScoreSheet.objects.filter(cycle=cycle, status__in=[ScoreSheet.Status.DRAFT, ScoreSheet.Status.RETURNED])
             .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)).update(reminded_on=today))
+
+
+def _reminder_kind(cycle: AssessmentCycle, today: datetime.date, days_before: int) -> str | None:
+    if cycle.status != AssessmentCycle.Status.OPEN or today < cycle.deadline - datetime.timedelta(days=days_before):
+        return None
+    return AssessmentReminder.Kind.OVERDUE if today > cycle.deadline else AssessmentReminder.Kind.DUE_SOON
+
+
+def _reminder_message(cycle: AssessmentCycle, kind: str, count: int) -> str:
+    basis = _("（二(四)2：驻区单位党建考核结果每年12月20日前报区委组织部审核）") \
+        if cycle.scheme.subject_kind == SubjectKind.STATIONED_UNIT else ""
+    if kind == AssessmentReminder.Kind.OVERDUE:
+        text = _("考核“%(cycle)s”已过报送截止日期 %(deadline)s，本单位尚有 %(n)s 份评分表未提交，请尽快评分并提交。")
+    else:
+        text = _("考核“%(cycle)s”报送截止日期为 %(deadline)s，本单位尚有 %(n)s 份评分表未提交。")
+    return (text % {"cycle": cycle, "deadline": cycle.deadline.isoformat(), "n": count} + basis)[:300]
+
+
+def cycle_notify(*, cycle: AssessmentCycle, today: datetime.date, days_before: int = 5) -> int:
+    """Notify the raters of a cycle's sheets still to be submitted (draft or returned): in the app (the
+    service stations' `Notification`) and by e-mail when e-mail is configured. Once in the `days_before`
+    days before the deadline and once after it (二(四)2: 20 December for stationed units; a cycle's own
+    deadline otherwise), per user who fills a rater unit's sheets.
+
+    Idempotent: a reminder is kept once per (cycle, user, kind) and sends its notification only while it
+    has none, under a row lock, so a re-run or a retried Celery task notifies nobody twice; an e-mail is
+    claimed (marked sent) before it is sent. Returns how many notifications this run created."""
+    from assessments.score_selectors import TO_DO, rater_users
+    from service_stations.models import Notification
+
+    kind = _reminder_kind(cycle, today, days_before)
+    if kind is None:
+        return 0
+    pending = (ScoreSheet.objects.filter(cycle=cycle, status__in=TO_DO).order_by()
+               .values_list("rater_street_id", "rater_community_id", "rater_department_id")
+               .annotate(n=Count("pk")))
+    counts: dict[tuple[str, int | None], int] = defaultdict(int)
+    for street_id, community_id, department_id, n in pending:
+        unit = (("community", community_id) if community_id else ("street", street_id) if street_id
+                else ("department", department_id) if department_id else ("district", None))
+        counts[unit] += n
+    if not counts:
+        return 0
+    units = {level: {pk for (lvl, pk) in counts if lvl == level} for level in ("street", "community", "department")}
+    users = rater_users(units=units, district=("district", None) in counts)
+    by_user: dict[int, int] = defaultdict(int)
+    for unit, n in counts.items():
+        for user_id in users.get(unit, ()):
+            by_user[user_id] += n
+    if not by_user:
+        return 0
+    with transaction.atomic():
+        AssessmentReminder.objects.bulk_create(
+            [AssessmentReminder(cycle=cycle, recipient_id=user_id, kind=kind, sheets=n) for user_id, n in by_user.items()],
+            ignore_conflicts=True)
+        # skip_locked: a concurrent run holding a reminder sends its notification, this one skips it
+        todo = list(AssessmentReminder.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(cycle=cycle, kind=kind, notification__isnull=True, recipient_id__in=sorted(by_user))
+                    .order_by("pk"))
+        created = []
+        for reminder in todo:
+            notification = Notification.objects.create(
+                recipient_id=reminder.recipient_id, message=_reminder_message(cycle, kind, by_user[reminder.recipient_id]))
+            reminder.notification = notification
+            reminder.save(update_fields=["notification"])
+            created.append(notification.pk)
+        if created and settings.EMAIL_HOST:
+            transaction.on_commit(functools.partial(_notification_emails_send, created))
+    return len(created)
+
+
+def _notification_emails_send(notification_ids: list[int]) -> None:
+    """E-mail the reminders' notifications to recipients with an address: each claimed (marked e-mailed)
+    before it is sent, so a retried run never sends one twice."""
+    from service_stations.models import Notification
+
+    pending = Notification.objects.filter(pk__in=notification_ids, emailed=False,
+                                          recipient__email__gt="").select_related("recipient")
+    for notification in pending:
+        if Notification.objects.filter(pk=notification.pk, emailed=False).update(emailed=True):
+            send_mail(_("考核评分提醒"), notification.message, None, [notification.recipient.email], fail_silently=True)

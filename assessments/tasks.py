@@ -7,18 +7,21 @@ from celery import shared_task
 from django.utils import timezone
 
 from assessments.models import AssessmentCycle
-from assessments.services import cycle_remind
+from assessments.services import cycle_notify, cycle_remind
 
 
 @shared_task
-def assessment_reminders_task(today: str | None = None) -> int:
+def assessment_reminders_task(today: str | None = None) -> dict:
     """Remind the raters of every open cycle whose deadline is near or past (二(四)2: results by 20
-    December) of the sheets they have not submitted. A sheet is reminded once a day, so a retried or
-    duplicated run changes nothing. Returns how many sheets were reminded."""
+    December) of the sheets they have not submitted: each sheet is marked reminded once a day, and each
+    rater's user is notified (in the app, and by e-mail when configured) once before the deadline and
+    once after it. A retried or duplicated run marks nothing again and notifies nobody twice. Returns how
+    many sheets were marked and how many notifications were sent."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    reminded = 0
+    done = {"sheets": 0, "notifications": 0}
     for cycle_id in AssessmentCycle.objects.filter(status=AssessmentCycle.Status.OPEN).order_by("pk").values_list(
             "pk", flat=True):
-        cycle = AssessmentCycle.objects.get(pk=cycle_id)
-        reminded += cycle_remind(cycle=cycle, today=day)
-    return reminded
+        cycle = AssessmentCycle.objects.select_related("scheme").get(pk=cycle_id)
+        done["sheets"] += cycle_remind(cycle=cycle, today=day)
+        done["notifications"] += cycle_notify(cycle=cycle, today=day)
+    return done

@@ -24,6 +24,7 @@ from assessments.exports import XLSX_CONTENT_TYPE
 from assessments.models import AssessmentCycle, AssessmentScheme, ScoreSheet
 from assessments.score_selectors import (
     REVIEW,
+    TodoRow,
     assessments_for_user,
     cycle_progress,
     cycle_totals,
@@ -31,11 +32,14 @@ from assessments.score_selectors import (
     cycles_progress,
     is_late,
     rater_sheets_for_user,
+    reminders_for_user,
     schemes_for_user,
     sheet_scores,
     sheets_for_user,
-    todo_for_user,
+    todo_rows,
 )
+from communities.models import Community
+from communities.selectors import communities_for_user
 from governance.exceptions import Conflict
 from governance.forms import VersionedForm, form_add_service_errors
 from governance.scope import scope_for
@@ -59,10 +63,11 @@ def _require(request, perm: str, message: str) -> None:
 def scores_todo(request):
     """待办评分: what this user's unit still has to score, returned sheets first, late ones marked."""
     _require(request, "assessments.view_scoresheet", "您的角色不参与考核评分。")
-    sheets = _page(request, todo_for_user(user=request.user))
+    sheets = _page(request, todo_rows(user=request.user))
     today = timezone.localdate()
-    rows = [{"sheet": s, "late": is_late(s, today)} for s in sheets]
-    return render(request, "assessments/todo.html", {"sheets": sheets, "rows": rows})
+    rows = [{"sheet": s, "late": s.late(today)} for s in (TodoRow(*t) for t in sheets)]
+    return render(request, "assessments/todo.html", {"sheets": sheets, "rows": rows,
+                                                     "reminders": list(reminders_for_user(user=request.user)[:5])})
 
 
 class SheetForm(VersionedForm):
@@ -141,6 +146,9 @@ class CycleOpenForm(forms.Form):
                               help_text=gettext_lazy("年度为1；半年为1-2；季度为1-4。"))
     street = forms.ModelChoiceField(queryset=Street.objects.none(), required=False, label=gettext_lazy("范围（街道）"),
                                     empty_label=gettext_lazy("全区"))
+    community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False,
+                                       label=gettext_lazy("范围（社区）"), empty_label=gettext_lazy("不限"),
+                                       help_text=gettext_lazy("社区考核本社区专职网格员等社区一级人员（三(四)3）。"))
     deadline = forms.DateField(required=False, label=gettext_lazy("报送截止日期"),
                                widget=forms.DateInput(attrs={"type": "date"}),
                                help_text=gettext_lazy("留空：驻区单位为当年12月20日（二(四)2），其他为期末。"))
@@ -153,6 +161,53 @@ class CycleOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = schemes_for_user(user=user).filter(is_active=True)
         self.fields["street"].queryset = streets_for_user(user=user)
+        self.fields["community"].queryset = communities_for_user(user=user).order_by("code")
+        scope = scope_for(user)
+        if not scope.district_wide:  # a street opens for its street, a community for itself (the service decides)
+            if scope.street_ids:
+                self.fields["street"].empty_label = None
+            else:
+                del self.fields["street"]
+
+
+def _cycle_open_posted(request, form):
+    """Open the cycle the form asks for (the service decides who may open what: PermissionDenied is 403);
+    the new cycle, or None with the service's errors on the form."""
+    if not form.is_valid():
+        return None
+    data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+    try:
+        with transaction.atomic():
+            cycle = services.cycle_open(acting_user=request.user, **data)
+    except ValidationError as exc:
+        form_add_service_errors(form, exc)
+        return None
+    messages.success(request, _("已开始考核：%(cycle)s，共 %(n)s 份评分表。")
+                     % {"cycle": cycle, "n": cycle.sheets.count()})
+    return cycle
+
+
+@login_required
+def cycle_open(request):
+    """开始考核 (a street or a community): open a scheme for a period for the subjects of one's own unit —
+    a street its community workers each half year, a community its grid workers each quarter (三(四)3).
+    The organisation department opens district-wide cycles on the review page."""
+    _require(request, "assessments.add_assessmentcycle", "您的角色不能开始考核。")
+    form = CycleOpenForm(request.POST or None, user=request.user)
+    if request.method == "POST" and _cycle_open_posted(request, form) is not None:
+        return redirect("assessment-cycles")
+    return render(request, "assessments/cycle_open.html", {"form": form})
+
+
+@login_required
+def cycles_list(request):
+    """本单位考核周期: the cycles a street or community sees, its own and the district's, with their progress."""
+    _require(request, "assessments.view_assessmentcycle", "您的角色不能查看考核周期。")
+    cycles = _page(request, cycles_for_user(user=request.user))
+    progress = cycles_progress(cycle_ids=[c.pk for c in cycles])
+    rows = [{"cycle": c, "progress": progress.get(c.pk)} for c in cycles]
+    return render(request, "assessments/cycles.html", {
+        "cycles": cycles, "rows": rows, "can_open": request.user.has_perm("assessments.add_assessmentcycle")})
 
 
 @login_required
@@ -164,17 +219,9 @@ def review_index(request):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied("您的角色不能开始考核。")
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if v is not None}
-            try:
-                with transaction.atomic():
-                    cycle = services.cycle_open(acting_user=request.user, **data)
-            except ValidationError as exc:
-                form_add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已开始考核：%(cycle)s，共 %(n)s 份评分表。")
-                                 % {"cycle": cycle, "n": cycle.sheets.count()})
-                return redirect("assessment-review-cycle", pk=cycle.pk)
+        cycle = _cycle_open_posted(request, form)
+        if cycle is not None:
+            return redirect("assessment-review-cycle", pk=cycle.pk)
     cycles = _page(request, cycles_for_user(user=request.user))
     progress = cycles_progress(cycle_ids=[c.pk for c in cycles])
     rows = [{"cycle": c, "progress": progress.get(c.pk)} for c in cycles]

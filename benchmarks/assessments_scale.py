@@ -45,7 +45,7 @@ def median_ms(fn, repeat):
     return statistics.median(times)
 
 
-def build():
+def build(streets_count: int = STREETS):
     from assessments.models import RaterKind, Score, ScoreSheet, SubjectKind
     from assessments.services import cycle_open, scheme_create
     from communities.models import Community
@@ -56,7 +56,7 @@ def build():
 
     rng = random.Random(2018)
     district, _ = District.objects.get_or_create(code="640104", defaults={"name": "兴庆区"})
-    streets = [street_create(acting_user=None, district=district, code=f"b{i}", name=f"基准{i}街") for i in range(STREETS)]
+    streets = [street_create(acting_user=None, district=district, code=f"b{i}", name=f"基准{i}街") for i in range(streets_count)]
     communities = Community.objects.bulk_create([
         Community(street=s, code=f"b{i}-{j}", name=f"基准{i}-{j}社区", households=3000, party_members=90)
         for i, s in enumerate(streets) for j in range(COMMUNITIES)])
@@ -124,7 +124,7 @@ RAW_REVIEW_ROWS = """
     JOIN streets_street st ON st.id = s.street_id
     WHERE s.cycle_id = %s AND s.status = 'submitted' ORDER BY s.street_id, a.subject_name, s.id LIMIT 50"""
 RAW_TODO = """
-    SELECT s.id, s.status, s.weight, s.reminded_on, s.review_comment, a.subject_name, c.deadline, c.year, c.part,
+    SELECT s.id, s.status, s.weight, s.rater_kind, s.reminded_on, s.review_comment, a.subject_name, c.deadline, c.year, c.part,
            sc.name, sc.period
     FROM assessments_scoresheet s JOIN assessments_assessment a ON a.id = s.assessment_id
     JOIN assessments_assessmentcycle c ON c.id = s.cycle_id JOIN assessments_assessmentscheme sc ON sc.id = c.scheme_id
@@ -152,6 +152,8 @@ def raw(sql, params):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--streets", type=int, default=STREETS,
+                        help=f"streets to build ({STREETS}: a district year, ~200,000 scores; 3 on a shared machine)")
     parser.add_argument("--keep", action="store_true", help="keep the test database for a closer look")
     parser.add_argument("--profile", action="store_true", help="profile twenty reads of the to-do list")
     parser.add_argument("--explain", action="store_true", help="print the plan of the to-do list's query")
@@ -161,10 +163,10 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from assessments.score_selectors import cycle_progress, cycle_totals, todo_for_user
+        from assessments.score_selectors import cycle_progress, cycle_totals, todo_for_user, todo_rows
 
         started = time.perf_counter()
-        cycles, orgdept, street_user, street, n_scores = build()
+        cycles, orgdept, street_user, street, n_scores = build(args.streets)
         print(f"built {n_scores} scores in {time.perf_counter() - started:.1f} s on {connection.vendor}")
         # Measure like a fresh web worker, not a process holding the build's 200,000 objects for the GC to walk.
         gc.collect()
@@ -178,7 +180,7 @@ def main() -> None:
              [raw(RAW_REVIEW, [worker_cycle.pk]), raw(RAW_REVIEW_ROWS, [worker_cycle.pk])],
              lambda: cycle_progress(cycle=worker_cycle)),
             ("rater's to-do list (one street)", lambda: rater.get("/assessments/todo/"),
-             [raw(RAW_TODO, [street.pk])], lambda: list(todo_for_user(user=street_user)[:50])),
+             [raw(RAW_TODO, [street.pk])], lambda: list(todo_rows(user=street_user)[:50])),
             ("ranking (community workers H1)", lambda: reviewer.get(f"/assessments/cycles/{worker_cycle.pk}/ranking/"),
              [raw(RAW_RANKING, [worker_cycle.pk, worker_cycle.pk])], lambda: cycle_totals(cycle=worker_cycle)),
             ("ranking (stationed units)", lambda: reviewer.get(f"/assessments/cycles/{unit_cycle.pk}/ranking/"),
@@ -204,7 +206,7 @@ def main() -> None:
             import cProfile
             import pstats
 
-            cProfile.runctx("for _ in range(20): list(todo_for_user(user=street_user)[:50])", globals(), locals(),
+            cProfile.runctx("for _ in range(20): list(todo_rows(user=street_user)[:50])", globals(), locals(),
                             "/tmp/assess.prof")
             pstats.Stats("/tmp/assess.prof").sort_stats("cumulative").print_stats(25)
         if args.explain:

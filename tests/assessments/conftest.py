@@ -3,7 +3,7 @@
 import pytest
 
 from assessments.models import RaterKind, SubjectKind
-from assessments.services import scheme_create
+from assessments.services import cycle_open, scheme_create
 from governance.models import PostKind, StationedUnit
 from governance.roles import Role
 from tests import factories as f
@@ -51,3 +51,27 @@ def unit_scheme(db):
                              {"rater_kind": RaterKind.STREET, "weight": 40, "criteria": crit(("下基层", 100))},
                              {"rater_kind": RaterKind.COMMUNITY, "weight": 60, "criteria": crit(("党员报到", 100))},
                          ])
+
+
+@pytest.fixture
+def agency(world):
+    """Street a's police-station head (stationed by the police bureau), street b's judicial-office head
+    (the justice bureau), and a scheme: street 60% (100 points), department 40% (50 + 30 points)."""
+    w = dict(world)
+    w["police"] = f.department(name="兴庆区公安分局")
+    w["justice"] = f.department(name="兴庆区司法局")
+    w["head_a"] = f.post(PostKind.STREET_DEPUTY_DIRECTOR, street=w["a"], is_secondment=True,
+                         seconded_from="兴庆区公安分局胜利派出所所长", secondment_role="police_station_head",
+                         person=f.person(name="所长甲")).person
+    w["head_b"] = f.post(PostKind.STREET_DEPUTY_DIRECTOR, street=w["b"], is_secondment=True,
+                         seconded_from="兴庆区司法局司法所所长", secondment_role="judicial_office_head",
+                         person=f.person(name="所长乙")).person
+    w["police_user"] = f.user(Role.DEPARTMENT_USER, w["police"])
+    w["justice_user"] = f.user(Role.DEPARTMENT_USER, w["justice"])
+    w["scheme"] = scheme_create(acting_user=None, name="派驻机构负责人测试", subject_kind=SubjectKind.AGENCY_HEAD,
+                                period="annual", components=[
+                                    {"rater_kind": RaterKind.STREET, "weight": 60, "criteria": crit(("配合统筹", 100))},
+                                    {"rater_kind": RaterKind.DEPARTMENT, "weight": 40,
+                                     "criteria": crit(("部门业务", 50), ("队伍建设", 30))}])
+    w["cycle"] = cycle_open(acting_user=None, scheme=w["scheme"], year=2024)
+    return w

@@ -177,9 +177,9 @@ def test_reminders_near_the_deadline_once_a_day(world, unit_scheme):
     fill(cycle.sheets.order_by("pk")[0], 70)
     assert cycle_remind(cycle=cycle, today=datetime.date(2024, 12, 1)) == 0  # too early
     n = cycle.sheets.count() - 1
-    assert assessment_reminders_task("2024-12-16") == n
-    assert assessment_reminders_task("2024-12-16") == 0  # idempotent
-    assert assessment_reminders_task("2024-12-21") == n  # and again the next day
+    assert assessment_reminders_task("2024-12-16")["sheets"] == n
+    assert assessment_reminders_task("2024-12-16")["sheets"] == 0  # idempotent
+    assert assessment_reminders_task("2024-12-21")["sheets"] == n  # and again the next day
     assert not cycle.sheets.filter(status=ScoreSheet.Status.SUBMITTED, reminded_on__isnull=False).exists()
 
 
