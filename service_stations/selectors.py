@@ -170,10 +170,11 @@ def shifts_for_user(*, user) -> QuerySet[Shift]:
                   station="station_id")
 
 
-def on_duty(*, user, station: ServiceStation, now: datetime.datetime | None = None) -> QuerySet[Shift]:
-    """Who is on duty at the station now (错时工作、周末倒班)."""
+def on_duty(*, user, station: ServiceStation | None = None, now: datetime.datetime | None = None) -> QuerySet[Shift]:
+    """Who is on duty now (错时工作、周末倒班): at the station, or at every station in the user's scope."""
     now = timezone.localtime(now)
-    return shifts_for_user(user=user).filter(station=station, date=now.date(), start__lte=now.time(), end__gt=now.time())
+    shifts = shifts_for_user(user=user).filter(date=now.date(), start__lte=now.time(), end__gt=now.time())
+    return shifts.filter(station=station) if station is not None else shifts
 
 
 def checklist_for_user(*, user) -> QuerySet[StationChecklistEntry]:
