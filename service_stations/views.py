@@ -16,6 +16,7 @@ from governance.scope import scope_for
 from governance.selectors import departments_for_user
 from governance.views import get_scoped_or_404
 from service_stations import selectors, services
+from service_stations.charts import overdue_chart
 from service_stations.forms import (
     AppointmentForm,
     CaseHandOnForm,
@@ -153,7 +154,7 @@ def overdue_overview(request):
     rows_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     peak = max([r["open"] for r in rows] + [1])
     return render(request, "service_stations/overdue.html", {
-        "rows": rows_page, "today": today, "peak": peak,
+        "rows": rows_page, "today": today, "peak": peak, "chart_overdue": overdue_chart(rows),
         "totals": {k: sum(r[k] for r in rows) for k in ("open", "overdue", "due_today")}})
 
 

@@ -1,9 +1,12 @@
 """The station's pages: counter, dashboard, case page, receipt, notice, overdue, checklist; scope and query counts."""
 
 import datetime
+import json
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from service_stations.models import CaseStatus, ServiceCase, StationChecklistEntry
 from tests import factories as f
@@ -113,6 +116,44 @@ def test_the_district_sees_overdue_counts_by_station(stations, client_as):
     response = client_as(stations["orgdept"]).get(reverse("stations-overdue"))
     rows = {r["station"].pk: r for r in response.context["rows"]}
     assert rows[stations["station_a"].pk]["overdue"] == 1 and rows[stations["station_b"].pk]["overdue"] == 0
+
+
+def _chart_data(html: str) -> dict:
+    """The overdue chart's data as the page hands it to static/js/charts.js (json_script, no inline script)."""
+    found = re.search(r'<script id="chart-overdue-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "no chart data on the page"
+    return json.loads(found.group(1))
+
+
+def test_the_overdue_views_chart_the_counts_by_station(stations, client_as, django_assert_max_num_queries):
+    old = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)
+    for _ in range(3):
+        case(stations["station_a"], stations["worker_a"], received_at=old)
+    case(stations["station_a"], stations["worker_a"], received_at=timezone.now())
+    case(stations["station_b"], stations["worker_b"], received_at=timezone.now())
+    district = client_as(stations["orgdept"]).get(reverse("stations-overdue")).content.decode()
+    chart = _chart_data(district)
+    assert chart["categories"] == [stations["station_a"].name, stations["station_b"].name]
+    assert {s["name"]: s["data"] for s in chart["series"]} == {"已超期": [3, 0], "今日到期": [0, 0], "其余在办": [1, 1]}
+    assert 'data-source="chart-overdue-data"' in district and "/static/vendor/echarts/echarts.min.js" in district
+    assert "<table>" in district  # the table stays beside the chart
+    street = client_as(stations["street_a_user"]).get(reverse("stations-overdue")).content.decode()
+    chart = _chart_data(street)
+    assert chart["categories"] == [stations["station_a"].name]
+    assert [s["data"] for s in chart["series"]] == [[3], [0], [1]]
+    # Constant queries whatever the stations and cases: the chart reads the rows the table reads.
+    client = client_as(stations["orgdept"])
+    url = reverse("stations-overdue")
+    client.get(url)
+    with django_assert_max_num_queries(40) as ctx:
+        client.get(url)
+    bound = len(ctx.captured_queries)
+    for _ in range(4):
+        extra = f.station(stations["b"], f.community(stations["b"]))
+        case(extra, None, received_at=old)
+    with django_assert_max_num_queries(bound):
+        html = client.get(url).content.decode()
+    assert _chart_data(html)["series"][0]["data"] == [3, 0, 1, 1, 1, 1]
 
 
 def test_the_street_marks_the_checklist_and_the_district_sees_what_is_missing(stations, client_as):
