@@ -110,6 +110,27 @@ def test_the_dashboard_and_overdue_view_answer_in_constant_queries(stations, cli
             assert client.get(url).status_code == 200
 
 
+def test_the_dashboard_counts_and_lists_the_queue(stations, client_as, monkeypatch):
+    from service_stations import views
+    from service_stations.services import case_transition
+
+    old = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)
+    late = [case(stations["station_a"], stations["worker_a"], received_at=old) for _ in range(2)]
+    done = case(stations["station_a"], stations["worker_a"], received_at=old)
+    case_transition(case=done, acting_user=stations["worker_a"], status=CaseStatus.RETURNED)
+    new = case(stations["station_a"], stations["worker_a"], received_at=timezone.now())
+    case(stations["station_b"], stations["worker_b"], received_at=old)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)  # the counts are the whole queue's, whatever a list shows
+    response = client_as(stations["worker_a"]).get(reverse("station-dashboard", args=[stations["station_a"].pk]))
+    assert response.context["counts"] == {"open": 3, "overdue": 2, "due_soon": 0, "received_today": 1}
+    assert [r["id"] for r in response.context["overdue"]] == [c.pk for c in late]
+    assert [r["id"] for r in response.context["received_today"]] == [new.pk]
+    page = response.context["open_page"]
+    assert [r["id"] for r in page] == [c.pk for c in late] and page.paginator.num_pages == 2
+    html = response.content.decode()
+    assert late[0].number in html and "已受理" in html and item().name in html and done.number not in html
+
+
 def test_the_district_sees_overdue_counts_by_station(stations, client_as):
     old = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)
     case(stations["station_a"], stations["worker_a"], received_at=old)
