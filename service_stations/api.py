@@ -243,8 +243,8 @@ class ShiftViewSet(_TaggedCreate, ServiceModelViewSet):
 
     @extend_schema(responses=ShiftSerializer(many=True), parameters=[
         OpenApiParameter("station", int, description="只看该服务站（默认：管辖范围内所有服务站）")])
-    @action(detail=False, methods=["get"], url_path="on-duty")
+    @action(detail=False, methods=["get"], url_path="on-duty", pagination_class=None)
     def on_duty(self, request):
         """Who is on duty now: the shifts covering this moment, at the stations in the caller's scope."""
-        shifts = self.filter_queryset(on_duty(user=request.user)).order_by("station", "start", "pk")
+        shifts = self.filter_queryset(on_duty(user=request.user).order_by("station", "start", "pk"))
         return Response(ShiftSerializer(shifts, many=True, context=self.get_serializer_context()).data)
