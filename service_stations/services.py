@@ -7,6 +7,7 @@ import datetime
 import functools
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -324,12 +325,16 @@ def _shift_check(shift: Shift) -> None:
         raise ValidationError({"start": [_("该工作人员当天已有与此时段重叠的值班。")]})
 
 
+def _worker_lock(worker_id) -> None:
+    """Serialises two shifts of one worker arranged at once, so that the overlap check holds."""
+    if worker_id is not None:
+        list(get_user_model()._default_manager.select_for_update().filter(pk=worker_id).values_list("pk"))
+
+
 @transaction.atomic
 def shift_create(*, acting_user, **fields) -> Shift:
     shift = Shift(**fields)
-    if shift.worker_id is not None:
-        # Serialises two shifts of one worker arranged at once, so the overlap check holds.
-        list(type(shift.worker)._default_manager.select_for_update().filter(pk=shift.worker_id))
+    _worker_lock(shift.worker_id)
     _shift_check(shift)
     return instance_save(shift, acting_user=acting_user)
 
@@ -341,7 +346,7 @@ def shift_update(*, shift: Shift, acting_user, expected_version: int | None = No
     candidate = Shift(**{f.attname: getattr(shift, f.attname) for f in Shift._meta.concrete_fields})
     for name, value in fields.items():
         setattr(candidate, name, value)
-    list(type(candidate.worker)._default_manager.select_for_update().filter(pk=candidate.worker_id))
+    _worker_lock(candidate.worker_id)
     _shift_check(candidate)
     return model_update(instance=shift, acting_user=acting_user, data=fields, expected_version=expected_version)
 
