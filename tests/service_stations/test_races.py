@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _postgresql():
     if connection.vendor != "postgresql":
-        skip_or_fail("the external_id race needs PostgreSQL: set DATABASE_URL=postgres://... (SQLite in use)")
+        skip_or_fail("the counter races need PostgreSQL's row locks and constraints: set DATABASE_URL=postgres://... (SQLite in use)")
     rules_seed()  # a transactional test's flush removed the rules the migrations seeded
 
 
