@@ -30,7 +30,13 @@ from grids.api import (
     PartyModelPostViewSet,
 )
 from meetings.api import AgreementViewSet, ComplianceView, FourListViewSet, MeetingDecisionViewSet, MeetingViewSet
-from service_stations.api import CaseViewSet, ServiceItemViewSet, ServiceStationViewSet
+from service_stations.api import (
+    AppointmentViewSet,
+    CaseViewSet,
+    ServiceItemViewSet,
+    ServiceStationViewSet,
+    ShiftViewSet,
+)
 from streets.api import StreetOfficeViewSet, StreetViewSet
 
 router = Router()
@@ -56,6 +62,8 @@ router.register("scores", SheetViewSet, basename="score")
 router.register("service-items", ServiceItemViewSet, basename="service-item")
 router.register("service-stations", ServiceStationViewSet, basename="service-station")
 router.register("cases", CaseViewSet, basename="case")
+router.register("appointments", AppointmentViewSet, basename="appointment")
+router.register("shifts", ShiftViewSet, basename="shift")
 router.register("grids", GridViewSet, basename="grid")
 router.register("grid-units", GridUnitViewSet, basename="grid-unit")
 router.register("grid-changes", GridChangeViewSet, basename="grid-change")

@@ -1,10 +1,13 @@
-"""/api/v1/ endpoints of the service stations: service-items, service-stations, cases (and their transitions)."""
+"""/api/v1/ endpoints of the service stations: service-items, service-stations, cases (and their transitions),
+appointments (预约、上门) and shifts (错时工作、周末倒班, with who is on duty now)."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,8 +15,16 @@ from rest_framework.response import Response
 from governance.api import ScopedFieldsMixin, ServiceModelViewSet, if_match_version
 from governance.models import Department
 from service_stations import services
-from service_stations.models import CaseStatus, ServiceCase, ServiceItem, ServiceStation
-from service_stations.selectors import can_see_identity, cases_for_user, service_items_for_user, stations_for_user
+from service_stations.models import Appointment, CaseStatus, ServiceCase, ServiceItem, ServiceStation, Shift
+from service_stations.selectors import (
+    appointments_for_user,
+    can_see_identity,
+    cases_for_user,
+    on_duty,
+    service_items_for_user,
+    shifts_for_user,
+    stations_for_user,
+)
 from service_stations.validators import mask_id_number, mask_phone
 
 
@@ -152,3 +163,88 @@ class CaseViewSet(ServiceModelViewSet):
                                             forwarded_to=body.validated_data.get("forwarded_to"),
                                             expected_version=expected)
         return self._tagged(Response(CaseSerializer(case, context=self.get_serializer_context()).data))
+
+
+# --- appointments and door-to-door visits; shifts and who is on duty (三(二)3) ----------------------------
+
+class StationWorkerField(serializers.PrimaryKeyRelatedField):
+    """A login by id; whether it is one of the station's workers the service decides (services._station_worker_check),
+    so an id that is not a station worker answers like one of another station."""
+
+    default_error_messages = {"does_not_exist": _lazy("只能安排本服务站的工作人员。")}
+
+    def get_queryset(self):
+        return get_user_model()._default_manager.filter(is_active=True)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, str) and not (data.isascii() and data.strip().isdigit())):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+    def to_representation(self, value):
+        return value.pk
+
+
+class _TaggedCreate:
+    """A created record answers with its ETag, so the next edit can send If-Match without reading it again."""
+
+    def create(self, request, *args, **kwargs):
+        return self._tagged(super().create(request, *args, **kwargs))
+
+
+class AppointmentSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    worker = StationWorkerField(help_text="本服务站工作人员的用户 id")
+    worker_name = serializers.SerializerMethodField(help_text="工作人员姓名")
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    slot_label = serializers.CharField(source="get_slot_display", read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = ["id", "version", "station", "case", "kind", "kind_label", "date", "slot", "slot_label", "worker",
+                  "worker_name", "applicant_name", "address"]
+
+    def get_worker_name(self, appointment) -> str:
+        return appointment.worker.get_full_name() or appointment.worker.get_username()
+
+
+class AppointmentViewSet(_TaggedCreate, ServiceModelViewSet):
+    """预约服务、上门办理 (三(二)3): a date, a slot and a worker of the station. A station worker books at their
+    station; the street's staff read their street's. A door-to-door visit needs an address."""
+
+    serializer_class = AppointmentSerializer
+    selector = appointments_for_user
+    create_service = services.appointment_create
+    update_service = services.appointment_update
+    instance_kwarg = "appointment"
+    filterset_fields = ["station", "kind", "date", "slot", "worker"]
+
+
+class ShiftSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    worker = StationWorkerField(help_text="本服务站工作人员的用户 id")
+    worker_name = serializers.SerializerMethodField(help_text="值班人员姓名")
+
+    class Meta:
+        model = Shift
+        fields = ["id", "version", "station", "worker", "worker_name", "date", "start", "end", "is_weekend_rota"]
+
+    def get_worker_name(self, shift) -> str:
+        return shift.worker.get_full_name() or shift.worker.get_username()
+
+
+class ShiftViewSet(_TaggedCreate, ServiceModelViewSet):
+    """错时工作、周末倒班 (三(二)3): the street arranges its stations' shifts; `on-duty/` says who is on duty now."""
+
+    serializer_class = ShiftSerializer
+    selector = shifts_for_user
+    create_service = services.shift_create
+    update_service = services.shift_update
+    instance_kwarg = "shift"
+    filterset_fields = ["station", "date", "worker", "is_weekend_rota"]
+
+    @extend_schema(responses=ShiftSerializer(many=True), parameters=[
+        OpenApiParameter("station", int, description="只看该服务站（默认：管辖范围内所有服务站）")])
+    @action(detail=False, methods=["get"], url_path="on-duty", pagination_class=None)
+    def on_duty(self, request):
+        """Who is on duty now: the shifts covering this moment, at the stations in the caller's scope."""
+        shifts = self.filter_queryset(on_duty(user=request.user).order_by("station", "start", "pk"))
+        return Response(ShiftSerializer(shifts, many=True, context=self.get_serializer_context()).data)

@@ -14,6 +14,7 @@ from service_stations.models import (
     Appointment,
     CalendarDay,
     CalendarYear,
+    CaseStatus,
     Notification,
     ServiceCase,
     ServiceItem,
@@ -97,23 +98,49 @@ def case_list(*, user, station_id=None, status=None, service_item_id=None, recei
     return cases.order_by("-received_at", "-pk")
 
 
-# What a queue row shows (service_stations/_case_rows.html): read only these at a million rows.
-QUEUE_FIELDS = ("number", "applicant_name", "status", "due_date", "received_at", "station_id", "street_id",
-                "item_revision__name")
+# What a queue row shows (service_stations/_case_rows.html): read only these, as plain rows; building model
+# instances cost more than the query itself (benchmarks/stations_scale.py).
+QUEUE_FIELDS = ("id", "number", "applicant_name", "status", "due_date", "item_revision__name")
+_STATUS_LABELS = dict(CaseStatus.choices)
+
+
+class StationQueue:
+    """A station's open cases by due date (`open`), and, built only when read, those received today, due within
+    `soon_days` working days, overdue: querysets of plain rows (QUEUE_FIELDS; `queue_rows` adds the status in
+    words). `counts()` gives the four numbers of the dashboard in one query. Building a queryset costs more
+    than reading nine rows by index, so the page pays only for the lists it shows (benchmarks/stations_scale.py)."""
+
+    def __init__(self, open_cases, *, today: datetime.date, soon: datetime.date):
+        self.open = open_cases
+        self._sections = {
+            "received_today": lambda: Q(received_at__date=today),
+            "due_soon": lambda: Q(due_date__gte=today, due_date__lte=soon),
+            "overdue": lambda: Q(due_date__lt=today),
+        }
+
+    def __getattr__(self, name):
+        sections = self.__dict__.get("_sections", {})
+        if name not in sections:
+            raise AttributeError(name)
+        return self.open.filter(sections[name]())
+
+    def counts(self) -> dict:
+        return self.open.order_by().aggregate(
+            open=Count("pk"), **{name: Count("pk", filter=q()) for name, q in self._sections.items()})
 
 
 def station_queue(*, user, station: ServiceStation, today: datetime.date, calendar: WorkingCalendar,
-                  soon_days: int = 2) -> dict:
-    """Today's queue (open cases by due date), those due within `soon_days` working days, and the overdue."""
-    open_cases = (cases_for_user(user=user).filter(station=station, status__in=OPEN_STATUSES)
-                  .only(*QUEUE_FIELDS).order_by("due_date", "pk"))
-    soon = calendar.add_working_days(today, soon_days)
-    return {
-        "received_today": open_cases.filter(received_at__date=today),
-        "due_soon": open_cases.filter(due_date__gte=today, due_date__lte=soon),
-        "overdue": open_cases.filter(due_date__lt=today),
-        "open": open_cases,
-    }
+                  soon_days: int = 2) -> StationQueue:
+    """Today's queue at the station (StationQueue): open cases by due date, due soon, overdue, received today."""
+    # The scope of cases_for_user, without its select_related (values() would drop it): fewer clones to build.
+    open_cases = scoped(ServiceCase.objects.filter(station=station, status__in=OPEN_STATUSES), user,
+                        street="street_id", station="station_id").order_by("due_date", "pk").values(*QUEUE_FIELDS)
+    return StationQueue(open_cases, today=today, soon=calendar.add_working_days(today, soon_days))
+
+
+def queue_rows(rows) -> list[dict]:
+    """A queue's rows with their status in words."""
+    return [{**row, "status_label": _STATUS_LABELS.get(row["status"], row["status"])} for row in rows]
 
 
 def overdue_counts(*, user, today: datetime.date, street_id=None) -> list[dict]:
@@ -170,10 +197,11 @@ def shifts_for_user(*, user) -> QuerySet[Shift]:
                   station="station_id")
 
 
-def on_duty(*, user, station: ServiceStation, now: datetime.datetime | None = None) -> QuerySet[Shift]:
-    """Who is on duty at the station now (错时工作、周末倒班)."""
+def on_duty(*, user, station: ServiceStation | None = None, now: datetime.datetime | None = None) -> QuerySet[Shift]:
+    """Who is on duty now (错时工作、周末倒班): at the station, or at every station in the user's scope."""
     now = timezone.localtime(now)
-    return shifts_for_user(user=user).filter(station=station, date=now.date(), start__lte=now.time(), end__gt=now.time())
+    shifts = shifts_for_user(user=user).filter(date=now.date(), start__lte=now.time(), end__gt=now.time())
+    return shifts.filter(station=station) if station is not None else shifts
 
 
 def checklist_for_user(*, user) -> QuerySet[StationChecklistEntry]:

@@ -7,6 +7,7 @@ import datetime
 import functools
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -294,14 +295,83 @@ def case_hand_on(*, case: ServiceCase, acting_user, handler, expected_version: i
                         expected_version=expected_version)
 
 
+def _station_worker_check(*, station: ServiceStation, worker, field: str = "worker") -> None:
+    """The worker of an appointment or a shift is one of the station's own workers (its logins)."""
+    from service_stations.selectors import station_workers
+
+    if worker is None or not station_workers(station=station).filter(pk=worker.pk).exists():
+        raise ValidationError({field: [_("只能安排本服务站的工作人员。")]})
+
+
+def _unit_station_kept(instance, fields: dict) -> None:
+    """An appointment or a shift stays at the station it was made for: another station's is a new record."""
+    station = fields.pop("station", None)
+    if station is not None and station.pk != instance.station_id:
+        raise ValidationError({"station": [_("不能改到其他服务站，请在该服务站另行登记。")]})
+
+
+def _appointment_check(appointment: Appointment) -> None:
+    """预约服务、上门办理 (三(二)3): the station's own worker; the case, when named, is the station's."""
+    _station_worker_check(station=appointment.station, worker=appointment.worker)
+    if appointment.case_id is not None and appointment.case.station_id != appointment.station_id:
+        raise ValidationError({"case": [_("该办件不是本服务站受理的。")]})
+
+
 @transaction.atomic
 def appointment_create(*, acting_user, **fields) -> Appointment:
-    return instance_save(Appointment(**fields), acting_user=acting_user)
+    appointment = Appointment(**fields)
+    _appointment_check(appointment)
+    return instance_save(appointment, acting_user=acting_user)
+
+
+@transaction.atomic
+def appointment_update(*, appointment: Appointment, acting_user, expected_version: int | None = None,
+                       **fields) -> Appointment:
+    """Move an appointment (date, slot, worker...): a stale version is refused (Conflict)."""
+    _unit_station_kept(appointment, fields)
+    lock_current(appointment, expected_version=expected_version)
+    candidate = Appointment(**{f.attname: getattr(appointment, f.attname) for f in Appointment._meta.concrete_fields})
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    _appointment_check(candidate)
+    return model_update(instance=appointment, acting_user=acting_user, data=fields, expected_version=expected_version)
+
+
+def _shift_check(shift: Shift) -> None:
+    """错时工作、周末倒班 (三(二)3): the station's own worker, whose shifts on one day do not overlap."""
+    _station_worker_check(station=shift.station, worker=shift.worker)
+    if shift.start is None or shift.end is None or shift.end <= shift.start:
+        return  # the model's constraint answers (shift_end_after_start)
+    overlapping = Shift.objects.filter(worker_id=shift.worker_id, date=shift.date, start__lt=shift.end,
+                                       end__gt=shift.start).exclude(pk=shift.pk)
+    if overlapping.exists():
+        raise ValidationError({"start": [_("该工作人员当天已有与此时段重叠的值班。")]})
+
+
+def _worker_lock(worker_id) -> None:
+    """Serialises two shifts of one worker arranged at once, so that the overlap check holds."""
+    if worker_id is not None:
+        list(get_user_model()._default_manager.select_for_update().filter(pk=worker_id).values_list("pk"))
 
 
 @transaction.atomic
 def shift_create(*, acting_user, **fields) -> Shift:
-    return instance_save(Shift(**fields), acting_user=acting_user)
+    shift = Shift(**fields)
+    _worker_lock(shift.worker_id)
+    _shift_check(shift)
+    return instance_save(shift, acting_user=acting_user)
+
+
+@transaction.atomic
+def shift_update(*, shift: Shift, acting_user, expected_version: int | None = None, **fields) -> Shift:
+    _unit_station_kept(shift, fields)
+    lock_current(shift, expected_version=expected_version)
+    candidate = Shift(**{f.attname: getattr(shift, f.attname) for f in Shift._meta.concrete_fields})
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    _worker_lock(candidate.worker_id)
+    _shift_check(candidate)
+    return model_update(instance=shift, acting_user=acting_user, data=fields, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from governance.scope import scope_for
 from governance.selectors import departments_for_user
 from governance.views import get_scoped_or_404
 from service_stations import selectors, services
+from service_stations.charts import overdue_chart
 from service_stations.forms import (
     AppointmentForm,
     CaseHandOnForm,
@@ -62,13 +63,16 @@ def station_dashboard(request, pk):
     today = timezone.localdate()
     calendar = selectors.working_calendar()
     queue = selectors.station_queue(user=request.user, station=station, today=today, calendar=calendar)
-    open_page = Paginator(queue["open"], PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queue.counts()  # the four numbers in one query; the paginator counts no more
+    paginator = Paginator(queue.open, PAGE_SIZE)
+    paginator.count = counts["open"]
+    open_page = paginator.get_page(request.GET.get("page"))
+    open_page.object_list = selectors.queue_rows(open_page.object_list)
     context = {
-        "station": station, "today": today, "open_page": open_page,
-        "received_today": list(queue["received_today"][:PAGE_SIZE]),
-        "due_soon": list(queue["due_soon"][:PAGE_SIZE]),
-        "overdue": list(queue["overdue"][:PAGE_SIZE]),
-        "overdue_count": queue["overdue"].count(),
+        "station": station, "today": today, "open_page": open_page, "counts": counts,
+        "received_today": selectors.queue_rows(queue.received_today[:PAGE_SIZE]),
+        "due_soon": selectors.queue_rows(queue.due_soon[:PAGE_SIZE]),
+        "overdue": selectors.queue_rows(queue.overdue[:PAGE_SIZE]),
         "on_duty": list(selectors.on_duty(user=request.user, station=station)),
         "appointments": list(selectors.appointments_for_user(user=request.user).filter(station=station, date=today)),
         "notifications": list(selectors.notifications_for_user(user=request.user).filter(read_at__isnull=True)[:10]),
@@ -153,7 +157,7 @@ def overdue_overview(request):
     rows_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     peak = max([r["open"] for r in rows] + [1])
     return render(request, "service_stations/overdue.html", {
-        "rows": rows_page, "today": today, "peak": peak,
+        "rows": rows_page, "today": today, "peak": peak, "chart_overdue": overdue_chart(rows),
         "totals": {k: sum(r[k] for r in rows) for k in ("open", "overdue", "due_today")}})
 
 

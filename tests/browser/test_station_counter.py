@@ -65,3 +65,34 @@ def test_taking_in_a_case_at_the_counter_by_keyboard(live_server, station_worker
     page.click("text=打印受理回执")
     assert number in page.inner_text("main") and "承诺办结期限" in page.inner_text("main")
     assert outside == []
+
+
+@pytest.fixture
+def overdue_cases(transactional_db):
+    """Two stations of a street, one with an overdue case and one with a case in time, and the street's staff."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.service_stations.conftest import case, item
+
+    rules_seed()
+    calendar_seed(apps)
+    catalogue_seed(apps)
+    street = f.street(name="凤凰北街")
+    late, in_time = (f.station(street, f.community(street, name=name)) for name in ("东苑社区", "西苑社区"))
+    worker = f.user(Role.STATION_WORKER, late)
+    case(late, worker, service_item=item(), received_at=datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC))
+    case(in_time, None, service_item=item(), received_at=timezone.now())
+    f.user(Role.STREET_STAFF, street, username="overdue-street")
+    return late, in_time
+
+
+def test_the_streets_overdue_view_draws_its_chart_under_a_strict_csp(overdue_cases, visit):
+    v = visit()
+    v.enforce_csp()
+    v.login("overdue-street")
+    v.open("/stations/overdue/")
+    v.page.wait_for_selector(".chart[data-drawn='1'] canvas")
+    assert v.page.locator("table tbody tr").count() == 2  # the table stays
+    assert v.csp_violations == [] and v.outside == []

@@ -197,6 +197,31 @@ def test_scope_between_stations_and_streets(stations):
     assert ServiceCase.objects.count() == 2
 
 
+def test_scope_between_two_stations_of_one_street(stations, client):
+    """A worker of another station of the same street sees and moves none of this station's cases."""
+    from django.urls import reverse
+
+    neighbour = f.station(stations["a"], f.community(stations["a"], name="甲二社区"))
+    neighbour_worker = f.user(Role.STATION_WORKER, neighbour)
+    mine = case(stations["station_a"], stations["worker_a"])
+    theirs = case(neighbour, neighbour_worker)
+    worker = api_as(neighbour_worker)
+    assert [c["id"] for c in worker.get(f"{API}/cases/").data["results"]] == [theirs.pk]
+    assert worker.get(f"{API}/cases/{mine.pk}/").status_code == 404
+    assert worker.get(f"{API}/cases/?station={stations['station_a'].pk}").status_code == 400
+    assert worker.post(f"{API}/cases/{mine.pk}/transition/", {"status": "handling"}, format="json").status_code == 404
+    response = worker.post(f"{API}/cases/", _body(stations), format="json")  # at station a
+    assert response.status_code == 400 and "station" in response.data
+    client.force_login(neighbour_worker)
+    assert client.get(reverse("case-page", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("station-dashboard", args=[stations["station_a"].pk])).status_code == 404
+    assert client.post(reverse("case-page", args=[mine.pk]), {"status": "handling", "expected_version": 1}).status_code == 404
+    assert ServiceCase.objects.get(pk=mine.pk).status == CaseStatus.RECEIVED and ServiceCase.objects.count() == 2
+    # The street's staff see both stations' cases.
+    street = api_as(stations["street_a_user"])
+    assert sorted(c["id"] for c in street.get(f"{API}/cases/").data["results"]) == sorted([mine.pk, theirs.pk])
+
+
 def test_the_case_list_answers_in_constant_queries(stations, django_assert_max_num_queries):
     client = api_as(stations["worker_a"])
     case(stations["station_a"], stations["worker_a"])

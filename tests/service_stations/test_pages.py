@@ -1,9 +1,12 @@
 """The station's pages: counter, dashboard, case page, receipt, notice, overdue, checklist; scope and query counts."""
 
 import datetime
+import json
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from service_stations.models import CaseStatus, ServiceCase, StationChecklistEntry
 from tests import factories as f
@@ -107,12 +110,74 @@ def test_the_dashboard_and_overdue_view_answer_in_constant_queries(stations, cli
             assert client.get(url).status_code == 200
 
 
+def test_the_dashboard_counts_and_lists_the_queue(stations, client_as, monkeypatch):
+    from service_stations import views
+    from service_stations.services import case_transition
+
+    old = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)
+    late = [case(stations["station_a"], stations["worker_a"], received_at=old) for _ in range(2)]
+    done = case(stations["station_a"], stations["worker_a"], received_at=old)
+    case_transition(case=done, acting_user=stations["worker_a"], status=CaseStatus.RETURNED)
+    new = case(stations["station_a"], stations["worker_a"], received_at=timezone.now())
+    case(stations["station_b"], stations["worker_b"], received_at=old)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)  # the counts are the whole queue's, whatever a list shows
+    response = client_as(stations["worker_a"]).get(reverse("station-dashboard", args=[stations["station_a"].pk]))
+    assert response.context["counts"] == {"open": 3, "overdue": 2, "due_soon": 0, "received_today": 1}
+    assert [r["id"] for r in response.context["overdue"]] == [c.pk for c in late]
+    assert [r["id"] for r in response.context["received_today"]] == [new.pk]
+    page = response.context["open_page"]
+    assert [r["id"] for r in page] == [c.pk for c in late] and page.paginator.num_pages == 2
+    html = response.content.decode()
+    assert late[0].number in html and "已受理" in html and item().name in html and done.number not in html
+
+
 def test_the_district_sees_overdue_counts_by_station(stations, client_as):
     old = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)
     case(stations["station_a"], stations["worker_a"], received_at=old)
     response = client_as(stations["orgdept"]).get(reverse("stations-overdue"))
     rows = {r["station"].pk: r for r in response.context["rows"]}
     assert rows[stations["station_a"].pk]["overdue"] == 1 and rows[stations["station_b"].pk]["overdue"] == 0
+
+
+def _chart_data(html: str) -> dict:
+    """The overdue chart's data as the page hands it to static/js/charts.js (json_script, no inline script)."""
+    found = re.search(r'<script id="chart-overdue-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "no chart data on the page"
+    return json.loads(found.group(1))
+
+
+def test_the_overdue_views_chart_the_counts_by_station(stations, client_as, django_assert_max_num_queries):
+    old = datetime.datetime(2025, 9, 1, 9, tzinfo=datetime.UTC)
+    for _ in range(3):
+        case(stations["station_a"], stations["worker_a"], received_at=old)
+    case(stations["station_a"], stations["worker_a"], received_at=timezone.now())
+    case(stations["station_b"], stations["worker_b"], received_at=timezone.now())
+    district = client_as(stations["orgdept"]).get(reverse("stations-overdue")).content.decode()
+    chart = _chart_data(district)
+    assert chart["categories"] == [stations["station_a"].name, stations["station_b"].name]
+    assert {s["name"]: s["data"] for s in chart["series"]} == {"已超期": [3, 0], "今日到期": [0, 0], "其余在办": [1, 1]}
+    assert 'data-source="chart-overdue-data"' in district and "/static/vendor/echarts/echarts.min.js" in district
+    assert "<table>" in district  # the table stays beside the chart
+    street = client_as(stations["street_a_user"]).get(reverse("stations-overdue")).content.decode()
+    chart = _chart_data(street)
+    assert chart["categories"] == [stations["station_a"].name]
+    assert [s["data"] for s in chart["series"]] == [[3], [0], [1]]
+    # Constant queries whatever the stations and cases: the chart reads the rows the table reads.
+    client = client_as(stations["orgdept"])
+    url = reverse("stations-overdue")
+    client.get(url)
+    with django_assert_max_num_queries(40) as ctx:
+        client.get(url)
+    bound = len(ctx.captured_queries)
+    extras = []
+    for _ in range(4):
+        extras.append(f.station(stations["b"], f.community(stations["b"])))
+        case(extras[-1], None, received_at=old)
+    with django_assert_max_num_queries(bound):
+        html = client.get(url).content.decode()
+    chart = _chart_data(html)
+    overdue = dict(zip(chart["categories"], chart["series"][0]["data"], strict=True))
+    assert overdue == {stations["station_a"].name: 3, stations["station_b"].name: 0, **{s.name: 1 for s in extras}}
 
 
 def test_the_street_marks_the_checklist_and_the_district_sees_what_is_missing(stations, client_as):
