@@ -93,3 +93,16 @@ def test_namesakes_are_told_apart_and_a_new_person_is_created_and_appointed(name
     assert rows.count() == 3
     assert page.locator("tbody tr", has_text="街道工作人员").count() == 1
     assert v.outside == [] and v.csp_violations == []
+
+
+def test_at_390_px_the_new_person_form_fits_the_screen(namesakes, visit):
+    v = visit(390)
+    v.login("picker-street")
+    v.open(f"/streets/{namesakes['street'].pk}/posts/new/")
+    v.page.get_by_role("button", name="新增人员").click()
+    assert v.page.locator("#person-new").is_visible()
+    assert v.page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = v.page.locator("#person-new-id_number").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert v.page.get_by_role("button", name="保存并选中").is_visible()
+    assert v.outside == []
