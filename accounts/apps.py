@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号管理"
 
     def ready(self):
+        from accounts.models import BEAT_AUDITED
         from governance import registry
 
-        registry.audited("accounts.AccountEvent")
+        registry.audited("accounts.AccountEvent", *BEAT_AUDITED)

@@ -135,12 +135,12 @@ class PersonAdmin(ServiceSaveAdmin):
     create_service = services.person_create
     update_service = services.person_update
     instance_kwarg = "person"
-    fields = ["name", "gender", "phone", "street", "community", "is_party_member", "is_npc_deputy",
+    fields = ["name", "gender", "phone", "id_number", "street", "community", "is_party_member", "is_npc_deputy",
               "community_service_start", "has_violation_record", "user"]
     list_display = ["name", "street", "community", "is_party_member", "is_npc_deputy"]
     list_filter = ["street", "is_party_member", "is_npc_deputy"]
     list_select_related = ["street", "community"]
-    search_fields = ["name", "phone"]
+    search_fields = ["name", "phone", "=id_number"]
     autocomplete_fields = ["street", "community"]
     inlines = [PostInline]
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.apps import apps
 
+from governance.identity import mask_id_number, validate_id_number
 from governance.registry import registry
 
 # The core's own audited models; each app registers its own (governance.registry.audited).
@@ -93,6 +94,8 @@ def _readable(entries: list[AuditEntry]) -> None:
             return dict(f.flatchoices).get(value, value)
         if isinstance(value, bool):
             return "是" if value else "否"
+        if validate_id_number in f.validators:  # an ID number: the trail says it changed, not what it is
+            return mask_id_number(value)
         return value
 
     for entry in entries:

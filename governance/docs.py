@@ -1,11 +1,15 @@
 """The API docs' assets, served so that the browser never reaches outside the intranet.
 
-ReDoc's bundle shows a logo from cdn.redoc.ly in its sidebar: on an intranet the request fails, and under
-the Content-Security-Policy it is a violation report on every visit. The bundle is served from here with
-that one address removed (the image then hides itself, as ReDoc does when the logo cannot load).
+ReDoc's bundle draws a logo in its sidebar from its vendor's CDN: on an intranet the request fails, and
+under the Content-Security-Policy it is a violation report on every visit. The bundle is served from here
+with every image address outside the site emptied: an element whose `src:` is an absolute http(s) URL in
+the bundle's code gets an empty one, which the browser does not request (ReDoc then hides the image, as it
+does when the logo cannot load). The address itself is named nowhere here, so a new bundle with another
+address is handled the same way.
 """
 
 import functools
+import re
 
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
@@ -13,13 +17,18 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
-REDOC_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
+# `src:"http://…"` / `src:"https://…"` in the compiled React code: an element's source outside the site.
+OUTSIDE_SOURCE = re.compile(rb'\bsrc:"https?://[^"]*"')
+
+
+def strip_outside_sources(bundle: bytes) -> bytes:
+    return OUTSIDE_SOURCE.sub(b'src:""', bundle)
 
 
 @functools.cache
 def _redoc_bundle() -> bytes:
     with open(finders.find(REDOC_BUNDLE), "rb") as bundle:
-        return bundle.read().replace(REDOC_LOGO, b"")
+        return strip_outside_sources(bundle.read())
 
 
 @require_GET

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.exceptions import Conflict
+from governance.identity import normalize_id_number, validate_id_number, validate_phone
 from governance.models import Person, Post, SecondmentRole
 
 
@@ -54,6 +55,28 @@ class PostForm(forms.Form):
         return cleaned
 
 
+class NewPersonForm(forms.Form):
+    """A new person entered from the appointment form's picker (governance.views_person_search.person_new): what
+    tells them apart from a namesake. Labels, lengths, choices and validators come from the model."""
+
+    FIELDS = ["name", "gender", "phone", "id_number"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(Person, fields=self.FIELDS))
+        self.fields["gender"].required = True
+        self.fields["gender"].choices = [("", "—"), *Person.Gender.choices]
+        self.fields["phone"].required = True
+        self.fields["phone"].validators.append(validate_phone)
+        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        self.fields["id_number"].validators.append(validate_id_number)
+        self.fields["id_number"].widget.attrs.update(autocomplete="off", maxlength=18)
+        self.fields["name"].widget.attrs.update(autocomplete="off")
+
+    def clean_id_number(self):
+        return normalize_id_number(self.cleaned_data.get("id_number"))
+
+
 def form_add_service_errors(form: forms.Form, exc) -> None:
     """Show a service's ValidationError on the form: on the field it names, else above the form; a
     Conflict (the record changed since the form was opened) above the form."""
@@ -79,7 +102,7 @@ class VersionedForm(forms.Form):
 class PersonForm(VersionedForm):
     """Correct a person's record. Labels, lengths and choices come from the model; the unit does not change here."""
 
-    FIELDS = ["name", "gender", "phone", "is_party_member", "is_npc_deputy", "community_service_start",
+    FIELDS = ["name", "gender", "phone", "id_number", "is_party_member", "is_npc_deputy", "community_service_start",
               "has_violation_record"]
 
     def __init__(self, *args, **kwargs):

@@ -13,6 +13,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
+from governance.identity import birth_date_from_id_number, validate_id_number
+
 
 class Versioned(models.Model):
     """A record two clerks may edit at once. The version it was read at travels with the edit (the page
@@ -104,6 +106,10 @@ class Person(Versioned):
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
+    id_number = models.CharField(
+        "身份证号码", max_length=18, blank=True, validators=[validate_id_number],
+        help_text="18位居民身份证号码（GB 11643），选填；用于区分同名人员，出生年份由此得出。",
+    )
     street = models.ForeignKey(  # indexed by person_street_order
         "streets.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="people",
         verbose_name="所属街道", help_text="人员档案归属的街道；区级人员留空。", db_index=False,
@@ -135,9 +141,20 @@ class Person(Versioned):
             models.Index(fields=["street", "name", "id"], name="person_street_order"),
             models.Index(fields=["community", "name", "id"], name="person_community_order"),
         ]
+        constraints = [
+            # One record per resident: an ID number given twice is the same person entered twice.
+            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""), name="person_unique_id_number",
+                                    violation_error_message=gettext_lazy("该身份证号码已有人员档案。")),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def birth_year(self) -> int | None:
+        """From the ID number (GB 11643 digits 7-10); None without one."""
+        born = birth_date_from_id_number(self.id_number)
+        return born.year if born else None
 
 
 class PostKind(models.TextChoices):

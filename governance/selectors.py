@@ -27,6 +27,13 @@ def people_for_user(*, user) -> QuerySet[Person]:
                   street="street_id", community="community_id")
 
 
+def can_see_person_identity(*, user) -> bool:
+    """A person's ID number in clear: those who keep the records of the people they see (the unit's own
+    clerks, through people_for_user's scope, and the district administrator); read-only roles (reviewers,
+    departments) see it masked, as a case applicant's is (service_stations.selectors.can_see_identity)."""
+    return bool(user and user.is_authenticated and user.has_perm("governance.change_person"))
+
+
 def posts_for_user(*, user) -> QuerySet[Post]:
     return scoped(
         # The person's name is all a list shows of the related rows (the units are ids): one join, not five.

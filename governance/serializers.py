@@ -1,8 +1,10 @@
 from rest_framework import serializers
 
 from governance.api import ChoiceLabelField, LeanReadMixin, ScopedFieldsMixin
+from governance.identity import mask_id_number, validate_id_number
 from governance.models import Department, Person, PolicyRule, Post, StationedUnit
 from governance.scope import scope_for
+from governance.selectors import can_see_person_identity
 
 
 class DepartmentSerializer(LeanReadMixin, serializers.ModelSerializer):
@@ -20,11 +22,22 @@ class StationedUnitSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.Mode
 
 
 class PersonSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSerializer):
+    birth_year = serializers.IntegerField(read_only=True, allow_null=True, help_text="出生年份，由身份证号码得出")
 
     class Meta:
         model = Person
-        fields = ["id", "version", "name", "gender", "phone", "street", "community", "is_party_member", "is_npc_deputy",
-                  "community_service_start", "has_violation_record"]
+        fields = ["id", "version", "name", "gender", "phone", "id_number", "birth_year", "street", "community",
+                  "is_party_member", "is_npc_deputy", "community_service_start", "has_violation_record"]
+        extra_kwargs = {"id_number": {"validators": [validate_id_number]}}  # uniqueness: the service says it on the field
+
+    def to_representation(self, person):
+        data = super().to_representation(person)
+        request = self.context.get("request")
+        if "reveal_identity" not in self.context:
+            self.context["reveal_identity"] = request is not None and can_see_person_identity(user=request.user)
+        if not self.context["reveal_identity"] and data.get("id_number"):
+            data["id_number"] = mask_id_number(data["id_number"])
+        return data
 
     def validate(self, attrs):
         # A record with neither street nor community belongs to the district: only district-wide

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from governance.exceptions import Conflict, RuleViolation
+from governance.identity import normalize_id_number
 from governance.models import (
     POST_KINDS,
     Department,
@@ -107,6 +108,10 @@ def stationed_unit_update(*, unit: StationedUnit, acting_user, expected_version:
 
 
 def _person_check(person: Person) -> None:
+    person.id_number = normalize_id_number(person.id_number)
+    if person.id_number and Person.objects.filter(id_number=person.id_number).exclude(pk=person.pk).exists():
+        # Said on the field, without naming a record the clerk may not see (it may be another street's).
+        raise ValidationError({"id_number": [_("该身份证号码已有人员档案（可能属于其他单位），请核对或在已有人员中查找。")]})
     if person.community_id and person.street_id and person.community.street_id != person.street_id:
         raise ValidationError({"community": [_("社区不属于所选街道。")]})
     if person.community_id and not person.street_id:
@@ -140,6 +145,8 @@ def person_update(*, person: Person, acting_user, expected_version: int | None =
     for name, value in fields.items():
         setattr(candidate, name, value)
     _person_check(candidate)
+    if "id_number" in fields:
+        fields = {**fields, "id_number": candidate.id_number}
     data = {**fields, "street": candidate.street} if "community" in fields else fields
     return model_update(instance=person, acting_user=acting_user, data=data)
 

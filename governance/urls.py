@@ -10,7 +10,7 @@ from governance.auth import AdminLoginForm, LoginForm, obtain_token
 from governance.district import views as district_views
 from governance.district import views_findings
 from governance.views_people import people_roster, people_roster_export, person_edit
-from governance.views_person_search import person_search
+from governance.views_person_search import person_new, person_search
 from streets import views as street_views
 from streets.views_offices import street_office_edit
 
@@ -48,6 +48,10 @@ urlpatterns = [
          name="community-person-search"),
     path("stations/<int:pk>/people/search/", person_search, {"unit_kind": "station"}, name="station-person-search"),
     path("grids/<int:pk>/people/search/", person_search, {"unit_kind": "grid"}, name="grid-person-search"),
+    path("streets/<int:pk>/people/new/", person_new, {"unit_kind": "street"}, name="street-person-new"),
+    path("communities/<int:pk>/people/new/", person_new, {"unit_kind": "community"}, name="community-person-new"),
+    path("stations/<int:pk>/people/new/", person_new, {"unit_kind": "station"}, name="station-person-new"),
+    path("grids/<int:pk>/people/new/", person_new, {"unit_kind": "grid"}, name="grid-person-new"),
     path("street-offices/<int:pk>/edit/", street_office_edit, name="street-office-edit"),
     path("quotas/", assessment_views.quotas_overview, name="quotas"),
     path("quotas/export.xlsx", assessment_views.quotas_export, name="quotas-export"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from governance import services
 from governance.exceptions import Conflict
-from governance.forms import PostForm, form_add_service_errors
+from governance.forms import NewPersonForm, PostForm, form_add_service_errors
 from governance.models import POST_KINDS, PostKind
 from governance.page_forms import PostEndForm
 from governance.registry import registry, selector_for
@@ -72,8 +72,11 @@ def post_new(request, unit_kind, pk):
         else:
             messages.success(request, _("已任命 %(name)s 为%(kind)s。") % {"name": post.person.name, "kind": post.get_kind_display()})
             return redirect(page[0], pk=page[1])
+    new_person_form = NewPersonForm(prefix="new", auto_id="person-%s") \
+        if request.user.has_perm("governance.add_person") else None
     return render(request, "governance/post_form.html",
-                  {"form": form, "unit": unit, "unit_kind": unit_kind, "page": page[0], "page_pk": page[1]})
+                  {"form": form, "unit": unit, "unit_kind": unit_kind, "page": page[0], "page_pk": page[1],
+                   "new_person_form": new_person_form})
 
 
 def _back_url(request, post) -> str:

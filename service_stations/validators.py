@@ -1,44 +1,12 @@
-"""Validators for what a resident gives at the counter: the ID number (GB 11643-1999) and a phone number."""
+"""Validators for what a resident gives at the counter: the ID number (GB 11643-1999) and a phone number.
 
-import datetime
+They live in the core (governance.identity), which a person's record uses too; the names stay here for
+this app's code and its migrations."""
 
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
-from django.utils.translation import gettext_lazy
-
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
-
-
-def id_number_check_digit(first17: str) -> str:
-    """GB 11643-1999: the check character of the first 17 digits (ISO 7064 MOD 11-2)."""
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
-
-
-def validate_id_number(value: str) -> None:
-    """A resident identity number: 18 characters, 17 digits, a valid birth date, and the check character."""
-    value = (value or "").strip().upper()
-    if len(value) != 18 or not value[:17].isascii() or not value[:17].isdigit() or value[17] not in "0123456789X":
-        raise ValidationError(gettext_lazy("身份证号码应为18位：前17位数字，最后一位为数字或X。"), code="id_number_format")
-    try:
-        datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        raise ValidationError(gettext_lazy("身份证号码中的出生日期无效。"), code="id_number_birth_date") from None
-    if id_number_check_digit(value[:17]) != value[17]:
-        raise ValidationError(gettext_lazy("身份证号码校验位不正确（GB 11643），请核对后重新输入。"),
-                              code="id_number_check_digit")
-
-
-validate_phone = RegexValidator(
-    r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
-    gettext_lazy("请输入11位手机号码或带区号的固定电话（如 0951-6012345）。"),
-    code="phone",
+from governance.identity import (  # noqa: F401
+    id_number_check_digit,
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
 )
-
-
-def mask_id_number(value: str) -> str:
-    return f"{value[:3]}{'*' * 11}{value[-4:]}" if len(value) == 18 else ("*" * len(value))
-
-
-def mask_phone(value: str) -> str:
-    return f"{value[:3]}****{value[-4:]}" if len(value) >= 8 else ("*" * len(value))

@@ -1,6 +1,9 @@
 /* The appointment form's person picker: type part of a name, the list below shows matching people of the
-   unit with what tells namesakes apart (unit, gender, current posts, phone's last digits).
-   Without JavaScript the plain list still works. */
+   unit with what tells namesakes apart (unit, gender, birth year, ID number's last four, current posts,
+   phone's last digits). "新增人员" opens a small form: the person is created in the unit (POST to the
+   fieldset's data-url, governance.views_person_search.person_new) and then selected in the list; the
+   server's errors are shown beside their fields. Without JavaScript the plain list and the form's own
+   new-person fields still work. */
 (function () {
   "use strict";
   var holder = document.getElementById("person-picker");
@@ -43,4 +46,68 @@
   }
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 200); });
   search();
+
+  // --- a new person, created from here ---------------------------------------------------------------
+  var panel = document.getElementById("person-new");
+  var opener = document.getElementById("person-new-open");
+  if (!panel || !opener) { return; }
+  var form = select.form;
+  status.parentNode.insertBefore(opener, status.nextSibling);
+  opener.parentNode.insertBefore(panel, opener.nextSibling);
+  opener.hidden = false;
+  var fields = panel.querySelectorAll("input, select");
+
+  function clearErrors() {
+    panel.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; el.hidden = true; });
+  }
+  function showErrors(errors) {
+    Object.keys(errors).forEach(function (name) {
+      var el = panel.querySelector("[data-error-for='" + name + "']") || panel.querySelector("[data-error-for='__all__']");
+      el.textContent = errors[name].join(" ");
+      el.hidden = false;
+    });
+  }
+  function open() {
+    opener.hidden = true;
+    panel.hidden = false;
+    var name = panel.querySelector("input[name$='-name']");
+    if (name && !name.value) { name.value = input.value.trim(); }
+    if (name) { name.focus(); }
+  }
+  function close() {
+    panel.hidden = true;
+    opener.hidden = false;
+    clearErrors();
+  }
+  function save() {
+    clearErrors();
+    var body = new FormData();
+    fields.forEach(function (el) { if (el.name) { body.append(el.name, el.value); } });
+    var token = form && form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token) { body.append("csrfmiddlewaretoken", token.value); }
+    fetch(panel.getAttribute("data-url"), { method: "POST", body: body, credentials: "same-origin",
+                                             headers: { "Accept": "application/json" } })
+      .then(function (r) {
+        if (r.status === 201 || r.status === 400) { return r.json().then(function (data) { return [r.status, data]; }); }
+        return Promise.reject(r.status);
+      })
+      .then(function (result) {
+        if (result[0] === 400) { showErrors(result[1].errors || {}); return; }
+        var person = result[1];
+        var option = new Option(person.label, String(person.id), true, true);
+        select.add(option, select.options.length > 1 ? 1 : null);
+        select.value = String(person.id);
+        fields.forEach(function (el) { el.value = ""; });
+        close();
+        status.textContent = (panel.getAttribute("data-created") || "").replace("%(label)s", person.label);
+      })
+      .catch(function () { showErrors({ __all__: [panel.getAttribute("data-failed") || ""] }); });
+  }
+  opener.addEventListener("click", open);
+  panel.querySelector("#person-new-cancel").addEventListener("click", close);
+  panel.querySelector("#person-new-save").addEventListener("click", save);
+  // Enter in the small form saves the person, not the appointment form around it.
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); save(); }
+  });
 })();
