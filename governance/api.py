@@ -104,12 +104,9 @@ class ServiceModelViewSet(ScopedObjectMixin, mixins.CreateModelMixin, mixins.Ret
         return self._tagged(response)
 
     def update(self, request, *args, **kwargs):
-        expected = if_match_version(request)
-        if expected is not None:
-            instance = self.get_object()
-            if expected != instance.version:
-                raise Conflict(instance=instance, expected=expected)
-        self._expected_version = expected
+        # The version If-Match names goes to the update service, which refuses a stale one (412) once the
+        # body has been validated: an invalid request answers 400 whatever its precondition says.
+        self._expected_version = if_match_version(request)
         return self._tagged(super().update(request, *args, **kwargs))
 
     def perform_update(self, serializer):

@@ -106,7 +106,9 @@ def codes_for(path: str, method: str, operation: dict) -> list[str]:
         codes.append("401")
     if method in WRITE_METHODS:
         codes += ["409", "415"]
-        if method in {"put", "patch", "delete"}:
+        takes_if_match = any(p.get("in") == "header" and p.get("name") == "If-Match"
+                             for p in operation.get("parameters", []))
+        if method in {"put", "patch", "delete"} or takes_if_match:
             codes.append("412")
     return sorted(codes)
 

@@ -50,6 +50,16 @@ def test_an_if_match_that_names_no_current_version_is_412(clerk, street, header)
     assert Person.objects.get(pk=person.pk).phone == ""
 
 
+def test_an_unreadable_body_is_400_before_a_stale_if_match(clerk, street):
+    # A malformed request is answered as one, whatever its preconditions say.
+    person = f.person(street=street)
+    r = clerk.generic("PATCH", f"{API}/people/{person.pk}/", b"\xff{", content_type="application/json",
+                      HTTP_IF_MATCH='"99"')
+    assert r.status_code == 400
+    person.refresh_from_db()
+    assert person.version == 1
+
+
 def test_patch_without_if_match_changes_only_the_fields_sent(clerk, street):
     person = f.person(street=street, phone="1", name="甲")
     person_update(person=Person.objects.get(pk=person.pk), acting_user=None, phone="9")

@@ -69,7 +69,9 @@ def test_versioned_records_document_etag_and_if_match(schema):
     for method in ("put", "patch"):
         assert "If-Match" in _header_parameters(person[method])
         assert "ETag" in person[method]["responses"]["200"]["headers"]
-    assert "If-Match" in _header_parameters(schema["paths"]["/api/v1/posts/{id}/end/"]["post"])
+    end = schema["paths"]["/api/v1/posts/{id}/end/"]["post"]
+    assert "If-Match" in _header_parameters(end)
+    assert "412" in end["responses"]
 
 
 def test_lists_and_unversioned_records_document_no_etag(schema):
