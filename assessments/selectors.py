@@ -9,15 +9,17 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from assessments.quotas import (
     ALL_RULES,
     CommunityQuota,
     LongServiceAward,
+    SqlFormUnavailable,
     StreetQuota,
     community_quota,
+    community_quota_sql,
     first_budget_year,
     long_service_award,
     rules_on,
@@ -26,7 +28,13 @@ from assessments.quotas import (
 from communities import checks as community_checks
 from communities.findings import actual_party_organization_kind
 from communities.models import Community, PartyOrganization
-from communities.selectors import CommunityStaffing, communities_as_of, communities_for_user, community_staffing
+from communities.selectors import (
+    CommunityStaffing,
+    communities_as_of,
+    communities_for_user,
+    community_staffing,
+    with_figures_as_of,
+)
 from governance.exceptions import RuleViolation
 from governance.models import COMMUNITY_WORKER_KINDS, Person, PolicyRule, Post
 from governance.rules import RuleBook, RuleValue, rule_ref
@@ -373,6 +381,11 @@ class BudgetLine:
         self.work_funds += q.work_funds.value
         self.party_building_funds += q.party_building_funds.value
 
+    def add_totals(self, row: dict) -> None:
+        """Add the sums of `community_totals_by_street` (the same figures as add_quota, summed in SQL)."""
+        for name in ("communities", "households", "party_members", *SUMMED):
+            setattr(self, name, getattr(self, name) + row[name])
+
     def add_award(self, award: LongServiceAward) -> None:
         if award.eligible:
             self.awards += award.amount
@@ -447,16 +460,41 @@ def _budget_rows(batch: list, rules: RuleBook):
                                  rules=rules, organization_kind=_actual_kind(c))
 
 
+SUMMED = ("committee_members", "grid_workers", "fulltime_grid_workers", "work_funds", "party_building_funds")
+
+
+def community_totals_by_street(communities: QuerySet[Community], *, rules: RuleBook) -> dict[int, dict] | None:
+    """Per street: the number of communities, their households and party members as recorded on `rules.on`,
+    and the sums of their quota figures (三(四)2, 五(二)) in one grouped query, the formulas being
+    `assessments.quotas.community_quota_sql` (the SQL form of `community_quota`): nothing built per
+    community (issue 14). None when a rule value has no SQL form: the caller then sums per community."""
+    try:
+        exprs = community_quota_sql(households="households_on", party_members="party_members_on",
+                                    organization_kind="party_organization__kind", rules=rules)
+    except SqlFormUnavailable:
+        return None
+    rows = with_figures_as_of(communities.select_related(None).order_by(), rules.on).values("street_id").annotate(
+        communities=Count("pk"), households=Sum("households_on"), party_members=Sum("party_members_on"),
+        **{name: Sum(expr) for name, expr in exprs.items()})
+    return {row.pop("street_id"): {k: v or 0 for k, v in row.items()} for row in rows}
+
+
 def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook, keep_communities: bool = True
                     ) -> DistrictBudget:
     lines = {s.pk: BudgetLine(street=s) for s in inputs.streets}
     totals = BudgetLine(street=None)
     quotas = []
-    for c, q in budget_community_rows(inputs.communities, rules=rules):
-        if keep_communities:
-            quotas.append((c, q))
-        lines[c.street_id].add_quota(c, q)
-        totals.add_quota(c, q)
+    summed = None if keep_communities else community_totals_by_street(inputs.communities, rules=rules)
+    if summed is not None:  # one grouped query (issue 14)
+        for street_id, row in summed.items():
+            lines[street_id].add_totals(row)
+            totals.add_totals(row)
+    else:
+        for c, q in budget_community_rows(inputs.communities, rules=rules):
+            if keep_communities:
+                quotas.append((c, q))
+            lines[c.street_id].add_quota(c, q)
+            totals.add_quota(c, q)
     awards = _awards_from(inputs.posts, year=year, rules=rules, first_year=inputs.first_award_year)
     for row in awards:
         lines[row.community.street_id].add_award(row.award)
@@ -469,8 +507,9 @@ def district_budget(*, user, year: int, keep_communities: bool = True) -> Distri
     """The year's work funds, party-building funds and long-service awards by street and for the district,
     in the user's scope, computed with the rules in force on 1 January of the year.
 
-    Without `keep_communities` the communities are read in chunks and not kept (`budget.communities` is
-    empty): the export then reads them again, row by row (`budget_community_rows`)."""
+    Without `keep_communities` the communities are not kept (`budget.communities` is empty) and the totals are
+    summed in SQL (`community_totals_by_street`): a page or the export then reads the communities it shows
+    (`budget_community_rows`)."""
     rules = rules_on(datetime.date(year, 1, 1), field="year")
     inputs = _budget_inputs(user=user, year=year, who=_award_filter(rules, year, _first_award_year()),
                             keep_communities=keep_communities)

@@ -4,7 +4,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from communities.models import Community, PartyOrganization, ResidentsCommittee
@@ -115,6 +116,20 @@ def community_staffing(*, community_ids, on: datetime.date | None = None, rules=
 
 
 FIGURES = ("households", "party_members", "is_complex")
+
+
+def with_figures_as_of(communities: QuerySet[Community], on: datetime.date) -> QuerySet[Community]:
+    """`communities_as_of` for a queryset, in SQL: annotates `households_on`, `party_members_on` and
+    `is_complex_on` with the figures recorded on `on` (the latest history record before the end of that day,
+    else the current record), so that totals can be summed in one grouped query (issue 14)."""
+    if on >= timezone.localdate():
+        return communities.annotate(**{f"{name}_on": F(name) for name in FIGURES})
+    cut = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min,
+                                    tzinfo=timezone.get_current_timezone())
+    latest = Community.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=cut).order_by(
+        "-history_date", "-history_id")
+    return communities.annotate(**{f"{name}_on": Coalesce(Subquery(latest.values(name)[:1]), F(name))
+                                   for name in FIGURES})
 
 
 def communities_as_of(communities: list[Community], on: datetime.date) -> list[Community]:
