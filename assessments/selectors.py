@@ -6,6 +6,7 @@ staffing, one for the long-service award candidates.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ from communities.selectors import (
     communities_as_of,
     communities_for_user,
     community_staffing,
+    community_staffing_totals,
     with_figures_as_of,
 )
 from governance.exceptions import RuleViolation
@@ -189,11 +191,14 @@ class StreetQuotaReport:
     quota: StreetQuota
     staffing: StreetStaffing
     gaps: list[Gap]
-    communities: list[CommunityQuotaReport]
+    communities: "list[CommunityQuotaReport] | CommunityReports"
     career_posts_total: int
+    totals: dict | None = None  # summed in SQL when `communities` is built a page at a time
 
     @property
     def community_totals(self) -> dict:
+        if self.totals is not None:
+            return self.totals
         reps = self.communities
         return {
             "communities": len(reps),
@@ -278,10 +283,61 @@ def street_reports(*, streets: list[Street], communities: list[Community], rules
     return out
 
 
+class CommunityReports(Sequence):
+    """A street's community reports, built a slice at a time (the API lists 50 a page): its length is a count,
+    a slice reads and reports only those communities (issue 14)."""
+
+    def __init__(self, communities: QuerySet[Community], rules: RuleBook):
+        self.communities, self.rules, self._len = communities, rules, None
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.communities.count()
+        return self._len
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return community_reports(communities=list(self.communities[index]), rules=self.rules)
+        return community_reports(communities=[self.communities[index]], rules=self.rules)[0]
+
+    def __iter__(self):
+        for start in range(0, len(self), 200):
+            yield from self[start:start + 200]
+
+
+def street_community_totals(communities: QuerySet[Community], *, street: Street, rules: RuleBook) -> dict | None:
+    """StreetQuotaReport.community_totals in two queries: the quota sums (community_totals_by_street) and the
+    actual "两委" and full-time grid workers (communities.selectors.community_staffing_totals)."""
+    summed = community_totals_by_street(communities, rules=rules)
+    if summed is None:
+        return None
+    row = summed.get(street.pk) or dict.fromkeys(("communities", *SUMMED), 0)
+    actual = community_staffing_totals(communities=communities, on=rules.on)
+    return {
+        "communities": row["communities"],
+        "committee_members_quota": row["committee_members"],
+        "committee_members_actual": actual["two_committees"],
+        "grid_workers_quota": row["grid_workers"],
+        "fulltime_grid_workers_quota": row["fulltime_grid_workers"],
+        "fulltime_grid_workers_actual": actual["grid_workers"],
+        "work_funds": row["work_funds"],
+        "party_building_funds": row["party_building_funds"],
+    }
+
+
 def street_quota_report(*, street: Street, user, on: datetime.date) -> StreetQuotaReport:
-    """One street (already fetched from a scoped selector) with the communities the user may see in it."""
-    communities = list(communities_for_user(user=user).filter(street=street))
-    return street_reports(streets=[street], communities=communities, rules=rules_on(on))[0]
+    """One street (already fetched from a scoped selector) with the communities the user may see in it: their
+    totals summed in SQL, their reports built for the slice a caller lists (CommunityReports)."""
+    rules = rules_on(on)
+    communities = communities_for_user(user=user).filter(street=street)
+    totals = street_community_totals(communities, street=street, rules=rules)
+    if totals is None:  # a rule value without an SQL form: every community built
+        return street_reports(streets=[street], communities=list(communities), rules=rules)[0]
+    q = street_quota(rules=rules)
+    s = street_staffing(street_ids=[street.pk], on=rules.on, rules=rules)[street.pk]
+    return StreetQuotaReport(street=street, quota=q, staffing=s, gaps=_street_gaps(q, s, street, rules),
+                             communities=CommunityReports(communities, rules), totals=totals,
+                             career_posts_total=street_career_posts_total(street=street, rules=rules))
 
 
 # --- long-service awards (五(四)) ----------------------------------------------------------------
@@ -352,6 +408,9 @@ def long_service_awards(*, user, year: int, rules: RuleBook | None = None) -> li
 
 
 # --- the district budget (五(二), 五(四)) ----------------------------------------------------------
+
+SUMMED = ("committee_members", "grid_workers", "fulltime_grid_workers", "work_funds", "party_building_funds")
+
 
 @dataclass
 class BudgetLine:
@@ -458,9 +517,6 @@ def _budget_rows(batch: list, rules: RuleBook):
     for c in communities_as_of(batch, rules.on):
         yield c, community_quota(households=c.households, party_members=c.party_members, is_complex=c.is_complex,
                                  rules=rules, organization_kind=_actual_kind(c))
-
-
-SUMMED = ("committee_members", "grid_workers", "fulltime_grid_workers", "work_funds", "party_building_funds")
 
 
 def community_totals_by_street(communities: QuerySet[Community], *, rules: RuleBook) -> dict[int, dict] | None:

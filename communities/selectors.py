@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -113,6 +113,25 @@ def community_staffing(*, community_ids, on: datetime.date | None = None, rules=
     for community_id, person_id in station_rows:
         result[community_id].station_staff.add(person_id)
     return result
+
+
+def community_staffing_totals(*, communities: QuerySet[Community], on: datetime.date) -> dict[str, int]:
+    """The sums over `communities` of CommunityStaffing.two_committees_count and .grid_worker_count, counted
+    as `community_staffing` counts them (a person once per community and body; a seconded or concurrent
+    party post beside the committee, not in it), in one query instead of every community's staffing
+    (issue 14). tests/assessments/test_quota_totals.py holds both to the same sums."""
+    two_committees = Q(kind__in=sorted(TWO_COMMITTEES_KINDS)) & ~(
+        Q(kind__in=sorted(PARTY_KINDS)) & (Q(is_secondment=True) | Q(is_concurrent=True)))
+    pairs = (
+        active_posts(on=on)
+        .filter(community_id__in=communities.order_by().values("pk"), kind__in=sorted(COMMUNITY_KINDS))
+        .order_by()
+        .values("community_id", "person_id")
+        .annotate(in_two=Max(Case(When(two_committees, then=Value(1)), default=Value(0))),
+                  grid=Max(Case(When(kind=PostKind.GRID_WORKER, then=Value(1)), default=Value(0))))
+    )
+    sums = pairs.aggregate(two_committees=Sum("in_two"), grid_workers=Sum("grid"))
+    return {name: value or 0 for name, value in sums.items()}
 
 
 FIGURES = ("households", "party_members", "is_complex")

@@ -13,14 +13,20 @@ from assessments.quotas import SqlFormUnavailable, community_quota_sql, rules_on
 from assessments.selectors import (
     SUMMED,
     BudgetLine,
+    CommunityReports,
     budget_communities,
     budget_community_rows,
     community_totals_by_street,
     district_budget,
+    street_quota_report,
+    street_reports,
 )
 from communities.models import Community, PartyOrganization
+from communities.selectors import communities_for_user
+from governance.models import PostKind
 from governance.roles import Role
 from governance.rules import RuleBook, RuleValue
+from streets.models import Street
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +43,6 @@ def per_community(user, rules) -> dict[int, dict]:
 
 
 def summed(user, rules) -> dict[int, dict]:
-    from communities.selectors import communities_for_user
-
     return community_totals_by_street(communities_for_user(user=user), rules=rules)
 
 
@@ -107,6 +111,14 @@ def test_a_rule_value_sql_cannot_express_falls_back_to_the_per_community_sum(bou
     assert summed(admin, rules) is None
 
 
+def street_totals_both_ways(street, user, on):
+    """(a street's community totals summed in SQL, the same added up from every community's report)."""
+    paged = street_quota_report(street=street, user=user, on=on)
+    built = street_reports(streets=[street], communities=list(communities_for_user(user=user).filter(street=street)),
+                           rules=rules_on(on))[0]
+    return paged, built
+
+
 def test_sql_totals_equal_the_per_community_figures_on_the_demo_district():
     call_command("seed_demo", "--streets", "3", "--password", "x-pass-123", stdout=io.StringIO())
     admin = f.user(Role.DISTRICT_ADMIN)
@@ -115,3 +127,45 @@ def test_sql_totals_equal_the_per_community_figures_on_the_demo_district():
         expected = per_community(admin, rules)
         assert sum(row["communities"] for row in expected.values()) == Community.objects.count() > 10
         assert summed(admin, rules) == expected
+    for street in Street.objects.all():
+        paged, built = street_totals_both_ways(street, admin, timezone.localdate())
+        assert isinstance(paged.communities, CommunityReports) and paged.totals is not None
+        assert paged.community_totals == built.community_totals
+        assert built.community_totals["committee_members_actual"] > 0  # the demo staffs its communities
+        assert [r.community.pk for r in paged.communities[:3]] == [r.community.pk for r in built.communities[:3]]
+        assert len(paged.communities) == len(built.communities)
+
+
+def test_street_totals_count_each_person_once_and_leave_out_seconded_party_posts(boundary_world):
+    a, _b = boundary_world
+    admin = f.user(Role.DISTRICT_ADMIN)
+    c1, c2 = Community.objects.filter(street=a).order_by("code")[:2]
+    both = f.person(community=c1, is_party_member=True)
+    f.post(PostKind.RC_MEMBER, community=c1, person=both)
+    f.post(PostKind.COMMUNITY_PARTY_MEMBER, community=c1, person=both)  # 交叉任职: counted once in c1
+    f.post(PostKind.GRID_WORKER, community=c1, person=f.person(community=c1))
+    f.post(PostKind.RC_MEMBER, community=c2, person=f.person(community=c2))
+    f.post(PostKind.COMMUNITY_PARTY_MEMBER, community=c2, person=f.person(community=c2, is_party_member=True),
+           is_secondment=True, approval_reference="兴庆街党工委〔2026〕1号")
+    paged, built = street_totals_both_ways(a, admin, timezone.localdate())
+    assert paged.community_totals == built.community_totals
+    assert paged.community_totals["committee_members_actual"] == 2
+    assert paged.community_totals["fulltime_grid_workers_actual"] == 1
+
+
+def test_street_quota_api_builds_a_page_of_communities_with_whole_totals(api_for, django_assert_max_num_queries):
+    street = f.street()
+    Community.objects.bulk_create(Community(street=street, code=f"p{i:02d}", name=f"分页{i}社区", households=3000 + i,
+                                            party_members=50) for i in range(53))
+    client = api_for(f.user(Role.DISTRICT_ADMIN))
+    client.get(f"/api/v1/streets/{street.pk}/quotas/")
+    with django_assert_max_num_queries(14):
+        first = client.get(f"/api/v1/streets/{street.pk}/quotas/").json()
+    second = client.get(f"/api/v1/streets/{street.pk}/quotas/?page=2").json()
+    assert len(first["communities"]) == 50 and first["communities_count"] == 53
+    assert [c["community"] for c in second["communities"]] == list(
+        Community.objects.filter(code__in=["p50", "p51", "p52"]).order_by("code").values_list("pk", flat=True))
+    assert first["community_totals"] == second["community_totals"]
+    assert first["community_totals"]["communities"] == 53
+    assert first["community_totals"]["work_funds"] == 53 * 130_000  # 3,000–4,999 households (五(二))
+    assert client.get(f"/api/v1/streets/{street.pk}/quotas/?page=3").status_code == 404
