@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.quotas import (
@@ -32,6 +33,7 @@ from communities.models import Community, PartyOrganization
 from communities.selectors import (
     CommunityStaffing,
     communities_as_of,
+    communities_changed_since,
     communities_for_user,
     community_staffing,
     community_staffing_totals,
@@ -529,10 +531,27 @@ def community_totals_by_street(communities: QuerySet[Community], *, rules: RuleB
                                     organization_kind="party_organization__kind", rules=rules)
     except SqlFormUnavailable:
         return None
-    rows = with_figures_as_of(communities.select_related(None).order_by(), rules.on).values("street_id").annotate(
-        communities=Count("pk"), households=Sum("households_on"), party_members=Sum("party_members_on"),
-        **{name: Sum(expr) for name, expr in exprs.items()})
-    return {row.pop("street_id"): {k: v or 0 for k, v in row.items()} for row in rows}
+    base = communities.select_related(None).order_by()
+
+    def sums(queryset) -> dict[int, dict]:
+        rows = queryset.values("street_id").annotate(
+            communities=Count("pk"), households=Sum("households_on"), party_members=Sum("party_members_on"),
+            **{name: Sum(expr) for name, expr in exprs.items()})
+        return {row.pop("street_id"): {k: v or 0 for k, v in row.items()} for row in rows}
+
+    current = with_figures_as_of(base, timezone.localdate())  # today's figures: plain columns
+    totals = sums(current)
+    # A past date: the few communities changed since then are summed again on their recorded figures (history
+    # subqueries for those rows only, so that the district's query stays a plain scan).
+    changed = communities_changed_since(base, rules.on) if rules.on < timezone.localdate() else []
+    if changed:
+        subset = base.filter(pk__in=changed)
+        for sign, part in ((-1, sums(with_figures_as_of(subset, timezone.localdate()))),
+                           (1, sums(with_figures_as_of(subset, rules.on)))):
+            for street_id, row in part.items():
+                for name, value in row.items():
+                    totals[street_id][name] += sign * value
+    return totals
 
 
 def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook, keep_communities: bool = True

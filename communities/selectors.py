@@ -151,6 +151,17 @@ def with_figures_as_of(communities: QuerySet[Community], on: datetime.date) -> Q
                                    for name in FIGURES})
 
 
+def communities_changed_since(communities: QuerySet[Community], on: datetime.date) -> list[int]:
+    """The communities whose figures recorded on `on` may differ from their current ones: those with a history
+    record up to that day and another after it (one that has none up to that day counts with its current
+    figures, and one not changed since has them still). One query."""
+    cut = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min,
+                                    tzinfo=timezone.get_current_timezone())
+    history = Community.history.model.objects
+    return list(communities.order_by().filter(pk__in=history.filter(history_date__lt=cut).values("id"))
+                .filter(pk__in=history.filter(history_date__gte=cut).values("id")).values_list("pk", flat=True))
+
+
 def communities_as_of(communities: list[Community], on: datetime.date) -> list[Community]:
     """The communities with their households, party members and complex flag as recorded on `on` (from
     their history), for quotas "as of" a past date (DESIGN.md section 2). One query; for today or a later

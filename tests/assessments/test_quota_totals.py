@@ -23,6 +23,7 @@ from assessments.selectors import (
 )
 from communities.models import Community, PartyOrganization
 from communities.selectors import communities_for_user
+from communities.services import community_update
 from governance.models import PostKind
 from governance.roles import Role
 from governance.rules import RuleBook, RuleValue
@@ -77,9 +78,10 @@ def test_sql_totals_use_the_figures_recorded_on_the_date(boundary_world):
     admin = f.user(Role.DISTRICT_ADMIN)
     changed = Community.objects.get(code="edge5")
     record = changed.history.latest()
-    record.history_date = datetime.datetime(2023, 6, 1, tzinfo=datetime.UTC)
-    record.households, record.party_members = 6000, 400  # as recorded in 2023
+    record.history_date = datetime.datetime(2023, 6, 1, tzinfo=datetime.UTC)  # created in 2023 ...
     record.save()
+    community_update(community=changed, acting_user=None, households=6000, party_members=400)  # ... changed since
+    Community.objects.filter(code="edge7").update(households=7777)  # no history record: counts as it is now
     rules = rules_on(datetime.date(2024, 1, 1))
     expected = per_community(admin, rules)
     assert summed(admin, rules) == expected
