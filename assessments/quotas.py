@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, ExpressionWrapper, F, IntegerField, Value, When
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
@@ -217,7 +217,8 @@ def community_quota(*, households: int, party_members: int, is_complex: bool, ru
 #
 # A district-wide total (the budget's lines, a street's community totals) sums these over the communities'
 # figures in one grouped query instead of building every community's CommunityQuota. Each expression is
-# the formula of the function above it, read from the same rule; tests/assessments/test_quota_totals.py
+# the formula of the function above it, read from the same rule (the 三(一) decision is the rule check's own
+# SQL form: communities.checks.party_organization_required(sql=True)); tests/assessments/test_quota_totals.py
 # holds both forms to the same results, at the brackets' boundaries and on the demo district. A rule value
 # these forms cannot express (e.g. a fractional households-per-worker figure) raises SqlFormUnavailable and
 # the caller sums the Python figures instead.
@@ -240,13 +241,6 @@ def bracket_sql(brackets: list[dict], amount):
     return Case(*whens, default=None, output_field=IntegerField())
 
 
-def party_organization_required_sql(*, party_members: str, rules: RuleBook):
-    """三(一) as communities.checks.party_organization_required decides it: more than the threshold → 党委."""
-    threshold = _int(rules["community.party_committee_threshold"].value)
-    return Case(When(**{f"{party_members}__gt": threshold}, then=Value(PartyOrganization.Kind.PARTY_COMMITTEE.value)),
-                default=Value(PartyOrganization.Kind.GENERAL_BRANCH.value), output_field=CharField())
-
-
 def community_quota_sql(*, households: str, party_members: str, organization_kind: str, rules: RuleBook) -> dict:
     """The summable figures of `community_quota` as SQL expressions over the named columns (annotations):
     committee_members, grid_workers, fulltime_grid_workers, work_funds, party_building_funds."""
@@ -259,7 +253,10 @@ def community_quota_sql(*, households: str, party_members: str, organization_kin
     fulltime = Greatest(grid - Least(grid, committee), Value(0), output_field=IntegerField())
     work = bracket_sql(rules["community.work_funds"].value, households)
     funds = rules["community.party_building_funds"].value
-    kind = Coalesce(F(organization_kind), party_organization_required_sql(party_members=party_members, rules=rules))
+    required = party_organization_required(party_members=party_members, rules=rules, sql=True)  # 三(一)
+    if required is None:  # the rule guard turned the decision off
+        raise SqlFormUnavailable("community.party_committee_threshold")
+    kind = Coalesce(F(organization_kind), required)
     base = Case(*[When(Exact(kind, Value(k)), then=Value(_int(v))) for k, v in funds["base"].items()],
                 default=None, output_field=IntegerField())
     extra = Greatest(F(party_members) - Value(_int(funds["members_above"])), Value(0),
