@@ -377,6 +377,10 @@ def _award_candidates(*, community_ids_qs, year: int, who: Q) -> list[Post]:
                             start_date__lte=last).filter(who)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .select_related("person", "community", "community__street")
+        # only what an award row shows and decides on: a district's candidates are thousands (issue 14)
+        .only("start_date", "end_date", "person__name", "person__community_service_start",
+              "person__has_violation_record", "community__name", "community__code", "community__street__name",
+              "community__street__code")
         .order_by("person_id", "start_date", "pk")
     )
 

@@ -173,13 +173,13 @@ def communities_as_of(communities: list[Community], on: datetime.date) -> list[C
         return communities
     cut = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min,
                                     tzinfo=timezone.get_current_timezone())
-    history = Community.history.model
-    latest = history.objects.filter(id=OuterRef("id"), history_date__lt=cut).order_by("-history_date", "-history_id")
-    rows = {
-        row["id"]: row for row in history.objects.filter(
-            id__in=[c.pk for c in communities], history_id=Subquery(latest.values("history_id")[:1]),
-        ).order_by().values("id", "history_date", *FIGURES)
-    }
+    # Every record up to that day, latest first, the first of each community kept: no correlated subquery (on
+    # a thousand communities one made PostgreSQL JIT-compile the query, issue 14); a community has few records.
+    rows: dict = {}
+    for row in Community.history.model.objects.filter(
+            id__in=[c.pk for c in communities], history_date__lt=cut,
+    ).order_by("id", "-history_date", "-history_id").values("id", "history_date", *FIGURES):
+        rows.setdefault(row["id"], row)
     result = []
     for community in communities:
         row = rows.get(community.pk)
