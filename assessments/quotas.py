@@ -25,6 +25,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
 from communities.checks import party_organization_required
@@ -208,6 +211,59 @@ def community_quota(*, households: int, party_members: int, is_complex: bool, ru
             party_members=party_members, organization_kind=funds_kind, rules=rules),
         station_staff_cap=station_staff_cap(rules=rules), funds_organization=str(funds_kind),
     )
+
+
+# --- the same community figures as SQL expressions, for totals over many communities (issue 14) ------
+#
+# A district-wide total (the budget's lines, a street's community totals) sums these over the communities'
+# figures in one grouped query instead of building every community's CommunityQuota. Each expression is
+# the formula of the function above it, read from the same rule (the 三(一) decision is the rule check's own
+# SQL form: communities.checks.party_organization_required(sql=True)); tests/assessments/test_quota_totals.py
+# holds both forms to the same results, at the brackets' boundaries and on the demo district. A rule value
+# these forms cannot express (e.g. a fractional households-per-worker figure) raises SqlFormUnavailable and
+# the caller sums the Python figures instead.
+
+class SqlFormUnavailable(ValueError):
+    pass
+
+
+def _int(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) and not (isinstance(value, float) and value.is_integer()):
+        raise SqlFormUnavailable(value)
+    return int(value)
+
+
+def bracket_sql(brackets: list[dict], amount):
+    """governance.rules.bracket as a CASE: the value of the half-open bracket [min, next min) holding `amount`
+    (NULL below the lowest bracket, where `bracket` raises)."""
+    rows = sorted(brackets, key=lambda r: r["min"])
+    whens = [When(**{f"{amount}__gte": _int(r["min"])}, then=Value(_int(r["value"]))) for r in reversed(rows)]
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+def community_quota_sql(*, households: str, party_members: str, organization_kind: str, rules: RuleBook) -> dict:
+    """The summable figures of `community_quota` as SQL expressions over the named columns (annotations):
+    committee_members, grid_workers, fulltime_grid_workers, work_funds, party_building_funds."""
+    committee = bracket_sql(rules["community.committee_members"].value, households)
+    per = _int(rules["community.households_per_grid_worker"].value["standard"])
+    if per <= 0:
+        raise SqlFormUnavailable(per)
+    # ceil(h / per) in integer arithmetic (households are never negative: a model constraint)
+    grid = ExpressionWrapper((F(households) + Value(per - 1)) / Value(per), output_field=IntegerField())
+    fulltime = Greatest(grid - Least(grid, committee), Value(0), output_field=IntegerField())
+    work = bracket_sql(rules["community.work_funds"].value, households)
+    funds = rules["community.party_building_funds"].value
+    required = party_organization_required(party_members=party_members, rules=rules, sql=True)  # 三(一)
+    if required is None:  # the rule guard turned the decision off
+        raise SqlFormUnavailable("community.party_committee_threshold")
+    kind = Coalesce(F(organization_kind), required)
+    base = Case(*[When(Exact(kind, Value(k)), then=Value(_int(v))) for k, v in funds["base"].items()],
+                default=None, output_field=IntegerField())
+    extra = Greatest(F(party_members) - Value(_int(funds["members_above"])), Value(0),
+                     output_field=IntegerField()) * Value(_int(funds["per_member"]))
+    return {"committee_members": committee, "grid_workers": grid,
+            "fulltime_grid_workers": fulltime, "work_funds": work,
+            "party_building_funds": ExpressionWrapper(base + extra, output_field=IntegerField())}
 
 
 # --- street (二(二)) ------------------------------------------------------------------------------

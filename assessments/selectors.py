@@ -6,18 +6,22 @@ staffing, one for the long-service award candidates.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.quotas import (
     ALL_RULES,
     CommunityQuota,
     LongServiceAward,
+    SqlFormUnavailable,
     StreetQuota,
     community_quota,
+    community_quota_sql,
     first_budget_year,
     long_service_award,
     rules_on,
@@ -26,7 +30,15 @@ from assessments.quotas import (
 from communities import checks as community_checks
 from communities.findings import actual_party_organization_kind
 from communities.models import Community, PartyOrganization
-from communities.selectors import CommunityStaffing, communities_as_of, communities_for_user, community_staffing
+from communities.selectors import (
+    CommunityStaffing,
+    communities_as_of,
+    communities_changed_since,
+    communities_for_user,
+    community_staffing,
+    community_staffing_totals,
+    with_figures_as_of,
+)
 from governance.exceptions import RuleViolation
 from governance.models import COMMUNITY_WORKER_KINDS, Person, PolicyRule, Post
 from governance.rules import RuleBook, RuleValue, rule_ref
@@ -181,11 +193,14 @@ class StreetQuotaReport:
     quota: StreetQuota
     staffing: StreetStaffing
     gaps: list[Gap]
-    communities: list[CommunityQuotaReport]
+    communities: "list[CommunityQuotaReport] | CommunityReports"
     career_posts_total: int
+    totals: dict | None = None  # summed in SQL when `communities` is built a page at a time
 
     @property
     def community_totals(self) -> dict:
+        if self.totals is not None:
+            return self.totals
         reps = self.communities
         return {
             "communities": len(reps),
@@ -270,10 +285,61 @@ def street_reports(*, streets: list[Street], communities: list[Community], rules
     return out
 
 
+class CommunityReports(Sequence):
+    """A street's community reports, built a slice at a time (the API lists 50 a page): its length is a count,
+    a slice reads and reports only those communities (issue 14)."""
+
+    def __init__(self, communities: QuerySet[Community], rules: RuleBook):
+        self.communities, self.rules, self._len = communities, rules, None
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.communities.count()
+        return self._len
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return community_reports(communities=list(self.communities[index]), rules=self.rules)
+        return community_reports(communities=[self.communities[index]], rules=self.rules)[0]
+
+    def __iter__(self):
+        for start in range(0, len(self), 200):
+            yield from self[start:start + 200]
+
+
+def street_community_totals(communities: QuerySet[Community], *, street: Street, rules: RuleBook) -> dict | None:
+    """StreetQuotaReport.community_totals in two queries: the quota sums (community_totals_by_street) and the
+    actual "两委" and full-time grid workers (communities.selectors.community_staffing_totals)."""
+    summed = community_totals_by_street(communities, rules=rules)
+    if summed is None:
+        return None
+    row = summed.get(street.pk) or dict.fromkeys(("communities", *SUMMED), 0)
+    actual = community_staffing_totals(communities=communities, on=rules.on)
+    return {
+        "communities": row["communities"],
+        "committee_members_quota": row["committee_members"],
+        "committee_members_actual": actual["two_committees"],
+        "grid_workers_quota": row["grid_workers"],
+        "fulltime_grid_workers_quota": row["fulltime_grid_workers"],
+        "fulltime_grid_workers_actual": actual["grid_workers"],
+        "work_funds": row["work_funds"],
+        "party_building_funds": row["party_building_funds"],
+    }
+
+
 def street_quota_report(*, street: Street, user, on: datetime.date) -> StreetQuotaReport:
-    """One street (already fetched from a scoped selector) with the communities the user may see in it."""
-    communities = list(communities_for_user(user=user).filter(street=street))
-    return street_reports(streets=[street], communities=communities, rules=rules_on(on))[0]
+    """One street (already fetched from a scoped selector) with the communities the user may see in it: their
+    totals summed in SQL, their reports built for the slice a caller lists (CommunityReports)."""
+    rules = rules_on(on)
+    communities = communities_for_user(user=user).filter(street=street)
+    totals = street_community_totals(communities, street=street, rules=rules)
+    if totals is None:  # a rule value without an SQL form: every community built
+        return street_reports(streets=[street], communities=list(communities), rules=rules)[0]
+    q = street_quota(rules=rules)
+    s = street_staffing(street_ids=[street.pk], on=rules.on, rules=rules)[street.pk]
+    return StreetQuotaReport(street=street, quota=q, staffing=s, gaps=_street_gaps(q, s, street, rules),
+                             communities=CommunityReports(communities, rules), totals=totals,
+                             career_posts_total=street_career_posts_total(street=street, rules=rules))
 
 
 # --- long-service awards (五(四)) ----------------------------------------------------------------
@@ -311,6 +377,10 @@ def _award_candidates(*, community_ids_qs, year: int, who: Q) -> list[Post]:
                             start_date__lte=last).filter(who)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .select_related("person", "community", "community__street")
+        # only what an award row shows and decides on: a district's candidates are thousands (issue 14)
+        .only("start_date", "end_date", "person__name", "person__community_service_start",
+              "person__has_violation_record", "community__name", "community__code", "community__street__name",
+              "community__street__code")
         .order_by("person_id", "start_date", "pk")
     )
 
@@ -345,6 +415,9 @@ def long_service_awards(*, user, year: int, rules: RuleBook | None = None) -> li
 
 # --- the district budget (五(二), 五(四)) ----------------------------------------------------------
 
+SUMMED = ("committee_members", "grid_workers", "fulltime_grid_workers", "work_funds", "party_building_funds")
+
+
 @dataclass
 class BudgetLine:
     street: Street | None
@@ -372,6 +445,11 @@ class BudgetLine:
         self.fulltime_grid_workers += q.fulltime_grid_workers.value
         self.work_funds += q.work_funds.value
         self.party_building_funds += q.party_building_funds.value
+
+    def add_totals(self, row: dict) -> None:
+        """Add the sums of `community_totals_by_street` (the same figures as add_quota, summed in SQL)."""
+        for name in ("communities", "households", "party_members", *SUMMED):
+            setattr(self, name, getattr(self, name) + row[name])
 
     def add_award(self, award: LongServiceAward) -> None:
         if award.eligible:
@@ -447,16 +525,55 @@ def _budget_rows(batch: list, rules: RuleBook):
                                  rules=rules, organization_kind=_actual_kind(c))
 
 
+def community_totals_by_street(communities: QuerySet[Community], *, rules: RuleBook) -> dict[int, dict] | None:
+    """Per street: the number of communities, their households and party members as recorded on `rules.on`,
+    and the sums of their quota figures (三(四)2, 五(二)) in one grouped query, the formulas being
+    `assessments.quotas.community_quota_sql` (the SQL form of `community_quota`): nothing built per
+    community (issue 14). None when a rule value has no SQL form: the caller then sums per community."""
+    try:
+        exprs = community_quota_sql(households="households_on", party_members="party_members_on",
+                                    organization_kind="party_organization__kind", rules=rules)
+    except SqlFormUnavailable:
+        return None
+    base = communities.select_related(None).order_by()
+
+    def sums(queryset) -> dict[int, dict]:
+        rows = queryset.values("street_id").annotate(
+            communities=Count("pk"), households=Sum("households_on"), party_members=Sum("party_members_on"),
+            **{name: Sum(expr) for name, expr in exprs.items()})
+        return {row.pop("street_id"): {k: v or 0 for k, v in row.items()} for row in rows}
+
+    current = with_figures_as_of(base, timezone.localdate())  # today's figures: plain columns
+    totals = sums(current)
+    # A past date: the few communities changed since then are summed again on their recorded figures (history
+    # subqueries for those rows only, so that the district's query stays a plain scan).
+    changed = communities_changed_since(base, rules.on) if rules.on < timezone.localdate() else []
+    if changed:
+        subset = base.filter(pk__in=changed)
+        for sign, part in ((-1, sums(with_figures_as_of(subset, timezone.localdate()))),
+                           (1, sums(with_figures_as_of(subset, rules.on)))):
+            for street_id, row in part.items():
+                for name, value in row.items():
+                    totals[street_id][name] += sign * value
+    return totals
+
+
 def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook, keep_communities: bool = True
                     ) -> DistrictBudget:
     lines = {s.pk: BudgetLine(street=s) for s in inputs.streets}
     totals = BudgetLine(street=None)
     quotas = []
-    for c, q in budget_community_rows(inputs.communities, rules=rules):
-        if keep_communities:
-            quotas.append((c, q))
-        lines[c.street_id].add_quota(c, q)
-        totals.add_quota(c, q)
+    summed = None if keep_communities else community_totals_by_street(inputs.communities, rules=rules)
+    if summed is not None:  # one grouped query (issue 14)
+        for street_id, row in summed.items():
+            lines[street_id].add_totals(row)
+            totals.add_totals(row)
+    else:
+        for c, q in budget_community_rows(inputs.communities, rules=rules):
+            if keep_communities:
+                quotas.append((c, q))
+            lines[c.street_id].add_quota(c, q)
+            totals.add_quota(c, q)
     awards = _awards_from(inputs.posts, year=year, rules=rules, first_year=inputs.first_award_year)
     for row in awards:
         lines[row.community.street_id].add_award(row.award)
@@ -469,8 +586,9 @@ def district_budget(*, user, year: int, keep_communities: bool = True) -> Distri
     """The year's work funds, party-building funds and long-service awards by street and for the district,
     in the user's scope, computed with the rules in force on 1 January of the year.
 
-    Without `keep_communities` the communities are read in chunks and not kept (`budget.communities` is
-    empty): the export then reads them again, row by row (`budget_community_rows`)."""
+    Without `keep_communities` the communities are not kept (`budget.communities` is empty) and the totals are
+    summed in SQL (`community_totals_by_street`): a page or the export then reads the communities it shows
+    (`budget_community_rows`)."""
     rules = rules_on(datetime.date(year, 1, 1), field="year")
     inputs = _budget_inputs(user=user, year=year, who=_award_filter(rules, year, _first_award_year()),
                             keep_communities=keep_communities)

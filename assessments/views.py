@@ -63,7 +63,8 @@ def quotas_overview(request):
         context.update(year=request.GET.get("year", "")[:20], error=str(exc))
         return render(request, "assessments/quotas.html", context, status=400)
     try:
-        context["budget"] = budget = district_budget(user=request.user, year=year)
+        # totals summed in SQL, only the page's communities built (issue 14)
+        context["budget"] = budget = district_budget(user=request.user, year=year, keep_communities=False)
     except RuleViolation as exc:
         context["error"] = exc.text
     else:
@@ -76,9 +77,12 @@ def quotas_overview(request):
             return render(request, "assessments/quotas.html", context, status=400)
         context["street_choices"] = list(street_ids.values()) if len(street_ids) > 1 else []
         context["chosen_street"] = chosen
-        rows = [(c, q) for c, q in budget.communities if chosen is None or c.street_id == chosen]
+        communities = budget_communities(user=request.user)
+        if chosen is not None:
+            communities = communities.filter(street_id=chosen)
         # Long lists 50 a page; the totals above them stay whole (issue 14).
-        context["community_page"] = community_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["community_page"] = community_page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
+        community_page.object_list = list(budget_community_rows(list(community_page.object_list), rules=budget.book))
         context["award_page"] = award_page = Paginator(budget.awards, PAGE_SIZE).get_page(request.GET.get("awards_page"))
         keep = {"year": year, **({"street": chosen} if chosen else {})}
         context["community_extra"] = urlencode({**keep, "awards_page": award_page.number})

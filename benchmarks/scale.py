@@ -1,7 +1,7 @@
 """District scale benchmark: every API list, page and export at N times the demo district (issue 14).
 
     .venv/bin/python benchmarks/scale.py --scale 10 [--database-url postgres://postgres@127.0.0.1:5432/governance_bench]
-        [--repeat 7] [--only /api/v1/posts/]
+        [--repeat 7] [--only /api/v1/posts/ [--merge]]
     .venv/bin/python benchmarks/scale.py --table     # the results side by side, in Markdown
 
 Creates a fresh PostgreSQL database (dropped and made again on each run), migrates, loads the demo data
@@ -321,6 +321,8 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--only", action="append", help="measure only paths containing this (repeatable)")
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results/scale-N.json")
+    parser.add_argument("--merge", action="store_true",
+                        help="with --only: replace the measured (path, role) rows in benchmarks/results/scale-N.json")
     args = parser.parse_args(argv)
     if not urlsplit(args.database_url).scheme.startswith("postgres"):
         raise SystemExit("the benchmark runs on PostgreSQL")
@@ -346,9 +348,14 @@ def main(argv=None) -> None:
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE") if connection.connection.autocommit else cur.execute("ANALYZE")
     results = measure(scale=args.scale, repeat=args.repeat, only=args.only)
-    if not args.no_write and not args.only:
+    target = RESULTS / f"scale-{args.scale}.json"
+    if args.merge and args.only and not args.no_write and target.exists():
+        measured = {(row["path"], row["role"]): row for row in results}
+        rows = [measured.pop((row["path"], row["role"]), row) for row in json.loads(target.read_text())]
+        target.write_text(json.dumps(rows + list(measured.values()), ensure_ascii=False, indent=1) + "\n")
+        print(f"\nmerged {len(results)} rows into {target.relative_to(ROOT)}")
+    elif not args.no_write and not args.only:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        target = RESULTS / f"scale-{args.scale}.json"
         target.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
         print(f"\nwrote {target.relative_to(ROOT)}")
 

@@ -1,6 +1,7 @@
 """The rules of a community's party organisation (三(一), 三(一)2), each decided by one function that the
 services (to refuse), the findings page (to report) and the quota calculators (to show) call."""
 
+from django.db.models import Case, CharField, Value, When
 from django.utils.translation import gettext as _
 
 from communities.models import PartyOrganization
@@ -14,9 +15,16 @@ APP = "communities"
 
 
 @rule_check("community.party_committee_threshold", app_label=APP)
-def party_organization_required(*, party_members: int, rules: RuleBook) -> str:
-    """三(一): more than 100 directly-managed members → 社区党委; otherwise (100 included) → 社区党总支."""
+def party_organization_required(*, party_members, rules: RuleBook, sql: bool = False):
+    """三(一): more than 100 directly-managed members → 社区党委; otherwise (100 included) → 社区党总支.
+
+    With `sql`, `party_members` names a column (or annotation) and the same decision comes back as an SQL
+    expression, for totals summed over many communities (assessments.quotas.community_quota_sql, issue 14)."""
     threshold = rules["community.party_committee_threshold"]
+    if sql:
+        return Case(When(**{f"{party_members}__gt": threshold.value},
+                         then=Value(PartyOrganization.Kind.PARTY_COMMITTEE.value)),
+                    default=Value(PartyOrganization.Kind.GENERAL_BRANCH.value), output_field=CharField())
     if party_members > threshold.value:
         return PartyOrganization.Kind.PARTY_COMMITTEE.value
     return PartyOrganization.Kind.GENERAL_BRANCH.value

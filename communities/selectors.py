@@ -4,7 +4,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from communities.models import Community, PartyOrganization, ResidentsCommittee
@@ -114,7 +115,51 @@ def community_staffing(*, community_ids, on: datetime.date | None = None, rules=
     return result
 
 
+def community_staffing_totals(*, communities: QuerySet[Community], on: datetime.date) -> dict[str, int]:
+    """The sums over `communities` of CommunityStaffing.two_committees_count and .grid_worker_count, counted
+    as `community_staffing` counts them (a person once per community and body; a seconded or concurrent
+    party post beside the committee, not in it), in one query instead of every community's staffing
+    (issue 14). tests/assessments/test_quota_totals.py holds both to the same sums."""
+    two_committees = Q(kind__in=sorted(TWO_COMMITTEES_KINDS)) & ~(
+        Q(kind__in=sorted(PARTY_KINDS)) & (Q(is_secondment=True) | Q(is_concurrent=True)))
+    pairs = (
+        active_posts(on=on)
+        .filter(community_id__in=communities.order_by().values("pk"), kind__in=sorted(COMMUNITY_KINDS))
+        .order_by()
+        .values("community_id", "person_id")
+        .annotate(in_two=Max(Case(When(two_committees, then=Value(1)), default=Value(0))),
+                  grid=Max(Case(When(kind=PostKind.GRID_WORKER, then=Value(1)), default=Value(0))))
+    )
+    sums = pairs.aggregate(two_committees=Sum("in_two"), grid_workers=Sum("grid"))
+    return {name: value or 0 for name, value in sums.items()}
+
+
 FIGURES = ("households", "party_members", "is_complex")
+
+
+def with_figures_as_of(communities: QuerySet[Community], on: datetime.date) -> QuerySet[Community]:
+    """`communities_as_of` for a queryset, in SQL: annotates `households_on`, `party_members_on` and
+    `is_complex_on` with the figures recorded on `on` (the latest history record before the end of that day,
+    else the current record), so that totals can be summed in one grouped query (issue 14)."""
+    if on >= timezone.localdate():
+        return communities.annotate(**{f"{name}_on": F(name) for name in FIGURES})
+    cut = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min,
+                                    tzinfo=timezone.get_current_timezone())
+    latest = Community.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=cut).order_by(
+        "-history_date", "-history_id")
+    return communities.annotate(**{f"{name}_on": Coalesce(Subquery(latest.values(name)[:1]), F(name))
+                                   for name in FIGURES})
+
+
+def communities_changed_since(communities: QuerySet[Community], on: datetime.date) -> list[int]:
+    """The communities whose figures recorded on `on` may differ from their current ones: those with a history
+    record up to that day and another after it (one that has none up to that day counts with its current
+    figures, and one not changed since has them still). One query."""
+    cut = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min,
+                                    tzinfo=timezone.get_current_timezone())
+    history = Community.history.model.objects
+    return list(communities.order_by().filter(pk__in=history.filter(history_date__lt=cut).values("id"))
+                .filter(pk__in=history.filter(history_date__gte=cut).values("id")).values_list("pk", flat=True))
 
 
 def communities_as_of(communities: list[Community], on: datetime.date) -> list[Community]:
@@ -128,13 +173,13 @@ def communities_as_of(communities: list[Community], on: datetime.date) -> list[C
         return communities
     cut = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min,
                                     tzinfo=timezone.get_current_timezone())
-    history = Community.history.model
-    latest = history.objects.filter(id=OuterRef("id"), history_date__lt=cut).order_by("-history_date", "-history_id")
-    rows = {
-        row["id"]: row for row in history.objects.filter(
-            id__in=[c.pk for c in communities], history_id=Subquery(latest.values("history_id")[:1]),
-        ).order_by().values("id", "history_date", *FIGURES)
-    }
+    # Every record up to that day, latest first, the first of each community kept: no correlated subquery (on
+    # a thousand communities one made PostgreSQL JIT-compile the query, issue 14); a community has few records.
+    rows: dict = {}
+    for row in Community.history.model.objects.filter(
+            id__in=[c.pk for c in communities], history_date__lt=cut,
+    ).order_by("id", "-history_date", "-history_id").values("id", "history_date", *FIGURES):
+        rows.setdefault(row["id"], row)
     result = []
     for community in communities:
         row = rows.get(community.pk)

@@ -142,7 +142,7 @@ def test_what_if_is_for_the_district_admin_only(client, two_streets):
     assert logged_in(client, Role.ORGDEPT_REVIEWER).get("/quotas/what-if/").status_code == 403
 
 
-@pytest.mark.parametrize("n", [2, 12])
+@pytest.mark.parametrize("n", [2, 12, 55])  # 55: more than a page (50) of communities
 def test_district_page_and_export_run_a_constant_number_of_queries(client, django_assert_max_num_queries, n):
     street = f.street()
     for i in range(n):
@@ -150,7 +150,27 @@ def test_district_page_and_export_run_a_constant_number_of_queries(client, djang
         f.post(PostKind.GRID_WORKER, community=c, person=f.person(community_service_start=datetime.date(2004, 3, 1)))
     logged_in(client, Role.DISTRICT_ADMIN)
     client.get("/quotas/?year=2024")
-    with django_assert_max_num_queries(13):
+    # the totals in one grouped query and one for the communities changed since 1 January (two more when
+    # some were), then the page: its count, its communities, their recorded figures
+    with django_assert_max_num_queries(15):
         assert client.get("/quotas/?year=2024").status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get("/quotas/?year=2024&page=2").status_code == 200
     with django_assert_max_num_queries(13):
         assert client.get("/quotas/export.xlsx?year=2024").status_code == 200
+
+
+def test_quota_page_builds_only_its_page_and_keeps_the_totals_whole(client):
+    street = f.street()
+    for i in range(53):
+        f.community(street, code=f"pg{i:02d}", households=1000 + 100 * i)
+    logged_in(client, Role.DISTRICT_ADMIN)
+    first = client.get("/quotas/?year=2026")
+    second = client.get("/quotas/?year=2026&page=2")
+    assert len(first.context["community_page"].object_list) == 50
+    rows = second.context["community_page"].object_list
+    assert [c.code for c, _q in rows] == ["pg50", "pg51", "pg52"]
+    assert rows[0][1].work_funds.value == 150_000  # 6,000 households: 5,000 or more (五(二))
+    budget = second.context["budget"]
+    assert budget.totals.communities == 53 == first.context["budget"].totals.communities
+    assert budget.totals.households == sum(1000 + 100 * i for i in range(53))
