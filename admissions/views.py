@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from admissions.checks import LIST_NAMES
@@ -31,7 +32,7 @@ from streets.selectors import streets_for_user
 def admission_lists(request):
     """The list in force of one level (`?level=`), or an older version (`?version=`), 50 items a page."""
     if not request.user.has_perm("admissions.view_admissionlist"):
-        raise PermissionDenied("您的角色不能查看准入清单。")
+        raise PermissionDenied(_("您的角色不能查看准入清单。"))
     level = request.GET.get("level") if request.GET.get("level") in Level.values else Level.STREET
     versions = list(admission_lists_for_user(user=request.user).filter(level=level).order_by("-effective_from")
                     .values("pk", "title", "effective_from"))
@@ -63,7 +64,7 @@ def _filing_form(request, data=None):
 @login_required
 def task_new(request):
     if not request.user.has_perm("admissions.add_taskassignment"):
-        raise PermissionDenied("您的角色不能交办工作事项。")
+        raise PermissionDenied(_("您的角色不能交办工作事项。"))
     form = _filing_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,7 +72,8 @@ def task_new(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)  # a refusal is recorded; the task is not
         else:
-            messages.success(request, f"已交办：{task.title}（{task.get_status_display()}，依据 {task.clause}）。")
+            messages.success(request, _("已交办：%(title)s（%(status)s，依据 %(clause)s）。") % {
+                "title": task.title, "status": task.get_status_display(), "clause": task.clause})
             return redirect("admission-tasks")
     return render(request, "admissions/task_form.html", {"form": form})
 
@@ -81,14 +83,14 @@ def task_new(request):
 def task_check(request):
     """JSON for the filing form: would this task be admitted, and on which clause? Writes nothing."""
     if not request.user.has_perm("admissions.add_taskassignment"):
-        raise PermissionDenied("您的角色不能交办工作事项。")
+        raise PermissionDenied(_("您的角色不能交办工作事项。"))
     form = _filing_form(request, request.POST)
     form.is_valid()
     fields = form.task_fields()
     missing = [str(form.fields[name].label) for name in ("department", "target_street")
                if name in form.errors or (name == "department" and not fields.get("department"))]
     if missing:
-        result = {"admissible": None, "message": "请先选择：" + "、".join(missing), "rule": None, "clause": None,
+        result = {"admissible": None, "message": _("请先选择：%(fields)s") % {"fields": "、".join(missing)}, "rule": None, "clause": None,
                   "field": None}
     else:
         result = task_preview(acting_user=request.user, **fields)
@@ -100,7 +102,7 @@ def task_list(request):
     """What was pushed down: a street or community sees what reached it and on what basis; the district
     sees every task."""
     if not request.user.has_perm("admissions.view_taskassignment"):
-        raise PermissionDenied("您的角色不能查看下沉工作事项。")
+        raise PermissionDenied(_("您的角色不能查看下沉工作事项。"))
     tasks = Paginator(tasks_for_user(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "admissions/task_list.html", {
         "tasks": tasks, "can_file": request.user.has_perm("admissions.add_taskassignment")})

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from admissions.forms import HonoursEditForm, HonoursForm, HonoursOpinionForm
 from admissions.models import HonoursOpinion
@@ -22,12 +24,12 @@ from governance.scope import scope_for
 from governance.views import get_scoped_or_404
 from streets.selectors import streets_for_user
 
-STATES = {"open": "征求意见中", "decided": "已研究评选"}
+STATES = {"open": _lazy("征求意见中"), "decided": _lazy("已研究评选")}
 
 
 def _can_view(request):
     if not request.user.has_perm("admissions.view_honoursconsultation"):
-        raise PermissionDenied("您的角色不能查看评选表彰征求意见。")
+        raise PermissionDenied(_("您的角色不能查看评选表彰征求意见。"))
 
 
 def _id(value: str) -> int | None:
@@ -85,7 +87,7 @@ def honours_detail(request, pk):
     form = _opinion_form(request, consultation, request.POST or None) if can_record else None
     if request.method == "POST":
         if form is None:
-            raise PermissionDenied("您不能对该评选表彰提出意见。")
+            raise PermissionDenied(_("您不能对该评选表彰提出意见。"))
         if form.is_valid():
             try:
                 honours_opinion_record(acting_user=request.user, consultation=consultation,
@@ -93,7 +95,7 @@ def honours_detail(request, pk):
             except ValidationError as exc:
                 form_add_service_errors(form, exc)
             else:
-                messages.success(request, "已记录意见。")
+                messages.success(request, _("已记录意见。"))
                 return redirect("honours-page", pk=consultation.pk)
     return render(request, "admissions/honours_detail.html", {
         "c": consultation, "notice": honours_notice_status(consultation, rules=RuleBook()), "form": form,
@@ -106,7 +108,7 @@ def honours_detail(request, pk):
 @login_required
 def honours_new(request):
     if not request.user.has_perm("admissions.add_honoursconsultation"):
-        raise PermissionDenied("您的角色不能发起评选表彰征求意见。")
+        raise PermissionDenied(_("您的角色不能发起评选表彰征求意见。"))
     form = HonoursForm(request.POST or None, departments=departments_filing_for_user(user=request.user),
                        streets=streets_for_user(user=request.user),
                        communities=communities_for_user(user=request.user))
@@ -116,7 +118,8 @@ def honours_new(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"已向{consultation.street.name}征求意见：{consultation.title}。")
+            messages.success(request, _("已向%(street)s征求意见：%(title)s。") % {
+                "street": consultation.street.name, "title": consultation.title})
             return redirect("honours-page", pk=consultation.pk)
     return render(request, "admissions/honours_form.html", {"form": form, "today": timezone.localdate()})
 
@@ -125,10 +128,10 @@ def honours_new(request):
 def honours_edit(request, pk):
     """Correct a consultation or move its decision date (a VersionedForm: a stale edit is refused)."""
     if not request.user.has_perm("admissions.change_honoursconsultation"):
-        raise PermissionDenied("您的角色不能修改评选表彰征求意见。")
+        raise PermissionDenied(_("您的角色不能修改评选表彰征求意见。"))
     consultation = get_scoped_or_404(request, honours_for_user(user=request.user), pk)
     if not departments_filing_for_user(user=request.user).filter(pk=consultation.department_id).exists():
-        raise PermissionDenied("只能修改本部门发起的评选表彰。")
+        raise PermissionDenied(_("只能修改本部门发起的评选表彰。"))
     form = HonoursEditForm.for_instance(request.POST or None, consultation, initial={
         "title": consultation.title, "candidates": consultation.candidates,
         "decision_date": consultation.decision_date})
@@ -142,7 +145,7 @@ def honours_edit(request, pk):
             consultation.refresh_from_db()
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect("honours-page", pk=consultation.pk)
     return render(request, "admissions/honours_form.html", {
         "form": form, "c": consultation, "today": consultation.opened_on})

@@ -62,7 +62,7 @@ def _require(request, perm: str, message: str) -> None:
 @login_required
 def scores_todo(request):
     """待办评分: what this user's unit still has to score, returned sheets first, late ones marked."""
-    _require(request, "assessments.view_scoresheet", "您的角色不参与考核评分。")
+    _require(request, "assessments.view_scoresheet", _("您的角色不参与考核评分。"))
     sheets = _page(request, todo_rows(user=request.user))
     today = timezone.localdate()
     rows = [{"sheet": s, "late": s.late(today)} for s in (TodoRow(*t) for t in sheets)]
@@ -80,7 +80,7 @@ class SheetForm(VersionedForm):
         for row in criteria:
             c = row["criterion"]
             self.fields[f"c{c.pk}"] = forms.DecimalField(
-                label=f"{c.name}（满分 {c.max_score}）", required=False, min_value=0, max_value=c.max_score,
+                label=_("%(name)s（满分 %(max_score)s）") % {"name": c.name, "max_score": c.max_score}, required=False, min_value=0, max_value=c.max_score,
                 max_digits=6, decimal_places=2)
 
     def scores(self) -> dict:
@@ -91,7 +91,7 @@ class SheetForm(VersionedForm):
 @login_required
 def sheet_edit(request, pk):
     """评分表: enter the scores per criterion, save as a draft or submit."""
-    _require(request, "assessments.change_scoresheet", "您的角色不能评分。")
+    _require(request, "assessments.change_scoresheet", _("您的角色不能评分。"))
     sheet = get_scoped_or_404(request, rater_sheets_for_user(user=request.user), pk)
     criteria = sheet_scores(sheet)
     initial = {f"c{row['criterion'].pk}": row["value"] for row in criteria}
@@ -122,7 +122,7 @@ def _cycle_or_none(request, cycles):
 @login_required
 def my_scores(request):
     """本单位考核结果: how a street's or community's own people and units were scored, with the computation."""
-    _require(request, "assessments.view_assessment", "您的角色不能查看考核结果。")
+    _require(request, "assessments.view_assessment", _("您的角色不能查看考核结果。"))
     cycles = cycles_for_user(user=request.user)
     cycle = _cycle_or_none(request, cycles)
     totals = None
@@ -134,7 +134,7 @@ def my_scores(request):
 
 
 def _require_review(request):
-    _require(request, REVIEW, "仅区委组织部可审核考核结果。")
+    _require(request, REVIEW, _("仅区委组织部可审核考核结果。"))
 
 
 class CycleOpenForm(forms.Form):
@@ -192,7 +192,7 @@ def cycle_open(request):
     """开始考核 (a street or a community): open a scheme for a period for the subjects of one's own unit —
     a street its community workers each half year, a community its grid workers each quarter (三(四)3).
     The organisation department opens district-wide cycles on the review page."""
-    _require(request, "assessments.add_assessmentcycle", "您的角色不能开始考核。")
+    _require(request, "assessments.add_assessmentcycle", _("您的角色不能开始考核。"))
     form = CycleOpenForm(request.POST or None, user=request.user)
     if request.method == "POST" and _cycle_open_posted(request, form) is not None:
         return redirect("assessment-cycles")
@@ -202,7 +202,7 @@ def cycle_open(request):
 @login_required
 def cycles_list(request):
     """本单位考核周期: the cycles a street or community sees, its own and the district's, with their progress."""
-    _require(request, "assessments.view_assessmentcycle", "您的角色不能查看考核周期。")
+    _require(request, "assessments.view_assessmentcycle", _("您的角色不能查看考核周期。"))
     cycles = _page(request, cycles_for_user(user=request.user))
     progress = cycles_progress(cycle_ids=[c.pk for c in cycles])
     rows = [{"cycle": c, "progress": progress.get(c.pk)} for c in cycles]
@@ -218,7 +218,7 @@ def review_index(request):
     form = CycleOpenForm(request.POST or None, user=request.user) if can_open else None
     if request.method == "POST":
         if form is None:
-            raise PermissionDenied("您的角色不能开始考核。")
+            raise PermissionDenied(_("您的角色不能开始考核。"))
         cycle = _cycle_open_posted(request, form)
         if cycle is not None:
             return redirect("assessment-review-cycle", pk=cycle.pk)
@@ -298,14 +298,14 @@ def review_publish(request, pk):
 def _published(request, pk):
     cycle = get_scoped_or_404(request, cycles_for_user(user=request.user), pk)
     if cycle.status != AssessmentCycle.Status.PUBLISHED and not request.user.has_perm(REVIEW):
-        raise PermissionDenied("考核结果尚未公布。")
+        raise PermissionDenied(_("考核结果尚未公布。"))
     return cycle
 
 
 @login_required
 def ranking(request, pk):
     """排名: the published totals of a cycle, each with how it was computed."""
-    _require(request, "assessments.view_assessmentcycle", "您的角色不能查看考核结果。")
+    _require(request, "assessments.view_assessmentcycle", _("您的角色不能查看考核结果。"))
     cycle = _published(request, pk)
     assessments = None if scope_for(request.user).district_wide else assessments_for_user(user=request.user)
     totals = _page(request, cycle_totals(cycle=cycle, assessments=assessments))
@@ -317,16 +317,16 @@ def ranking_export(request, pk):
     """The published ranking as Excel, written row by row (openpyxl write-only) to a spooled file."""
     from openpyxl import Workbook
 
-    _require(request, "assessments.view_assessmentcycle", "您的角色不能查看考核结果。")
+    _require(request, "assessments.view_assessmentcycle", _("您的角色不能查看考核结果。"))
     cycle = _published(request, pk)
     assessments = None if scope_for(request.user).district_wide else assessments_for_user(user=request.user)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="考核结果")
+    sheet = workbook.create_sheet(title=_("考核结果"))
     sheet.append([str(cycle)])
-    sheet.append(["名次", "考核对象", "街道", "社区", "加权得分", "满分（权重）", "百分制", "优秀", "计算过程"])
+    sheet.append([_("名次"), _("考核对象"), _("街道"), _("社区"), _("加权得分"), _("满分（权重）"), _("百分制"), _("优秀"), _("计算过程")])
     for t in cycle_totals(cycle=cycle, assessments=assessments):
         sheet.append([t.rank, t.subject_name, t.street, t.community, float(t.total), float(t.full_weight),
-                      float(t.percent), "优秀" if t.excellent else "", t.formula])
+                      float(t.percent), _("优秀") if t.excellent else "", t.formula])
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     workbook.save(spool)
     spool.seek(0)

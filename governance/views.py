@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from governance.audit import audit_entries
@@ -26,14 +27,14 @@ def get_scoped_or_404(request, queryset, pk):
 
 def require_district_wide(request):
     if not scope_for(request.user).district_wide:
-        raise PermissionDenied("此页面仅限区级用户查看。")
+        raise PermissionDenied(_("此页面仅限区级用户查看。"))
 
 
 @login_required
 def audit_log(request):
     role = user_role(request.user)
     if role not in (Role.DISTRICT_ADMIN, Role.ORGDEPT_REVIEWER, Role.CIVIL_AFFAIRS):
-        raise PermissionDenied("审计记录仅限区级管理员和审核人员查看。")
+        raise PermissionDenied(_("审计记录仅限区级管理员和审核人员查看。"))
     return render(request, "governance/audit_log.html", {"entries": audit_entries(limit=200)})
 
 

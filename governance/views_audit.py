@@ -71,8 +71,8 @@ def audit_export(request):
     form, filters = _form(request)
     if filters is None:
         return render(request, "governance/audit_log.html", {"form": form, "error": form.error_text()}, status=400)
-    columns = [Column("时间", 17, "datetime"), Column("操作人", 16), Column("对象", 20), Column("操作", 8),
-               Column("变更内容（前 → 后）", 60), Column("原因", 20)]
+    columns = [Column(_("时间"), 17, "datetime"), Column(_("操作人"), 16), Column(_("对象"), 20), Column(_("操作"), 8),
+               Column(_("变更内容（前 → 后）"), 60), Column(_("原因"), 20)]
     rows = ([e.when, e.who, f"{e.model} {e.object_label}", e.action,
              "\n".join(f"{label}：{before} → {after}" for label, before, after in e.changes), getattr(e, "reason", "")]
             for e in audit_iter(filters))

@@ -93,8 +93,8 @@ def people_roster_export(request, unit_kind, pk):
     if ids is None:
         return render(request, "governance/people_roster.html", {
             "unit": unit, "unit_kind": unit_kind, "page": page, "form": form, "error": form.error_text()}, status=400)
-    columns = [Column("姓名", 10), Column("性别", 6), Column("联系电话", 14), Column("现任职务", 30), Column("人员类别", 14),
-               Column("中共党员", 8), Column("人大代表", 8), Column("连续从事社区工作起始日期", 14, "date")]
+    columns = [Column(_("姓名"), 10), Column(_("性别"), 6), Column(_("联系电话"), 14), Column(_("现任职务"), 30), Column(_("人员类别"), 14),
+               Column(_("中共党员"), 8), Column(_("人大代表"), 8), Column(_("连续从事社区工作起始日期"), 14, "date")]
 
     def rows():
         for start in range(0, len(ids), 500):  # a chunk of people and their posts at a time
@@ -102,7 +102,7 @@ def people_roster_export(request, unit_kind, pk):
                 yield [person.name, person.get_gender_display(), person.phone,
                        "\n".join(_post_label(p) for p in person.current_posts),
                        "、".join(sorted({str(p.get_staff_category_display()) for p in person.current_posts if p.staff_category})),
-                       "是" if person.is_party_member else "否", "是" if person.is_npc_deputy else "否",
+                       _("是") if person.is_party_member else _("否"), _("是") if person.is_npc_deputy else _("否"),
                        person.community_service_start]
 
     return xlsx_response(title=_("人员名册：%(unit)s") % {"unit": unit.name}, unit=unit.name, columns=columns,

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.selectors import communities_for_user
 from governance.exceptions import Conflict
@@ -64,7 +65,7 @@ def my_grid(request):
 @login_required
 def grid_page(request, pk):
     if not request.user.has_perm("grids.view_grid"):
-        raise PermissionDenied("您的角色不能查看网格。")
+        raise PermissionDenied(_("您的角色不能查看网格。"))
     grid = get_scoped_or_404(request, selectors.grids_for_user(user=request.user), pk)
     ledger = selectors.ledger_for_user(user=request.user).filter(grid=grid)
     masked = not selectors.sees_personal_data(request.user)
@@ -90,7 +91,7 @@ def grid_page(request, pk):
 @login_required
 def event_new(request, pk):
     if not request.user.has_perm("grids.add_gridevent"):
-        raise PermissionDenied("只有网格员可以上报事件。")
+        raise PermissionDenied(_("只有网格员可以上报事件。"))
     grid = get_scoped_or_404(request, selectors.active_grids_for_user(user=request.user)
                              .filter(pk__in=sorted(scope_for(request.user).grid_ids)), pk)
     form = EventReportForm(request.POST or None, request.FILES or None)
@@ -103,7 +104,7 @@ def event_new(request, pk):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"已上报事件：{event.title}")
+            messages.success(request, _("已上报事件：%(title)s") % {"title": event.title})
             return redirect("grid-event", pk=event.pk)
     return render(request, "grids/event_form.html", {"form": form, "grid": grid})
 
@@ -111,7 +112,7 @@ def event_new(request, pk):
 @login_required
 def event_page(request, pk):
     if not request.user.has_perm("grids.view_gridevent"):
-        raise PermissionDenied("您的角色不能查看网格事件。")
+        raise PermissionDenied(_("您的角色不能查看网格事件。"))
     try:
         event = selectors.event_detail(user=request.user, pk=pk)
     except GridEvent.DoesNotExist:
@@ -121,7 +122,7 @@ def event_page(request, pk):
     form = EventActionForm.for_instance(request.POST or None, event, initial={})
     if request.method == "POST":
         if not request.user.has_perm("grids.change_gridevent"):
-            raise PermissionDenied("您的角色不能办理网格事件。")
+            raise PermissionDenied(_("您的角色不能办理网格事件。"))
         if form.is_valid():
             data = form.cleaned_data
             common = {"event": event, "acting_user": request.user, "expected_version": data["expected_version"]}
@@ -138,7 +139,7 @@ def event_page(request, pk):
                 event = selectors.event_detail(user=request.user, pk=pk)
                 form_add_service_errors(form, exc)
             else:
-                messages.success(request, "已办理。")
+                messages.success(request, _("已办理。"))
                 return redirect("grid-event", pk=pk)
     context = {"event": event, "holding": holding, "form": form,
                "can_escalate": event.level != "department", "can_send_back": event.level != "grid",
@@ -164,7 +165,7 @@ def event_queue(request):
     """The events waiting at the user's level: the community's, the street's or the department's queue."""
     role = user_role(request.user)
     if role not in (Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DEPARTMENT_USER, Role.GRID_WORKER):
-        raise PermissionDenied("事件待办仅限网格、社区、街道和职能部门用户。")
+        raise PermissionDenied(_("事件待办仅限网格、社区、街道和职能部门用户。"))
     queue = selectors.event_queue(user=request.user)
     return render(request, "grids/event_queue.html", {"events": _rows_page(request, queue), "role": role})
 
@@ -173,7 +174,7 @@ def event_queue(request):
 def grid_changes(request):
     """民政局's approval queue (pending first) and a street's own requests, with a form to propose one."""
     if not request.user.has_perm("grids.view_gridchangerequest"):
-        raise PermissionDenied("您的角色不能查看网格调整申请。")
+        raise PermissionDenied(_("您的角色不能查看网格调整申请。"))
     changes = selectors.grid_changes_for_user(user=request.user).order_by("status", "-proposed_at", "-pk")
     status = request.GET.get("status", GridChangeRequest.Status.PENDING)
     if status in GridChangeRequest.Status.values:
@@ -188,7 +189,7 @@ def grid_changes(request):
 @login_required
 def grid_change_new(request):
     if not request.user.has_perm("grids.add_gridchangerequest"):
-        raise PermissionDenied("只有街道可以申报网格调整。")
+        raise PermissionDenied(_("只有街道可以申报网格调整。"))
     communities = communities_for_user(user=request.user)
     grids = selectors.active_grids_for_user(user=request.user)
     people = people_for_user(user=request.user).filter(community__isnull=False)
@@ -202,7 +203,7 @@ def grid_change_new(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, "已提交网格调整申请，待民政局审定（四(一)）。")
+            messages.success(request, _("已提交网格调整申请，待民政局审定（四(一)）。"))
             return redirect("grid-changes")
     return render(request, "grids/grid_change_form.html", {"form": form})
 
@@ -212,7 +213,7 @@ def grid_change_decide(request, pk):
     if request.method != "POST":
         raise Http404
     if not request.user.has_perm("grids.change_gridchangerequest"):
-        raise PermissionDenied("网格调整由民政局审定。")
+        raise PermissionDenied(_("网格调整由民政局审定。"))
     change = get_scoped_or_404(request, selectors.grid_changes_for_user(user=request.user), pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -225,7 +226,7 @@ def grid_change_decide(request, pk):
             text = exc.message if isinstance(exc, Conflict) else "；".join(exc.messages)
             messages.error(request, text)
         else:
-            messages.success(request, "已审定。")
+            messages.success(request, _("已审定。"))
     return redirect("grid-changes")
 
 
@@ -249,7 +250,7 @@ def settlement_dashboard(request):
     """"小事不出网格、大事不出社区" (四(二)2): settlement rates per street, community or grid, and by month."""
     role = user_role(request.user)
     if role in (None, Role.STATION_WORKER):
-        raise PermissionDenied("您的角色不能查看办结率。")
+        raise PermissionDenied(_("您的角色不能查看办结率。"))
     form = RatesFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     by = data.get("by") or ("street" if scope_for(request.user).district_wide else "community"
@@ -270,7 +271,7 @@ def settlement_dashboard(request):
 @login_required
 def ledger_export(request, pk):
     if not request.user.has_perm("grids.view_ledgerentry"):
-        raise PermissionDenied("您的角色不能查看台账。")
+        raise PermissionDenied(_("您的角色不能查看台账。"))
     grid = get_scoped_or_404(request, selectors.grids_for_user(user=request.user), pk)
     entries = selectors.ledger_for_user(user=request.user).filter(grid=grid).order_by("kind", "name", "pk")
     content = ledger_excel.export(entries, masked=not selectors.sees_personal_data(request.user))
@@ -289,21 +290,21 @@ def ledger_template(request):
 @login_required
 def ledger_import(request, pk):
     if not request.user.has_perm("grids.add_ledgerentry"):
-        raise PermissionDenied("您的角色不能导入台账。")
+        raise PermissionDenied(_("您的角色不能导入台账。"))
     grid = get_scoped_or_404(request, selectors.active_grids_for_user(user=request.user), pk)
     form = LedgerImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > 50 * 1024 * 1024:
-            form.add_error("file", "文件超过 50 MB。")
+            form.add_error("file", _("文件超过 50 MB。"))
         else:
             result = ledger_excel.ledger_import(
                 grid=grid, content=upload.read(), acting_user=request.user,
                 special_allowed=selectors.sees_special_groups(request.user),
                 import_valid_rows=form.cleaned_data["import_valid_rows"])
             if result.imported:
-                messages.success(request, f"已导入 {result.imported} 行。")
+                messages.success(request, _("已导入 %(count)s 行。") % {"count": result.imported})
             if not result.has_errors:
                 return redirect(reverse("grid-page", args=[grid.pk]))
     return render(request, "grids/ledger_import.html", {"form": form, "grid": grid, "result": result})

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.selectors import communities_for_user
@@ -27,7 +28,7 @@ from streets.selectors import streets_for_user
 
 def _can_view(request):
     if not request.user.has_perm("meetings.view_meeting"):
-        raise PermissionDenied("您的角色不能查看会议记录。")
+        raise PermissionDenied(_("您的角色不能查看会议记录。"))
 
 
 @login_required
@@ -46,7 +47,7 @@ def meeting_list(request):
 @login_required
 def meeting_new(request):
     if not request.user.has_perm("meetings.add_meeting"):
-        raise PermissionDenied("您的角色不能记录会议。")
+        raise PermissionDenied(_("您的角色不能记录会议。"))
     form = MeetingForm(request.POST or None, streets=streets_for_user(user=request.user),
                        communities=communities_for_user(user=request.user))
     if request.method == "POST" and form.is_valid():
@@ -55,7 +56,8 @@ def meeting_new(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"已记录{meeting.get_kind_display()}（{meeting.held_on}）。")
+            messages.success(request, _("已记录%(kind)s（%(held_on)s）。") % {
+                "kind": meeting.get_kind_display(), "held_on": meeting.held_on})
             return redirect("meeting-page", pk=meeting.pk)
     return render(request, "meetings/meeting_form.html", {"form": form})
 
@@ -72,7 +74,7 @@ def meeting_detail(request, pk):
 @require_POST
 def decision_done(request, pk):
     if not request.user.has_perm("meetings.change_meetingdecision"):
-        raise PermissionDenied("您的角色不能更新决定落实情况。")
+        raise PermissionDenied(_("您的角色不能更新决定落实情况。"))
     decision = get_scoped_or_404(request, meeting_decisions_for_user(user=request.user), pk)
     version = request.POST.get("expected_version", "")
     try:
@@ -84,7 +86,7 @@ def decision_done(request, pk):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, "已标记为完成。")
+        messages.success(request, _("已标记为完成。"))
     return redirect("meeting-page", pk=decision.meeting_id)
 
 

@@ -9,6 +9,8 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from communities.selectors import communities_for_user
 from governance.exceptions import Conflict
@@ -44,7 +46,7 @@ def _year(value) -> int:
 def four_lists(request):
     """For one year, each community in scope with its four lists, the missing ones marked; 50 communities
     a page. Filters: year, community, only communities missing a list."""
-    _perm(request, "meetings.view_jointcommitteelist", "您的角色不能查看联合党委四项清单。")
+    _perm(request, "meetings.view_jointcommitteelist", _("您的角色不能查看联合党委四项清单。"))
     year = _year(request.GET.get("year"))
     communities = communities_for_user(user=request.user).order_by("street__code", "code")
     choices = list(communities.values_list("pk", "street__name", "name"))
@@ -70,7 +72,7 @@ def four_lists(request):
 
 @login_required
 def four_list_new(request):
-    _perm(request, "meetings.add_jointcommitteelist", "您的角色不能录入联合党委四项清单。")
+    _perm(request, "meetings.add_jointcommitteelist", _("您的角色不能录入联合党委四项清单。"))
     initial = {"year": _year(request.GET.get("year")), "agreed_on": timezone.localdate()}
     if request.GET.get("kind") in FourListKind.values:
         initial["kind"] = request.GET["kind"]
@@ -83,7 +85,7 @@ def four_list_new(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"已录入{four_list}。")
+            messages.success(request, _("已录入%(list)s。") % {"list": four_list})
             return redirect(f"{reverse('four-lists')}?year={four_list.year}&community={four_list.community_id}")
     return render(request, "meetings/four_list_form.html", {"form": form})
 
@@ -91,11 +93,11 @@ def four_list_new(request):
 @login_required
 def four_list_edit(request, pk):
     """Read one list and, with the right, correct it (a VersionedForm: a stale edit is refused)."""
-    _perm(request, "meetings.view_jointcommitteelist", "您的角色不能查看联合党委四项清单。")
+    _perm(request, "meetings.view_jointcommitteelist", _("您的角色不能查看联合党委四项清单。"))
     four_list = get_scoped_or_404(request, four_lists_for_user(user=request.user), pk)
     can_change = request.user.has_perm("meetings.change_jointcommitteelist")
     if request.method == "POST" and not can_change:
-        raise PermissionDenied("您的角色不能修改联合党委四项清单。")
+        raise PermissionDenied(_("您的角色不能修改联合党委四项清单。"))
     form = FourListEditForm.for_instance(request.POST or None, four_list, initial={
         "content": four_list.content, "agreed_on": four_list.agreed_on}) if can_change else None
     if request.method == "POST" and form.is_valid():
@@ -107,20 +109,20 @@ def four_list_edit(request, pk):
             four_list.refresh_from_db()
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"已保存{four_list}。")
+            messages.success(request, _("已保存%(list)s。") % {"list": four_list})
             return redirect(f"{reverse('four-lists')}?year={four_list.year}&community={four_list.community_id}")
     return render(request, "meetings/four_list_form.html", {"form": form, "four_list": four_list})
 
 
 # --- co-building agreements (二(四)1) ---
 
-AGREEMENT_STATES = {"valid": "有效", "expired": "已到期"}
+AGREEMENT_STATES = {"valid": _lazy("有效"), "expired": _lazy("已到期")}
 
 
 @login_required
 def agreements(request):
     """The agreements in scope, newest first, 50 a page. Filters: street, community, valid or expired."""
-    _perm(request, "meetings.view_cobuildingagreement", "您的角色不能查看共驻共建协议。")
+    _perm(request, "meetings.view_cobuildingagreement", _("您的角色不能查看共驻共建协议。"))
     today = timezone.localdate()
     rows = agreements_for_user(user=request.user).order_by("-signed_on", "-pk")
     streets = list(streets_for_user(user=request.user).values_list("pk", "name"))
@@ -155,7 +157,7 @@ def _units_for(request):
 
 @login_required
 def agreement_new(request):
-    _perm(request, "meetings.add_cobuildingagreement", "您的角色不能录入共驻共建协议。")
+    _perm(request, "meetings.add_cobuildingagreement", _("您的角色不能录入共驻共建协议。"))
     form = AgreementForm(request.POST or None, streets=streets_for_user(user=request.user),
                          communities=communities_for_user(user=request.user), units=_units_for(request))
     if request.method == "POST" and form.is_valid():
@@ -164,14 +166,15 @@ def agreement_new(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"已录入与{agreement.stationed_unit.name}的共驻共建协议。")
+            messages.success(request, _("已录入与%(unit)s的共驻共建协议。") % {
+                "unit": agreement.stationed_unit.name})
             return redirect("agreements")
     return render(request, "meetings/agreement_form.html", {"form": form})
 
 
 @login_required
 def agreement_edit(request, pk):
-    _perm(request, "meetings.change_cobuildingagreement", "您的角色不能修改共驻共建协议。")
+    _perm(request, "meetings.change_cobuildingagreement", _("您的角色不能修改共驻共建协议。"))
     agreement = get_scoped_or_404(request, agreements_for_user(user=request.user), pk)
     form = AgreementEditForm.for_instance(request.POST or None, agreement, initial={
         "signed_on": agreement.signed_on, "valid_until": agreement.valid_until, "content": agreement.content})
@@ -184,6 +187,6 @@ def agreement_edit(request, pk):
             agreement.refresh_from_db()
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, "已保存共驻共建协议。")
+            messages.success(request, _("已保存共驻共建协议。"))
             return redirect("agreements")
     return render(request, "meetings/agreement_form.html", {"form": form, "agreement": agreement})

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from governance.exceptions import Conflict
 from governance.forms import form_add_service_errors
@@ -39,7 +40,7 @@ def _need(request, perm: str, message: str) -> None:
 @login_required
 def counter(request, pk):
     """综合受理窗口: any worker takes in any item (全职代办、综合受理, 三(二)3)."""
-    _need(request, "service_stations.add_servicecase", "您的角色不能受理办件。")
+    _need(request, "service_stations.add_servicecase", _("您的角色不能受理办件。"))
     station = get_scoped_or_404(request, selectors.stations_for_user(user=request.user), pk)
     items = selectors.service_items_search(user=request.user)
     form = CaseIntakeForm(request.POST or None, items=items, initial={"channel": "counter"})
@@ -49,8 +50,9 @@ def counter(request, pk):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            note = "，已出具一次性告知单" if case.materials_missing else ""
-            messages.success(request, f"已受理，受理编号 {case.number}，办结期限 {case.due_date:%Y-%m-%d}{note}。")
+            note = _("，已出具一次性告知单") if case.materials_missing else ""
+            messages.success(request, _("已受理，受理编号 %(number)s，办结期限 %(due)s%(note)s。") % {
+                "number": case.number, "due": f"{case.due_date:%Y-%m-%d}", "note": note})
             return redirect("case-page", pk=case.pk)
     return render(request, "service_stations/counter.html", {"station": station, "form": form, "items": items})
 
@@ -58,7 +60,7 @@ def counter(request, pk):
 @login_required
 def station_dashboard(request, pk):
     """The station worker's home: today's queue, due soon, overdue, who is on duty, today's appointments."""
-    _need(request, "service_stations.view_servicecase", "您的角色不能查看办件。")
+    _need(request, "service_stations.view_servicecase", _("您的角色不能查看办件。"))
     station = get_scoped_or_404(request, selectors.stations_for_user(user=request.user), pk)
     today = timezone.localdate()
     calendar = selectors.working_calendar()
@@ -91,7 +93,7 @@ def _identity(request, case) -> dict:
 @login_required
 def case_page(request, pk):
     """A case: its countdown, its materials and notice, its history; moving it on (409 on the page as a message)."""
-    _need(request, "service_stations.view_servicecase", "您的角色不能查看办件。")
+    _need(request, "service_stations.view_servicecase", _("您的角色不能查看办件。"))
     case = get_scoped_or_404(request, selectors.case_detail_for_user(user=request.user), pk)
     form = None
     if case.is_open and request.user.has_perm("service_stations.change_servicecase"):
@@ -106,10 +108,10 @@ def case_page(request, pk):
                 case.refresh_from_db()
                 form_add_service_errors(form, exc)
             else:
-                messages.success(request, f"办件 {case.number} 已更新。")
+                messages.success(request, _("办件 %(number)s 已更新。") % {"number": case.number})
                 return redirect("case-page", pk=case.pk)
     elif request.method == "POST":
-        raise PermissionDenied("该办件已办结或您的角色不能办理。")
+        raise PermissionDenied(_("该办件已办结或您的角色不能办理。"))
     calendar = selectors.working_calendar()
     today = timezone.localdate()
     history = list(case.history.select_related("history_user", "handler").order_by("history_date", "history_id"))
@@ -125,7 +127,7 @@ def case_page(request, pk):
 @login_required
 def case_receipt(request, pk):
     """受理回执, printable: the case number, the due date and how to ask about it."""
-    _need(request, "service_stations.view_servicecase", "您的角色不能查看办件。")
+    _need(request, "service_stations.view_servicecase", _("您的角色不能查看办件。"))
     case = get_scoped_or_404(request, selectors.case_detail_for_user(user=request.user), pk)
     return render(request, "service_stations/receipt.html", {"case": case, "identity": _identity(request, case)})
 
@@ -133,7 +135,7 @@ def case_receipt(request, pk):
 @login_required
 def case_notice(request, pk):
     """一次性告知单 of a case: the materials still missing, from the item version the case was taken in under."""
-    _need(request, "service_stations.view_servicecase", "您的角色不能查看办件。")
+    _need(request, "service_stations.view_servicecase", _("您的角色不能查看办件。"))
     case = get_scoped_or_404(request, selectors.case_detail_for_user(user=request.user), pk)
     revision = case.item_revision
     return render(request, "service_stations/notice.html", {
@@ -151,7 +153,7 @@ def item_notice(request, pk):
 @login_required
 def overdue_overview(request):
     """Overdue counts by station: a street's staff see their street's stations, district roles all."""
-    _need(request, "service_stations.view_servicecase", "您的角色不能查看办件。")
+    _need(request, "service_stations.view_servicecase", _("您的角色不能查看办件。"))
     today = timezone.localdate()
     rows = selectors.overdue_counts(user=request.user, today=today)
     rows_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -164,19 +166,19 @@ def overdue_overview(request):
 @login_required
 def checklist(request, pk):
     """五统一、十个一 (三(二)) for one station; the street's staff mark what is met."""
-    _need(request, "service_stations.view_stationchecklistentry", "您的角色不能查看规范化建设清单。")
+    _need(request, "service_stations.view_stationchecklistentry", _("您的角色不能查看规范化建设清单。"))
     station = get_scoped_or_404(request, selectors.stations_for_user(user=request.user), pk)
     entries = {e.item: e for e in selectors.checklist_for_user(user=request.user).filter(station=station)}
     met = [item for item, entry in entries.items() if entry.met]
     form = ChecklistForm(request.POST or None, initial={"met": met})
     if request.method == "POST":
-        _need(request, "service_stations.change_stationchecklistentry", "您的角色不能修改规范化建设清单。")
+        _need(request, "service_stations.change_stationchecklistentry", _("您的角色不能修改规范化建设清单。"))
         if form.is_valid():
             chosen = set(form.cleaned_data["met"])
             for item in ChecklistItem.values:
                 if (item in chosen) != (entries.get(item) is not None and entries[item].met):
                     services.checklist_set(station=station, acting_user=request.user, item=item, met=item in chosen)
-            messages.success(request, "已保存规范化建设情况。")
+            messages.success(request, _("已保存规范化建设情况。"))
             return redirect("station-checklist", pk=station.pk)
     rows = [(item, label, item in met) for item, label in ChecklistItem.choices]
     return render(request, "service_stations/checklist.html", {"station": station, "form": form, "rows": rows})
@@ -185,7 +187,7 @@ def checklist(request, pk):
 @login_required
 def checklist_overview(request):
     """What is missing, station by station, across the user's scope (district-wide for district roles)."""
-    _need(request, "service_stations.view_stationchecklistentry", "您的角色不能查看规范化建设清单。")
+    _need(request, "service_stations.view_stationchecklistentry", _("您的角色不能查看规范化建设清单。"))
     stations = selectors.stations_for_user(user=request.user).order_by("street__code", "code")
     page = Paginator(stations, PAGE_SIZE).get_page(request.GET.get("page"))
     met: dict[int, set] = {}
@@ -207,7 +209,7 @@ def checklist_overview(request):
 @login_required
 def appointment_new(request, pk):
     """Book an appointment at the station or a door-to-door visit (预约服务、上门办理, 三(二)3)."""
-    _need(request, "service_stations.add_appointment", "您的角色不能登记预约。")
+    _need(request, "service_stations.add_appointment", _("您的角色不能登记预约。"))
     station = get_scoped_or_404(request, selectors.stations_for_user(user=request.user), pk)
     form = AppointmentForm(request.POST or None, workers=selectors.station_workers(station=station))
     if request.method == "POST" and form.is_valid():
@@ -216,16 +218,16 @@ def appointment_new(request, pk):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, "已登记预约。")
+            messages.success(request, _("已登记预约。"))
             return redirect("station-dashboard", pk=station.pk)
     return render(request, "service_stations/unit_form.html",
-                  {"station": station, "form": form, "title": "登记预约或上门服务"})
+                  {"station": station, "form": form, "title": _("登记预约或上门服务")})
 
 
 @login_required
 def shift_new(request, pk):
     """The street arranges a station's staggered hours and weekend rota (错时工作、周末倒班, 三(二)3)."""
-    _need(request, "service_stations.add_shift", "您的角色不能安排值班。")
+    _need(request, "service_stations.add_shift", _("您的角色不能安排值班。"))
     station = get_scoped_or_404(request, selectors.stations_for_user(user=request.user), pk)
     form = ShiftForm(request.POST or None, workers=selectors.station_workers(station=station))
     if request.method == "POST" and form.is_valid():
@@ -234,15 +236,15 @@ def shift_new(request, pk):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, "已安排值班。")
+            messages.success(request, _("已安排值班。"))
             return redirect("station-dashboard", pk=station.pk)
-    return render(request, "service_stations/unit_form.html", {"station": station, "form": form, "title": "安排值班"})
+    return render(request, "service_stations/unit_form.html", {"station": station, "form": form, "title": _("安排值班")})
 
 
 @login_required
 def case_hand_on(request, pk):
     """移交: another worker of the station takes the case on; the first-inquiry owner is kept."""
-    _need(request, "service_stations.change_servicecase", "您的角色不能移交办件。")
+    _need(request, "service_stations.change_servicecase", _("您的角色不能移交办件。"))
     case = get_scoped_or_404(request, selectors.case_detail_for_user(user=request.user), pk)
     form = CaseHandOnForm.for_instance(request.POST or None, case, initial={"handler": case.handler_id},
                                        workers=selectors.station_workers(station=case.station))
@@ -253,17 +255,17 @@ def case_hand_on(request, pk):
         except (ValidationError, Conflict) as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"办件 {case.number} 已移交，首问负责人不变。")
+            messages.success(request, _("办件 %(number)s 已移交，首问负责人不变。") % {"number": case.number})
             return redirect("case-page", pk=case.pk)
     return render(request, "service_stations/unit_form.html",
-                  {"station": case.station, "form": form, "title": f"移交办件 {case.number}"})
+                  {"station": case.station, "form": form, "title": _("移交办件 %(number)s") % {"number": case.number}})
 
 
 @login_required
 def notification_read(request, pk):
     """Mark one of the user's notifications read; back to where they were."""
     if request.method != "POST":
-        raise PermissionDenied("请通过页面按钮操作。")
+        raise PermissionDenied(_("请通过页面按钮操作。"))
     notification = get_scoped_or_404(request, selectors.notifications_for_user(user=request.user), pk)
     services.notification_read(notification=notification, acting_user=request.user)
     next_url = request.POST.get("next", "")

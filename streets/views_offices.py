@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from governance.exceptions import Conflict
 from governance.forms import form_add_service_errors
@@ -18,7 +19,7 @@ from streets.services import street_office_update
 @login_required
 def street_office_edit(request, pk):
     if not request.user.has_perm("streets.change_streetoffice"):
-        raise PermissionDenied("您的角色不能修改四办一中心。")
+        raise PermissionDenied(_("您的角色不能修改四办一中心。"))
     office = get_scoped_or_404(request, street_offices_for_user(user=request.user), pk)
     # The street's people, and the current head even if their record sits elsewhere: saving the
     # duties must not silently clear a head the list does not offer.
@@ -32,6 +33,6 @@ def street_office_edit(request, pk):
             office.refresh_from_db()
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, f"已更新{office.get_kind_display()}。")
+            messages.success(request, _("已更新%(office)s。") % {"office": office.get_kind_display()})
             return redirect("street-page", pk=office.street_id)
     return render(request, "streets/office_form.html", {"form": form, "office": office})

@@ -67,7 +67,7 @@ def findings_export(request):
     form, findings, unit = _findings(request)
     if form.errors:
         return render(request, "governance/breaches.html", {"form": form, "error": form.error_text()}, status=400)
-    columns = [Column("街道", 12), Column("单位", 16), Column("问题", 48), Column("依据条款", 10), Column("状态", 10)]
-    rows = ([f.street, f.subject, f.message, f.clause, "已批准" if f.approved else "待整改"] for f in findings)
+    columns = [Column(_("街道"), 12), Column(_("单位"), 16), Column(_("问题"), 48), Column(_("依据条款"), 10), Column(_("状态"), 10)]
+    rows = ([f.street, f.subject, f.message, f.clause, _("已批准") if f.approved else _("待整改")] for f in findings)
     return xlsx_response(title=_("问题清单"), unit=unit, columns=columns, rows=rows,
                          **export_filenames(_("问题清单"), "findings"))
