@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from admissions.forms import HonoursEditForm, HonoursForm, HonoursOpinionForm
 from admissions.models import HonoursOpinion
@@ -24,7 +24,7 @@ from governance.scope import scope_for
 from governance.views import get_scoped_or_404
 from streets.selectors import streets_for_user
 
-STATES = {"open": _lazy("征求意见中"), "decided": _lazy("已研究评选")}
+STATES = {"open": gettext_lazy("征求意见中"), "decided": gettext_lazy("已研究评选")}
 
 
 def _can_view(request):

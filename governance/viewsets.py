@@ -1,5 +1,5 @@
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers
@@ -67,7 +67,7 @@ class PersonViewSet(ServiceModelViewSet):
 
 
 class PostFilter(filters.FilterSet):
-    active = filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label=_lazy("在任"))
+    active = filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label=gettext_lazy("在任"))
 
     class Meta:
         from governance.models import Post

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from communities.selectors import communities_for_user
 from governance.exceptions import Conflict
@@ -116,7 +116,7 @@ def four_list_edit(request, pk):
 
 # --- co-building agreements (二(四)1) ---
 
-AGREEMENT_STATES = {"valid": _lazy("有效"), "expired": _lazy("已到期")}
+AGREEMENT_STATES = {"valid": gettext_lazy("有效"), "expired": gettext_lazy("已到期")}
 
 
 @login_required
