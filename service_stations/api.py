@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -171,7 +171,7 @@ class StationWorkerField(serializers.PrimaryKeyRelatedField):
     """A login by id; whether it is one of the station's workers the service decides (services._station_worker_check),
     so an id that is not a station worker answers like one of another station."""
 
-    default_error_messages = {"does_not_exist": _lazy("只能安排本服务站的工作人员。")}
+    default_error_messages = {"does_not_exist": gettext_lazy("只能安排本服务站的工作人员。")}
 
     def get_queryset(self):
         return get_user_model()._default_manager.filter(is_active=True)
