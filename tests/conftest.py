@@ -86,3 +86,27 @@ def api_as(user_):
 @pytest.fixture
 def api_for():
     return api_as
+
+
+# The data migrations' seeds, each idempotent (get_or_create): what `migrate` leaves in a new database.
+MIGRATION_SEEDS = [
+    ("governance.migrations.0004_the_district", "create_district"),
+    ("service_stations.migrations.0004_seed_calendar_catalogue_reminders", "seed"),
+    ("grids.migrations.0004_seed_event_categories_and_reminders", "seed"),
+    ("admissions.migrations.0002_default_lists", "create_defaults"),
+]
+
+
+def restore_migration_seeds() -> None:
+    """A transactional test's flush empties what the data migrations seeded (rules, the district, the working
+    calendar, the 33 service items, the event categories, the admission lists); a later transactional test
+    that needs them, seed_demo above all, puts them back first."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from governance.rules import rules_seed
+
+    rules_seed()
+    for module, function in MIGRATION_SEEDS:
+        getattr(import_module(module), function)(apps, None)

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from governance.roles import Role
-from governance.rules import rules_seed
+from tests.conftest import restore_migration_seeds
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ PASSWORD = "pw-Secret-2018"
 def demo_logins(transactional_db):
     """The demo district (one street) and one login of each role, made before the browser starts (see
     test_street_page.py on ORM calls inside Playwright)."""
-    rules_seed()  # a transactional test before this one may have flushed the migration's seed
+    restore_migration_seeds()  # a transactional test before this one flushed what the migrations seeded
     call_command("seed_demo", "--streets", "1", "--password", PASSWORD, stdout=io.StringIO())
     logins = {}
     for user in get_user_model().objects.filter(groups__name__in=Role.values).order_by("username"):
