@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -549,12 +548,7 @@ def cycle_notify(*, cycle: AssessmentCycle, today: datetime.date, days_before: i
 
 
 def _notification_emails_send(notification_ids: list[int]) -> None:
-    """E-mail the reminders' notifications to recipients with an address: each claimed (marked e-mailed)
-    before it is sent, so a retried run never sends one twice."""
     from service_stations.models import Notification
+    from service_stations.services import notifications_email
 
-    pending = Notification.objects.filter(pk__in=notification_ids, emailed=False,
-                                          recipient__email__gt="").select_related("recipient")
-    for notification in pending:
-        if Notification.objects.filter(pk=notification.pk, emailed=False).update(emailed=True):
-            send_mail(_("考核评分提醒"), notification.message, None, [notification.recipient.email], fail_silently=True)
+    notifications_email(Notification.objects.filter(pk__in=notification_ids), subject=_("考核评分提醒"))

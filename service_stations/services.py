@@ -441,12 +441,17 @@ def _reminders_batch(kind, rows, today, station_head_users) -> int:
 
 
 def _reminder_emails_send(reminder_ids) -> None:
-    """E-mail the notifications not yet e-mailed, when e-mail is configured (marked, so not sent twice)."""
-    pending = Notification.objects.filter(reminder_id__in=reminder_ids, emailed=False,
-                                          recipient__email__gt="").select_related("recipient")
+    notifications_email(Notification.objects.filter(reminder_id__in=reminder_ids), subject=_("服务站办件提醒"))
+
+
+def notifications_email(notifications, *, subject: str) -> None:
+    """E-mail the notifications not yet e-mailed to recipients with an address (when e-mail is configured):
+    each is claimed (marked e-mailed) before it is sent, so a retried run never sends one twice. The one
+    place the in-app notifications go out by mail: case reminders here, score reminders in assessments."""
+    pending = notifications.filter(emailed=False, recipient__email__gt="").select_related("recipient")
     for notification in pending:
-        send_mail(_("服务站办件提醒"), notification.message, None, [notification.recipient.email], fail_silently=True)
-        Notification.objects.filter(pk=notification.pk).update(emailed=True)
+        if Notification.objects.filter(pk=notification.pk, emailed=False).update(emailed=True):
+            send_mail(subject, notification.message, None, [notification.recipient.email], fail_silently=True)
 
 
 @transaction.atomic
