@@ -3,10 +3,8 @@ CI, like tests/reliability/test_races.py): two district systems sending the same
 moment get back one case (the unique constraint and the station row lock of services.case_receive); two
 workers moving one case at the same moment cannot both succeed (the row lock of model_update)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from governance.roles import Role
 from governance.rules import rules_seed
@@ -14,6 +12,7 @@ from service_stations.models import CaseStatus, ServiceCase
 from service_stations.services import service_item_create
 from tests import factories as f
 from tests.conftest import api_as, skip_or_fail
+from tests.reliability.test_races import race
 from tests.service_stations.conftest import case, id_number
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -27,25 +26,17 @@ def _postgresql():
 
 
 def post_at_once(clients, url, body):
-    """POST the same body from each client at the same moment, each in a thread (and a connection) of its own."""
-    barrier = threading.Barrier(len(clients))
+    """POST the same body from each client at the same moment, each in a thread (and a connection) of its own;
+    each client's answer, or what it raised."""
     answers = [None] * len(clients)
 
-    def run(i, client):
-        try:
-            barrier.wait()
+    def poster(i, client):
+        def post():
             answers[i] = client.post(url, body, format="json")
-        except Exception as exc:  # noqa: BLE001 - an exception is an outcome to report, not to hide
-            answers[i] = exc
-        finally:
-            connections.close_all()
+        return post
 
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return answers
+    raised = race(*[poster(i, client) for i, client in enumerate(clients)])
+    return [exc or answer for exc, answer in zip(raised, answers, strict=True)]
 
 
 @pytest.mark.parametrize("attempt", range(5))
@@ -78,23 +69,15 @@ def test_two_workers_moving_one_case_at_once_cannot_both_succeed(attempt):
     workers = [f.user(Role.STATION_WORKER, station) for _ in range(2)]
     taken = case(station, workers[0], service_item=item)
     url = f"/api/v1/cases/{taken.pk}/transition/"
-    barrier = threading.Barrier(2)
     answers = [None, None]
 
-    def run(i, target):
-        try:
-            barrier.wait()
+    def mover(i, target):
+        def move():
             answers[i] = api_as(workers[i]).post(url, {"status": target, "version": 1}, format="json")
-        except Exception as exc:  # noqa: BLE001 - an exception is an outcome to report, not to hide
-            answers[i] = exc
-        finally:
-            connections.close_all()
+        return move
 
-    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(["handling", "returned"])]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    raised = race(mover(0, "handling"), mover(1, "returned"))
+    answers = [exc or answer for exc, answer in zip(raised, answers, strict=True)]
     assert not any(isinstance(a, Exception) for a in answers), answers
     assert sorted(a.status_code for a in answers) == [200, 409], [(a.status_code, a.data) for a in answers]
     winner = next(a for a in answers if a.status_code == 200)
