@@ -22,6 +22,7 @@ from governance.forms import form_add_service_errors
 from governance.rules import RuleBook
 from governance.scope import scope_for
 from governance.views import get_scoped_or_404
+from service_stations.selectors import working_calendar
 from streets.selectors import streets_for_user
 
 STATES = {"open": gettext_lazy("征求意见中"), "decided": gettext_lazy("已研究评选")}
@@ -57,8 +58,8 @@ def honours_list(request):
     if veto:
         rows = rows.filter(Exists(HonoursOpinion.objects.filter(consultation=OuterRef("pk"), recommends_veto=True)))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    rules = RuleBook()
-    items = [{"c": c, "notice": honours_notice_status(c, rules=rules), "open": c.decision_date >= today,
+    rules, calendar = RuleBook(), working_calendar()
+    items = [{"c": c, "notice": honours_notice_status(c, rules=rules, calendar=calendar), "open": c.decision_date >= today,
               "vetoes": sum(1 for o in c.opinions.all() if o.recommends_veto), "opinions": len(c.opinions.all())}
              for c in page]
     extra = "".join(f"&{k}={v}" for k, v in (("state", state), ("street", street or ""), ("veto", "1" if veto else ""))
@@ -98,7 +99,7 @@ def honours_detail(request, pk):
                 messages.success(request, _("已记录意见。"))
                 return redirect("honours-page", pk=consultation.pk)
     return render(request, "admissions/honours_detail.html", {
-        "c": consultation, "notice": honours_notice_status(consultation, rules=RuleBook()), "form": form,
+        "c": consultation, "notice": honours_notice_status(consultation, rules=RuleBook(), calendar=working_calendar()), "form": form,
         "opinions": consultation.opinions.all(),
         "can_change": (request.user.has_perm("admissions.change_honoursconsultation")
                        and departments_filing_for_user(user=request.user).filter(pk=consultation.department_id)
