@@ -10,8 +10,8 @@ from admissions.services import honours_consultation_open, task_file
 from communities.models import Community
 from governance.exceptions import RuleViolation
 from governance.models import Department
-from service_stations.selectors import working_calendar
 from governance.roles import Role
+from service_stations.selectors import working_calendar
 from streets.models import Street
 
 

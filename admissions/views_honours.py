@@ -18,6 +18,7 @@ from admissions.selectors import departments_filing_for_user, honours_for_user, 
 from admissions.services import honours_consultation_open, honours_consultation_update, honours_opinion_record
 from communities.selectors import communities_for_user
 from governance.exceptions import Conflict
+from governance.filter_values import id_param
 from governance.forms import form_add_service_errors
 from governance.rules import RuleBook
 from governance.scope import scope_for
@@ -31,10 +32,6 @@ STATES = {"open": gettext_lazy("征求意见中"), "decided": gettext_lazy("已�
 def _can_view(request):
     if not request.user.has_perm("admissions.view_honoursconsultation"):
         raise PermissionDenied(_("您的角色不能查看评选表彰征求意见。"))
-
-
-def _id(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 @login_required
@@ -51,7 +48,7 @@ def honours_list(request):
     else:
         state = ""
     streets = list(streets_for_user(user=request.user).values_list("pk", "name"))
-    street = _id(request.GET.get("street", ""))
+    street = id_param(request.GET.get("street"))
     if street is not None:
         rows = rows.filter(street_id=street)
     veto = request.GET.get("veto") == "1"
