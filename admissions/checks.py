@@ -9,10 +9,10 @@ document (its number is the approval reference), with the powers, staff and fund
 from django.utils.translation import gettext as _
 
 from admissions.models import Level, TaskKind
-from admissions.workdays import add_working_days
 from governance.findings import Breach
 from governance.registry import rule_check
 from governance.rules import RuleBook
+from service_stations.calendar import WorkingCalendar
 
 APP = "admissions"
 LIST_RULES = {Level.STREET: "admission.street_list", Level.COMMUNITY: "admission.community_list"}
@@ -90,11 +90,13 @@ def community_evaluations(*, task, rules: RuleBook) -> list[Breach]:
 
 
 @rule_check("honours.consultation_working_days", app_label=APP)
-def honours_notice(*, opened_on, decision_date, rules: RuleBook) -> list[Breach]:
+def honours_notice(*, opened_on, decision_date, rules: RuleBook, calendar: WorkingCalendar) -> list[Breach]:
     """二(四)2: the street and community are consulted at least 10 working days before the evaluation is
-    decided: the opening day does not count, the decision may fall on the 10th working day after it."""
+    decided: the opening day does not count, the decision may fall on the 10th working day after it. Working
+    days by the district's one calendar (DESIGN.md section 6, `service_stations.calendar`), read once by the
+    caller (`service_stations.selectors.working_calendar`)."""
     rule = rules["honours.consultation_working_days"]
-    earliest = add_working_days(opened_on, rule.value)
+    earliest = calendar.add_working_days(opened_on, rule.value)
     if decision_date >= earliest:
         return []
     return [Breach(rule, "notice", _("须在研究评选前至少 %(n)s 个工作日征求街道、社区意见：%(opened)s 征求意见的，最早可于 "

@@ -7,11 +7,11 @@ from django.utils import timezone
 from admissions.models import AdmissionItem, Level, TaskAssignment, TaskKind
 from admissions.selectors import admission_list_in_force
 from admissions.services import honours_consultation_open, task_file
-from admissions.workdays import add_working_days
 from communities.models import Community
 from governance.exceptions import RuleViolation
 from governance.models import Department
 from governance.roles import Role
+from service_stations.selectors import working_calendar
 from streets.models import Street
 
 
@@ -53,4 +53,4 @@ def seed_admissions_demo(*, account) -> None:
         if culture is not None:
             honours_consultation_open(acting_user=None, department=culture, title="2019年度文明家庭评选",
                                       candidates="辖区推荐家庭10户", street=street, community=community,
-                                      decision_date=add_working_days(today, 12))
+                                      decision_date=working_calendar().add_working_days(today, 12))

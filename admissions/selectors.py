@@ -117,20 +117,20 @@ def admission_findings(*, user, rules, street_id: int | None = None, community_i
     return found
 
 
-def honours_notice_status(consultation: HonoursConsultation, *, rules) -> dict:
+def honours_notice_status(consultation: HonoursConsultation, *, rules, calendar) -> dict:
     """Whether the 10-working-day notice of 二(四)2 holds for a consultation, by the rule's own check
     (admissions.checks.honours_notice), with the working days counted for the page. No query once the
-    RuleBook has read the rule."""
+    RuleBook has read the rule; `calendar` is the stored working calendar
+    (`service_stations.selectors.working_calendar`), read once by the page."""
     from admissions.checks import honours_notice
-    from admissions.workdays import add_working_days, working_days_between
 
     rule = rules["honours.consultation_working_days"]
     breaches = honours_notice(opened_on=consultation.opened_on, decision_date=consultation.decision_date,
-                              rules=rules) or []
-    return {"holds": not breaches, "working_days": working_days_between(consultation.opened_on,
-                                                                          consultation.decision_date),
+                              rules=rules, calendar=calendar) or []
+    return {"holds": not breaches,
+            "working_days": calendar.working_days_between(consultation.opened_on, consultation.decision_date),
             "required": rule.value, "clause": rule.clause,
-            "earliest": add_working_days(consultation.opened_on, rule.value),
+            "earliest": calendar.add_working_days(consultation.opened_on, rule.value),
             "message": breaches[0].message if breaches else ""}
 
 

@@ -28,6 +28,7 @@ from governance.exceptions import RuleViolation
 from governance.findings import Breach, refuse_new_breaches
 from governance.rules import RuleBook
 from governance.services import instance_save, lock_current, model_update
+from service_stations.selectors import working_calendar
 
 # --- admission lists ---
 
@@ -161,7 +162,8 @@ def _honours_check(consultation: HonoursConsultation, rules: RuleBook) -> None:
     if consultation.community_id and consultation.community.street_id != consultation.street_id:
         raise ValidationError({"community": [_("社区不属于所选街道。")]})
     refuse_new_breaches(before=[], after=checks.honours_notice(
-        opened_on=consultation.opened_on, decision_date=consultation.decision_date, rules=rules) or [])
+        opened_on=consultation.opened_on, decision_date=consultation.decision_date, rules=rules,
+        calendar=working_calendar()) or [])
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from admissions.selectors import (
 )
 from admissions.services import task_file, task_preview
 from communities.selectors import communities_for_user
+from governance.filter_values import id_param
 from governance.forms import form_add_service_errors
 from governance.views import get_scoped_or_404, require_district_wide
 from streets.selectors import streets_for_user
@@ -38,8 +39,8 @@ def admission_lists(request):
                     .values("pk", "title", "effective_from"))
     version = request.GET.get("version", "")
     current = None
-    if version.isdigit():
-        current = get_scoped_or_404(request, admission_lists_for_user(user=request.user), int(version))
+    if id_param(version) is not None:
+        current = get_scoped_or_404(request, admission_lists_for_user(user=request.user), id_param(version))
         level = current.level
     else:
         in_force = admission_list_in_force(level=level)

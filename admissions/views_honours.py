@@ -18,10 +18,12 @@ from admissions.selectors import departments_filing_for_user, honours_for_user, 
 from admissions.services import honours_consultation_open, honours_consultation_update, honours_opinion_record
 from communities.selectors import communities_for_user
 from governance.exceptions import Conflict
+from governance.filter_values import id_param
 from governance.forms import form_add_service_errors
 from governance.rules import RuleBook
 from governance.scope import scope_for
 from governance.views import get_scoped_or_404
+from service_stations.selectors import working_calendar
 from streets.selectors import streets_for_user
 
 STATES = {"open": gettext_lazy("征求意见中"), "decided": gettext_lazy("已研究评选")}
@@ -30,10 +32,6 @@ STATES = {"open": gettext_lazy("征求意见中"), "decided": gettext_lazy("已�
 def _can_view(request):
     if not request.user.has_perm("admissions.view_honoursconsultation"):
         raise PermissionDenied(_("您的角色不能查看评选表彰征求意见。"))
-
-
-def _id(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 @login_required
@@ -50,15 +48,15 @@ def honours_list(request):
     else:
         state = ""
     streets = list(streets_for_user(user=request.user).values_list("pk", "name"))
-    street = _id(request.GET.get("street", ""))
+    street = id_param(request.GET.get("street"))
     if street is not None:
         rows = rows.filter(street_id=street)
     veto = request.GET.get("veto") == "1"
     if veto:
         rows = rows.filter(Exists(HonoursOpinion.objects.filter(consultation=OuterRef("pk"), recommends_veto=True)))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    rules = RuleBook()
-    items = [{"c": c, "notice": honours_notice_status(c, rules=rules), "open": c.decision_date >= today,
+    rules, calendar = RuleBook(), working_calendar()
+    items = [{"c": c, "notice": honours_notice_status(c, rules=rules, calendar=calendar), "open": c.decision_date >= today,
               "vetoes": sum(1 for o in c.opinions.all() if o.recommends_veto), "opinions": len(c.opinions.all())}
              for c in page]
     extra = "".join(f"&{k}={v}" for k, v in (("state", state), ("street", street or ""), ("veto", "1" if veto else ""))
@@ -98,7 +96,7 @@ def honours_detail(request, pk):
                 messages.success(request, _("已记录意见。"))
                 return redirect("honours-page", pk=consultation.pk)
     return render(request, "admissions/honours_detail.html", {
-        "c": consultation, "notice": honours_notice_status(consultation, rules=RuleBook()), "form": form,
+        "c": consultation, "notice": honours_notice_status(consultation, rules=RuleBook(), calendar=working_calendar()), "form": form,
         "opinions": consultation.opinions.all(),
         "can_change": (request.user.has_perm("admissions.change_honoursconsultation")
                        and departments_filing_for_user(user=request.user).filter(pk=consultation.department_id)

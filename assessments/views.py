@@ -16,6 +16,7 @@ from assessments.quotas import NOTES
 from assessments.selectors import budget_communities, budget_community_rows, budget_what_if, district_budget
 from governance.access import reads_units
 from governance.exceptions import RuleViolation
+from governance.filter_values import id_param
 from governance.roles import Role, user_role
 from governance.rules import RuleBook
 from governance.scope import scope_for
@@ -71,7 +72,8 @@ def quotas_overview(request):
         context["basis_rows"] = budget.basis
         street_ids = {line.street.pk: line.street for line in budget.lines}
         raw = request.GET.get("street", "").strip()
-        chosen = int(raw) if raw.isdigit() and int(raw) in street_ids else None
+        chosen = id_param(raw)
+        chosen = chosen if chosen in street_ids else None
         if raw and chosen is None:
             context["error"] = _("所选街道不存在或不在您的管理范围内。")
             return render(request, "assessments/quotas.html", context, status=400)

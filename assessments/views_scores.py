@@ -41,6 +41,7 @@ from assessments.score_selectors import (
 from communities.models import Community
 from communities.selectors import communities_for_user
 from governance.exceptions import Conflict
+from governance.filter_values import id_param
 from governance.forms import VersionedForm, form_add_service_errors
 from governance.scope import scope_for
 from governance.views import get_scoped_or_404
@@ -113,10 +114,10 @@ def sheet_edit(request, pk):
 
 
 def _cycle_or_none(request, cycles):
-    value = request.GET.get("cycle", "")
-    if not value.isdigit():
+    cycle = id_param(request.GET.get("cycle"))
+    if cycle is None:
         return None
-    return get_scoped_or_404(request, cycles, int(value))
+    return get_scoped_or_404(request, cycles, cycle)
 
 
 @login_required
@@ -242,9 +243,9 @@ def review_cycle(request, pk):
     if status not in ScoreSheet.Status.values:
         status = ScoreSheet.Status.SUBMITTED
     sheets = sheets_for_user(user=request.user).filter(cycle=cycle, status=status)
-    street = request.GET.get("street", "")
-    if street.isdigit():
-        sheets = sheets.filter(street_id=int(street))
+    street = id_param(request.GET.get("street"))
+    if street is not None:
+        sheets = sheets.filter(street_id=street)
     sheets = _page(request, sheets.order_by("street_id", "assessment__subject_name", "pk"))
     chart = {"streets": [p.street for p in progress],
              "series": [{"name": label, "data": [getattr(p, value) for p in progress]}
@@ -283,9 +284,8 @@ def review_publish(request, pk):
     try:
         with transaction.atomic():
             if request.POST.get("approve_street"):
-                street = request.POST["approve_street"]
                 n = services.cycle_approve_submitted(cycle=cycle, acting_user=request.user,
-                                                     street_id=int(street) if street.isdigit() else None)
+                                                     street_id=id_param(request.POST["approve_street"]))
                 messages.success(request, _("已审核通过 %(n)s 份评分表。") % {"n": n})
             else:
                 services.cycle_publish(cycle=cycle, acting_user=request.user)

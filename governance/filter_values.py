@@ -13,6 +13,15 @@ from rest_framework.exceptions import ValidationError
 from governance.filters import ScopedFilterBackend
 
 BOOLEAN_VALUES = {"true", "false", "1", "0"}
+ID_MAX_DIGITS = 11  # below PostgreSQL's integer range's 10 digits plus one: longer is no id of ours
+
+
+def id_param(value) -> int | None:
+    """A page's query value read as an id (`?street=3`), or None for anything else: empty, full-width digits
+    (１), superscripts (² passes str.isdigit() but int() refuses it), signs, spaces, or too long a number.
+    Pages treat None as "not filtered" or "not found"; the API refuses such values (StrictFilterBackend)."""
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= ID_MAX_DIGITS else None
 
 
 class StrictFilterBackend(ScopedFilterBackend):

@@ -8,6 +8,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from governance.api import ScopedFieldsMixin, ServiceModelViewSet, if_match_version
+from governance.filter_values import id_param
 from governance.models import Department
 from governance.parsers import BoundedJSONParser
 from grids import selectors, services
@@ -305,8 +306,8 @@ class EventViewSet(ServiceModelViewSet):
             body.is_valid(raise_exception=True)
             kwargs = dict(body.validated_data)
         expected = if_match_version(request)
-        if expected is None and str(request.data.get("version", "")).isdigit():
-            expected = int(request.data["version"])
+        if expected is None and isinstance(request.data, dict):
+            expected = id_param(str(request.data.get("version", "")))
         with transaction.atomic():
             event = service(event=event, acting_user=request.user, expected_version=expected, **kwargs, **extra)
         return self._tagged(Response(self.get_serializer(event).data))

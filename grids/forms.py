@@ -84,7 +84,7 @@ class GridChangeForm(forms.Form):
         parts = []
         for n, line in enumerate(filter(None, (x.strip() for x in self.cleaned_data["parts"].splitlines())), 1):
             cells = [c.strip() for c in line.replace("，", ",").split(",", 2)]
-            if len(cells) < 2 or not cells[1].isdigit():
+            if len(cells) < 2 or not (cells[1].isascii() and cells[1].isdigit()) or len(cells[1]) > 6:
                 raise forms.ValidationError(_("第 %(n)s 行格式应为：名称,户数,覆盖范围") % {"n": n})
             parts.append({"name": cells[0], "households": int(cells[1]), "area": cells[2] if len(cells) > 2 else ""})
         return parts

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,16 +76,17 @@ def _held_on_a_grid(post, today: datetime.date) -> bool:
     return bool(post.grid_id and post.start_date <= today and (post.end_date is None or post.end_date > today))
 
 
-def grid_worker_post_changed(post, *, previous, acting_user) -> None:
+def grid_worker_post_changed(post, *, previous, acting_user, today: datetime.date | None = None) -> None:
     """三(四)2 "人在格中": the grid's `worker` follows its full-time grid worker's post (registered with
     registry.post_changed; the post services call it in their transaction, after the post is saved, so a
     refused appointment changes no grid). Appointed: the grid's worker is that person. Ended, moved to
     another grid or reassigned: the old grid's worker is cleared, or taken by another grid worker still
-    holding a post there. A post starting later sets nothing today."""
+    holding a post there. A post starting later sets nothing today: grid_workers_follow_dated_posts applies it
+    on its day (`today`, the day the posts are judged on)."""
     from governance.models import PostKind
     from governance.selectors import active_posts
 
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     was = previous is not None and previous.kind == PostKind.GRID_WORKER and _held_on_a_grid(previous, today)
     now = post.kind == PostKind.GRID_WORKER and _held_on_a_grid(post, today)
     if was and not (now and (post.grid_id, post.person_id) == (previous.grid_id, previous.person_id)):
@@ -98,6 +100,47 @@ def grid_worker_post_changed(post, *, previous, acting_user) -> None:
         grid = Grid.objects.select_for_update().get(pk=post.grid_id)
         if grid.ended_on is None and grid.worker_id != post.person_id:
             _grid_apply(grid, acting_user=acting_user, reason=_("任命专职网格员"), data={"worker": post.person})
+
+
+DATED_POSTS_LOOKBACK_DAYS = 7
+
+
+def grid_workers_follow_dated_posts(*, today: datetime.date | None = None,
+                                    lookback_days: int = DATED_POSTS_LOOKBACK_DAYS) -> int:
+    """三(四)2 "人在格中" for grid-worker posts dated ahead: a post appointed to start later, or ended with a
+    later end date, changes no grid the day it is entered (grid_worker_post_changed: "a post starting later
+    sets nothing today"). On the day it starts or ends, this daily job (grids.tasks) applies it through the
+    same hook, as if the post had been saved that morning.
+
+    It looks back `lookback_days`, so a day the beat missed is caught up, and it leaves alone a grid changed on
+    or after the post's day: that change came later (the hook itself, an approved change of grid worker, or
+    this job's earlier run) and stands. So a re-run, or a retried task, changes nothing. Each post is applied
+    in its own transaction. Returns how many grids it changed."""
+    import copy
+
+    from governance.models import Post, PostKind
+
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=lookback_days)
+    posts = (Post.objects.filter(kind=PostKind.GRID_WORKER, grid__isnull=False)
+             .filter(Q(start_date__gt=since, start_date__lte=today) | Q(end_date__gt=since, end_date__lte=today))
+             .order_by("pk"))
+    changed = 0
+    for post in posts:
+        day = post.end_date if post.end_date is not None and since < post.end_date <= today else post.start_date
+        morning = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        with transaction.atomic():
+            grid = Grid.objects.select_for_update().get(pk=post.grid_id)
+            if grid.history.filter(history_date__gte=morning).exists():
+                continue
+            if day == post.end_date:  # held until that day: as if it had been ended that morning
+                previous = copy.copy(post)
+                previous.end_date = None
+                grid_worker_post_changed(post, previous=previous, acting_user=None, today=today)
+            else:
+                grid_worker_post_changed(post, previous=None, acting_user=None, today=today)
+            changed += Grid.objects.filter(pk=grid.pk).values_list("worker_id", flat=True).get() != grid.worker_id
+    return changed
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from communities.selectors import communities_for_user
 from governance.exceptions import Conflict
+from governance.filter_values import id_param
 from governance.forms import form_add_service_errors
 from governance.rules import RuleBook
 from governance.views import get_scoped_or_404
@@ -80,7 +81,7 @@ def decision_done(request, pk):
     try:
         meeting_decision_update(decision=decision, acting_user=request.user, status=MeetingDecision.Status.DONE,
                                 outcome=request.POST.get("outcome", "")[:2000],
-                                expected_version=int(version) if version.isdigit() else None)
+                                expected_version=id_param(version))
     except Conflict as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:

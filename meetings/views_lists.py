@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from communities.selectors import communities_for_user
 from governance.exceptions import Conflict
+from governance.filter_values import id_param
 from governance.forms import form_add_service_errors
 from governance.models import StationedUnit
 from governance.views import get_scoped_or_404
@@ -29,13 +30,8 @@ def _perm(request, perm: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _id(value) -> int | None:
-    value = value or ""
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
-
 def _year(value) -> int:
-    year = _id(value)
+    year = id_param(value)
     return year if year is not None and 2018 <= year <= 2100 else timezone.localdate().year
 
 
@@ -50,7 +46,7 @@ def four_lists(request):
     year = _year(request.GET.get("year"))
     communities = communities_for_user(user=request.user).order_by("street__code", "code")
     choices = list(communities.values_list("pk", "street__name", "name"))
-    community = _id(request.GET.get("community"))
+    community = id_param(request.GET.get("community"))
     if community is not None:
         communities = communities.filter(pk=community)
     missing_only = request.GET.get("missing") == "1"
@@ -76,8 +72,8 @@ def four_list_new(request):
     initial = {"year": _year(request.GET.get("year")), "agreed_on": timezone.localdate()}
     if request.GET.get("kind") in FourListKind.values:
         initial["kind"] = request.GET["kind"]
-    if _id(request.GET.get("community")):
-        initial["community"] = _id(request.GET.get("community"))
+    if id_param(request.GET.get("community")):
+        initial["community"] = id_param(request.GET.get("community"))
     form = FourListForm(request.POST or None, initial=initial, communities=communities_for_user(user=request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,7 +123,7 @@ def agreements(request):
     rows = agreements_for_user(user=request.user).order_by("-signed_on", "-pk")
     streets = list(streets_for_user(user=request.user).values_list("pk", "name"))
     communities = list(communities_for_user(user=request.user).values_list("pk", "street__name", "name"))
-    street, community = _id(request.GET.get("street")), _id(request.GET.get("community"))
+    street, community = id_param(request.GET.get("street")), id_param(request.GET.get("community"))
     if street is not None:
         rows = rows.filter(street_id=street)
     if community is not None:

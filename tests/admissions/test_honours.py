@@ -9,12 +9,17 @@ from django.utils import timezone
 
 from admissions.models import HonoursConsultation
 from admissions.services import honours_consultation_open, honours_consultation_update, honours_opinion_record
-from admissions.workdays import add_working_days, is_provisional, is_workday
 from governance.exceptions import RuleViolation
+from service_stations.selectors import working_calendar
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+
+
+def add_working_days(day, n):
+    """By the district's one stored calendar (service_stations), as the service counts them."""
+    return working_calendar().add_working_days(day, n)
 
 
 def open_(w, opened_on, decision_date, **extra):
@@ -69,7 +74,24 @@ def test_a_veto_recommendation_is_recorded_until_the_decision(w):
 
 
 def test_working_days_follow_the_prc_calendar_and_fall_back_for_unknown_years():
-    assert is_workday(D(2024, 9, 29)) and not is_workday(D(2024, 10, 2))
+    calendar = working_calendar()
+    assert calendar.is_working_day(D(2024, 9, 29)) and not calendar.is_working_day(D(2024, 10, 2))
     far = D(2099, 10, 1)
-    assert is_provisional(far) and not is_workday(far)  # 国庆 1 Oct, a Thursday, is a fixed holiday
-    assert not is_workday(D(2099, 10, 3)) and is_workday(D(2099, 10, 5))  # Saturday off, Monday on
+    assert calendar.is_provisional(far) and not calendar.is_working_day(far)  # 国庆 1 Oct is a fixed holiday
+    assert not calendar.is_working_day(D(2099, 10, 3)) and calendar.is_working_day(D(2099, 10, 5))
+
+
+def test_a_year_the_administrator_enters_counts_for_the_notice_as_for_the_stations(w):
+    """One calendar for the district: a make-up workday (调休) the administrator enters for a year the package
+    does not know moves the honours notice's earliest decision date exactly as it moves a case's due date."""
+    from service_stations.models import CalendarDay, CalendarYear
+
+    opened = D(2099, 3, 6)  # a Friday of a year nobody has entered
+    assert add_working_days(opened, 10) == D(2099, 3, 20)
+    year = CalendarYear.objects.create(year=2099, source="测试")
+    CalendarDay.objects.create(calendar_year=year, date=D(2099, 3, 7), is_working=True)  # a Saturday made a workday
+    assert add_working_days(opened, 10) == D(2099, 3, 19)
+    with pytest.raises(RuleViolation) as exc:
+        open_(w, opened, D(2099, 3, 18))
+    assert str(D(2099, 3, 19)) in exc.value.text
+    assert open_(w, opened, D(2099, 3, 19)).decision_date == D(2099, 3, 19)

@@ -9,11 +9,15 @@ from django.utils import timezone
 
 from admissions.models import HonoursConsultation, HonoursOpinion
 from admissions.services import honours_consultation_open
-from admissions.workdays import add_working_days
 from governance.roles import Role
+from service_stations.selectors import working_calendar
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+def add_working_days(day, n):
+    return working_calendar().add_working_days(day, n)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ NUL bytes are refused by PostgreSQL): run this file with DATABASE_URL=postgres:/
 """
 
 import json
+from urllib.parse import quote
 
 import pytest
 from axes.models import AccessAttempt
@@ -375,3 +376,35 @@ def test_an_empty_year_is_a_400_not_this_year(clerk_api):
 
     assert response.status_code == 400
     assert response.json() == {"year": ["请填写年份，或省略该参数（默认今年）。"]}
+
+
+# Ids in a page's query string: one reader (governance.filter_values.id_param) for every page.
+
+@pytest.mark.parametrize("value", ["²", "１", "99999999999999999999", "-1", " 3"])
+@pytest.mark.parametrize("path", ["/admissions/honours/?street=", "/admissions/lists/?version=",
+                                  "/meetings/four-lists/?community=", "/meetings/four-lists/?year=",
+                                  "/meetings/agreements/?street=", "/assessments/results/?cycle=",
+                                  "/assessments/review/?street="])
+def test_a_malformed_id_in_a_page_query_is_no_filter_not_a_server_error(quiet_client, path, value):
+    """`²` passes str.isdigit() but int() refuses it: the pages that read ids with isdigit() answered 500."""
+    quiet_client.force_login(f.user(Role.DISTRICT_ADMIN))
+    response = quiet_client.get(path + quote(value))
+    assert response.status_code == 200, (path, value, response.status_code)
+
+
+@pytest.mark.parametrize("value", ["²", "１", "99999999999999999999", "-1"])
+def test_a_malformed_street_on_the_quota_page_is_the_pages_own_400(quiet_client, value):
+    """The quota page names a street it cannot show (400 with its message), malformed ids included."""
+    quiet_client.force_login(f.user(Role.DISTRICT_ADMIN))
+    response = quiet_client.get("/quotas/?street=" + quote(value))
+    assert response.status_code == 400
+    assert "所选街道不存在或不在您的管理范围内" in response.content.decode()
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("3", 3), ("00042", 42), ("", None), (None, None), ("²", None), ("１", None), ("-1", None), (" 3", None),
+    ("3.0", None), ("9" * 11, 99999999999), ("9" * 12, None)])
+def test_id_param_reads_ascii_digits_of_a_bounded_length_only(value, expected):
+    from governance.filter_values import id_param
+
+    assert id_param(value) == expected

@@ -10,6 +10,7 @@ from django.utils import timezone
 from governance.models import PostKind
 from governance.services import post_appoint, post_end, post_update
 from grids.models import Grid
+from grids.services import grid_workers_follow_dated_posts
 from tests import factories as f
 from tests.conftest import api_as
 
@@ -92,3 +93,69 @@ def test_through_the_api_the_grid_follows_the_post(w, admin_user):
     r = client.post(f"{API}/posts/{r.data['id']}/end/", {"reason": "调离"}, format="json")
     assert r.status_code == 200, r.data
     assert Grid.objects.get(pk=grid.pk).worker_id is None
+
+
+# Posts dated ahead: the daily job (grids.tasks.grid_workers_follow_dated_posts_task) applies them on their day.
+
+def test_a_post_starting_later_sets_the_worker_on_its_first_day_and_a_rerun_changes_nothing(w):
+    grid = w["grid_a2"]
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    post = appoint(w, grid, start_date=start)
+    assert grid_workers_follow_dated_posts(today=start - datetime.timedelta(days=1)) == 0
+    grid.refresh_from_db()
+    assert grid.worker is None
+    assert grid_workers_follow_dated_posts(today=start) == 1
+    grid.refresh_from_db()
+    assert grid.worker == post.person
+    assert grid.history.first().history_change_reason == "任命专职网格员"
+    before = (grid.version, grid.history.count())
+    assert grid_workers_follow_dated_posts(today=start) == 0
+    assert grid_workers_follow_dated_posts(today=start + datetime.timedelta(days=3)) == 0  # a late run: no change
+    grid.refresh_from_db()
+    assert (grid.version, grid.history.count()) == before
+
+
+def test_a_post_ended_on_a_later_date_clears_the_worker_on_that_day(w):
+    grid = w["grid_a2"]
+    post = appoint(w, grid)
+    end = timezone.localdate() + datetime.timedelta(days=5)
+    post_end(post=post, acting_user=w["cs_a"], end_date=end, reason="合同期满")
+    grid.refresh_from_db()
+    assert grid.worker == post.person  # still in post until then
+    assert grid_workers_follow_dated_posts(today=end - datetime.timedelta(days=1)) == 0
+    assert grid_workers_follow_dated_posts(today=end) == 1
+    grid.refresh_from_db()
+    assert grid.worker is None
+
+
+def test_a_missed_day_is_caught_up_within_the_lookback(w):
+    grid = w["grid_a2"]
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    post = appoint(w, grid, start_date=start)
+    assert grid_workers_follow_dated_posts(today=start + datetime.timedelta(days=8), lookback_days=7) == 0
+    assert grid_workers_follow_dated_posts(today=start + datetime.timedelta(days=6), lookback_days=7) == 1
+    grid.refresh_from_db()
+    assert grid.worker == post.person
+
+
+def test_a_grid_changed_on_or_after_the_posts_day_is_left_as_it_was_decided(w):
+    """An approved change of grid worker made after the post's day stands: the job does not undo it."""
+    grid = w["grid_a2"]
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    appoint(w, grid, start_date=start)
+    other = f.person(community=w["ca"], name="审定网格员")
+    Grid.objects.filter(pk=grid.pk).update(worker=other)
+    grid.history.create(id=grid.pk, community=grid.community, code=grid.code, name=grid.name, worker=other,
+                        households=grid.households, version=grid.version, history_type="~",
+                        history_date=timezone.make_aware(datetime.datetime.combine(start, datetime.time(9))))
+    assert grid_workers_follow_dated_posts(today=start + datetime.timedelta(days=1)) == 0
+    grid.refresh_from_db()
+    assert grid.worker == other
+
+
+def test_the_daily_schedule_is_data(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="grids.tasks.grid_workers_follow_dated_posts_task")
+    assert (task.enabled, task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == (
+        True, "0", "10", "Asia/Shanghai")
