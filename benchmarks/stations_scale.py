@@ -1,7 +1,7 @@
 """Service stations at scale (run on demand on PostgreSQL; prints figures, not part of the test suite).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gov_stations .venv/bin/python benchmarks/stations_scale.py \
-        [--cases 1000000] [--repeat 7] [--keep] [--no-job]
+        [--cases 1000000] [--repeat 7] [--keep] [--no-job] [--reads 101]
 
 Builds a throwaway test database (test_<name>; `--keep` keeps it and its rows for the next run) with 80 stations
 in 8 streets and 1,000,000 cases over 8 years (2019–2026), inserted in bulk by one INSERT … SELECT
@@ -126,6 +126,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the test database (and reuse its rows next time)")
+    parser.add_argument("--reads", type=int, default=None,
+                        help="turns of the ORM read and its raw SQL (default: --repeat); more steady on a loaded machine")
     parser.add_argument("--no-job", action="store_true", help="skip timing the overdue job (the reads only)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -135,13 +137,13 @@ def main() -> None:
                                                      serialize=False)  # not a million rows into a string
     try:
         build(args.cases)
-        run(args.repeat, job=not args.no_job)
+        run(args.repeat, job=not args.no_job, reads=args.reads or args.repeat)
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def run(repeat: int, job: bool = True) -> None:
+def run(repeat: int, job: bool = True, reads: int | None = None) -> None:
     from django.contrib.auth import get_user_model
 
     from service_stations.models import ServiceItem, ServiceStation
@@ -164,7 +166,7 @@ def run(repeat: int, job: bool = True) -> None:
         agent_ms, queries, response = median_ms(lambda: agent.get(path), repeat)
         assert response.status_code == 200, (path, response.status_code)
         orm_times, sql_times = [], []
-        for _ in range(repeat):
+        for _ in range(reads or repeat):
             orm_t, _, orm_rows = median_ms(orm, 1)
             sql_t, _, sql_rows = median_ms(raw(sql, params), 1)
             orm_times.append(orm_t)
