@@ -49,9 +49,6 @@ class NotCompilable(Exception):
     """The build's SQL depends on its params' values, or transforms them: it cannot be cached safely."""
 
 
-_SCALARS = (int, str, datetime.date)  # datetime.datetime is a date
-
-
 def _sentinel(value, round_: int, serial: int):
     """A value of the same kind as `value`, distinctive, different in each round and for each serial."""
     n = round_ * 1000 + serial
