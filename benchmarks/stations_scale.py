@@ -1,7 +1,7 @@
 """Service stations at scale (run on demand on PostgreSQL; prints figures, not part of the test suite).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gov_stations .venv/bin/python benchmarks/stations_scale.py \
-        [--cases 1000000] [--repeat 7] [--keep]
+        [--cases 1000000] [--repeat 7] [--keep] [--no-job] [--reads 101]
 
 Builds a throwaway test database (test_<name>; `--keep` keeps it and its rows for the next run) with 80 stations
 in 8 streets and 1,000,000 cases over 8 years (2019–2026), inserted in bulk by one INSERT … SELECT
@@ -126,20 +126,24 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the test database (and reuse its rows next time)")
+    parser.add_argument("--reads", type=int, default=None,
+                        help="turns of the ORM read and its raw SQL (default: --repeat); more steady on a loaded machine")
+    parser.add_argument("--no-job", action="store_true", help="skip timing the overdue job (the reads only)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run on PostgreSQL: set DATABASE_URL.")
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=not args.keep, keepdb=args.keep)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=not args.keep, keepdb=args.keep,
+                                                     serialize=False)  # not a million rows into a string
     try:
         build(args.cases)
-        run(args.repeat)
+        run(args.repeat, job=not args.no_job, reads=args.reads or args.repeat)
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def run(repeat: int) -> None:
+def run(repeat: int, job: bool = True, reads: int | None = None) -> None:
     from django.contrib.auth import get_user_model
 
     from service_stations.models import ServiceItem, ServiceStation
@@ -162,7 +166,7 @@ def run(repeat: int) -> None:
         agent_ms, queries, response = median_ms(lambda: agent.get(path), repeat)
         assert response.status_code == 200, (path, response.status_code)
         orm_times, sql_times = [], []
-        for _ in range(repeat):
+        for _ in range(reads or repeat):
             orm_t, _, orm_rows = median_ms(orm, 1)
             sql_t, _, sql_rows = median_ms(raw(sql, params), 1)
             orm_times.append(orm_t)
@@ -210,6 +214,8 @@ def run(repeat: int) -> None:
     for label, queries, ms, orm_ms, sql_ms, orm_min, sql_min, n in rows:
         print(f"{label:55} {queries:>7} {ms:>11.1f} {orm_ms:>7.1f} {sql_ms:>10.1f} {orm_ms / max(sql_ms, 0.01):>7.1f} "
               f"{f'{orm_min:.2f}/{sql_min:.2f}':>10} {orm_min / max(sql_min, 0.001):>3.1f} {n:>5}")
+    if not job:
+        return
     from service_stations.models import CaseReminder, Notification
 
     t0 = time.perf_counter()

@@ -5,8 +5,9 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from governance.compiled_query import BoundQuery, CompiledQuery
 from governance.roles import Role, user_role
-from governance.scope import scope_for, scoped
+from governance.scope import Scope, scope_for, scope_q, scoped
 from governance.selectors import active_posts
 from service_stations.calendar import WorkingCalendar
 from service_stations.models import (
@@ -102,40 +103,62 @@ def case_list(*, user, station_id=None, status=None, service_item_id=None, recei
 # instances cost more than the query itself (benchmarks/stations_scale.py).
 QUEUE_FIELDS = ("id", "number", "applicant_name", "status", "due_date", "item_revision__name")
 _STATUS_LABELS = dict(CaseStatus.choices)
+# The queue's sections beside all its open cases ("open"): the filter of each, given today and the day "soon" ends.
+_QUEUE_SECTIONS = {
+    "received_today": lambda today, soon: Q(received_at__date=today),
+    "due_soon": lambda today, soon: Q(due_date__gte=today, due_date__lte=soon),
+    "overdue": lambda today, soon: Q(due_date__lt=today),
+}
+
+
+def _queue_queryset(*, section: str, district_wide: bool, station_id: int, street_ids=(), station_ids=(),
+                    today=None, soon=None) -> QuerySet:
+    """A section of a station's queue as the ORM reads it, in the scope given by its ids (scope_q)."""
+    cases = ServiceCase.objects.filter(station_id=station_id, status__in=OPEN_STATUSES)
+    scope = Scope(district_wide=district_wide, street_ids=frozenset(street_ids), station_ids=frozenset(station_ids))
+    if (q := scope_q(scope, street="street_id", station="station_id")) is not None:
+        cases = cases.filter(q)
+    if section != "open":
+        cases = cases.filter(_QUEUE_SECTIONS[section](today, soon))
+    return cases.order_by("due_date", "pk").values(*QUEUE_FIELDS)
+
+
+# The queue's sections have a fixed shape: compiled once per process, run with a cursor (the ORM's ~1 ms of
+# building and compiling cost more than the query, benchmarks/stations_scale.py).
+_QUEUE = CompiledQuery(_queue_queryset)
 
 
 class StationQueue:
-    """A station's open cases by due date (`open`), and, built only when read, those received today, due within
-    `soon_days` working days, overdue: querysets of plain rows (QUEUE_FIELDS; `queue_rows` adds the status in
-    words). `counts()` gives the four numbers of the dashboard in one query. Building a queryset costs more
-    than reading nine rows by index, so the page pays only for the lists it shows (benchmarks/stations_scale.py)."""
+    """A station's open cases by due date (`open`), and those received today, due within `soon_days` working days,
+    overdue: each a sliceable read of plain rows (QUEUE_FIELDS; `queue_rows` adds the status in words) that runs
+    its query when sliced. `counts()` gives the four numbers of the dashboard in one query."""
 
-    def __init__(self, open_cases, *, today: datetime.date, soon: datetime.date):
-        self.open = open_cases
-        self._sections = {
-            "received_today": lambda: Q(received_at__date=today),
-            "due_soon": lambda: Q(due_date__gte=today, due_date__lte=soon),
-            "overdue": lambda: Q(due_date__lt=today),
-        }
+    def __init__(self, *, user, station_id: int, today: datetime.date, soon: datetime.date):
+        scope = scope_for(user)
+        self._params = {"station_id": station_id, "today": today, "soon": soon,
+                        "street_ids": tuple(sorted(scope.street_ids)), "station_ids": tuple(sorted(scope.station_ids))}
+        self._district_wide = scope.district_wide
+
+    def section(self, name: str) -> BoundQuery:
+        return _QUEUE.bind(shape={"section": name, "district_wide": self._district_wide}, **self._params)
 
     def __getattr__(self, name):
-        sections = self.__dict__.get("_sections", {})
-        if name not in sections:
+        if name != "open" and name not in _QUEUE_SECTIONS:
             raise AttributeError(name)
-        return self.open.filter(sections[name]())
+        return self.section(name)
 
     def counts(self) -> dict:
-        return self.open.order_by().aggregate(
-            open=Count("pk"), **{name: Count("pk", filter=q()) for name, q in self._sections.items()})
+        open_cases = _queue_queryset(section="open", district_wide=self._district_wide, **self._params)
+        today, soon = self._params["today"], self._params["soon"]
+        return open_cases.order_by().aggregate(
+            open=Count("pk"), **{name: Count("pk", filter=q(today, soon)) for name, q in _QUEUE_SECTIONS.items()})
 
 
 def station_queue(*, user, station: ServiceStation, today: datetime.date, calendar: WorkingCalendar,
                   soon_days: int = 2) -> StationQueue:
     """Today's queue at the station (StationQueue): open cases by due date, due soon, overdue, received today."""
-    # The scope of cases_for_user, without its select_related (values() would drop it): fewer clones to build.
-    open_cases = scoped(ServiceCase.objects.filter(station=station, status__in=OPEN_STATUSES), user,
-                        street="street_id", station="station_id").order_by("due_date", "pk").values(*QUEUE_FIELDS)
-    return StationQueue(open_cases, today=today, soon=calendar.add_working_days(today, soon_days))
+    return StationQueue(user=user, station_id=station.pk, today=today,
+                        soon=calendar.add_working_days(today, soon_days))
 
 
 def queue_rows(rows) -> list[dict]:
