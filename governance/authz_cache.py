@@ -75,12 +75,15 @@ def _entry(user) -> _Entry | None:
     gens = (values.get(ALL_KEY), values.get(keys[1]))
     parts = {}
     if None in gens:
-        # A generation is missing (new user, evicted, cleared): set it, and store nothing this request (the
-        # generation read back next time is the one that counts, whoever set it).
+        # A generation is missing (new user, evicted, cleared): set it unless another process just did, and
+        # read back the one that counts; the entry (if any) was stored under another generation.
         for key, gen in zip(keys[:2], gens, strict=True):
             if gen is None:
                 cache.add(key, uuid.uuid4().hex, None)
-        gens = None
+        again = cache.get_many(keys[:2])
+        gens = (again.get(ALL_KEY), again.get(keys[1]))
+        if None in gens:
+            gens = None  # store nothing this request
     else:
         stored = values.get(keys[2])
         if isinstance(stored, dict) and stored.get("gens") == gens and stored.get("identity") == identity:
