@@ -230,7 +230,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # REST API (DESIGN.md section 5).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "governance.authentication.TokenAuthentication",  # DRF's, in one prepared query
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["governance.permissions.ScopedModelPermissions"],
