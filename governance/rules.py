@@ -7,6 +7,7 @@ administrator changes a rule by adding a version with a later effective date (ad
 
 import datetime
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,9 +89,13 @@ class RuleBook:
     `cache`, so the page, the findings and the gap table share them.
     """
 
-    def __init__(self, *, on: datetime.date | None = None, overrides: dict[str, RuleValue] | None = None):
+    def __init__(self, *, on: datetime.date | None = None, overrides: dict[str, RuleValue] | None = None,
+                 keys: Iterable[str] | None = None):
+        # `keys`: only these rules (a list that needs one rule reads its versions, not every rule's).
         self.on = on or timezone.localdate()
         rows = PolicyRule.objects.filter(effective_from__lte=self.on).order_by("key", "-effective_from")
+        if keys is not None:
+            rows = rows.filter(key__in=list(keys))
         self._rules: dict[str, RuleValue] = {}
         for row in rows:
             self._rules.setdefault(row.key, _row_to_value(row))
