@@ -30,9 +30,9 @@ class StreetSerializer(LeanReadMixin, serializers.ModelSerializer):
 
     def get_career_posts_total(self, street) -> int:
         # One RuleBook for the whole list (the context is shared by every row's serializer), of the one rule
-        # the total reads: every rule's versions cost the list ~5 ms (issue 14).
+        # the total reads (every rule's versions cost the list ~5 ms; issue 14), read only if a row needs it.
         rules = self.context.get("street_rules") or self.context.setdefault(
-            "street_rules", RuleBook(keys=STREET_CAREER_POSTS_RULES))
+            "street_rules", RuleBook(keys=STREET_CAREER_POSTS_RULES, lazy=True))
         return street_career_posts_total(street=street, rules=rules)
 
 
