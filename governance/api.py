@@ -146,6 +146,15 @@ class AsciiPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("incorrect_type", data_type="bool")
         return super().to_internal_value(data)
 
+    def get_queryset(self):
+        # ScopedFieldsMixin leaves the user's scoped queryset to be built when the field first needs its rows
+        # (validating an id, listing choices): a list, which validates nothing, builds none (issue 14).
+        pending = self.__dict__.pop("_scope_pending", None)
+        if pending is not None:
+            model, user = pending
+            self.queryset = selector_for(model)(user=user)
+        return super().get_queryset()
+
 
 class ChoiceLabelField(serializers.CharField):
     """The label of a choice field (what `get_<field>_display()` returns), read-only. Unlike
@@ -247,6 +256,11 @@ class ScopedFieldsMixin:
                 continue
             if request is None:
                 target.queryset = queryset.none()
+            elif isinstance(target, AsciiPrimaryKeyRelatedField):
+                # Scoped when first used (AsciiPrimaryKeyRelatedField.get_queryset); until then no rows at all
+                # for whoever reads `.queryset` directly.
+                target.queryset = queryset.none()
+                target._scope_pending = (queryset.model, request.user)
             else:
                 target.queryset = selector_for(queryset.model)(user=request.user)
         return fields
