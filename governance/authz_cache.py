@@ -111,8 +111,14 @@ def put(user, name: str, value) -> None:
         return
     entry.parts[name] = value
     if entry.gens is not None:
-        cache.set(_entry_key(user.pk), {"gens": entry.gens, "identity": entry.identity, "parts": entry.parts},
-                  TIMEOUT)
+        # Another object of the same user (a request may hold two) may have stored other parts under the same
+        # generations since this one read the entry: keep them (only on a miss: one more cache read).
+        key = _entry_key(user.pk)
+        stored = cache.get(key)
+        parts = dict(entry.parts)
+        if isinstance(stored, dict) and stored.get("gens") == entry.gens and stored.get("identity") == entry.identity:
+            parts = {**stored.get("parts", {}), **parts}
+        cache.set(key, {"gens": entry.gens, "identity": entry.identity, "parts": parts}, TIMEOUT)
 
 
 def forget(user) -> None:

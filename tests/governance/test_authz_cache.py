@@ -197,3 +197,16 @@ def test_a_change_bumps_again_when_its_transaction_commits(two_streets, staff_a,
     for callback in callbacks:
         callback()
     assert cache.get(authz_cache.ALL_KEY) not in (None, after_change)
+
+
+def test_two_objects_of_one_user_keep_each_others_parts(two_streets, staff_a):
+    """A request may hold two objects of the same user (request.user and one read again): each stores the part
+    it computed; neither drops the other's."""
+    from django.core.cache import cache
+
+    one, two = type(staff_a).objects.get(pk=staff_a.pk), type(staff_a).objects.get(pk=staff_a.pk)
+    authz_cache.get(one, "perms")
+    authz_cache.get(two, "scope")
+    authz_cache.put(one, "perms", frozenset({"x.y"}))
+    authz_cache.put(two, "scope", "the scope")
+    assert set(cache.get(authz_cache._entry_key(staff_a.pk))["parts"]) == {"perms", "scope"}
