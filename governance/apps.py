@@ -33,3 +33,10 @@ class GovernanceConfig(AppConfig):
         # each app's registrations) and written to the database after every migrate, so a fresh install
         # has them.
         post_migrate.connect(roles_sync_on_migrate, sender=self)
+
+        # The users' permissions and scope kept across requests (governance/authz_cache.py): every change of
+        # what they are read from bumps their generation; a migrate (new permissions, the roles' sync) too.
+        from governance import authz_cache
+
+        authz_cache.connect()
+        post_migrate.connect(authz_cache.on_any_change, dispatch_uid="governance.authz_cache.migrate")

@@ -33,8 +33,11 @@ class ScopedFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
-        for flt in filterset.filters.values():
+        for name, flt in filterset.filters.items():
             model = getattr(getattr(flt, "queryset", None), "model", None)
             if isinstance(flt, ModelChoiceFilter) and model in registry.scoped_models:
-                flt.queryset = selector_for(model)(user=request.user)
+                # A filter the request does not use validates no id: it gets no rows at all instead of the
+                # user's scoped queryset, which costs ~0.5 ms to build per filter (issue 14).
+                used = name in request.query_params
+                flt.queryset = selector_for(model)(user=request.user) if used else model._default_manager.none()
         return filterset

@@ -130,7 +130,12 @@ def user_role(user) -> str | None:
         return Role.DISTRICT_ADMIN.value
     names = getattr(user, "_role_names", None)
     if names is None:
-        names = list(user.groups.values_list("name", flat=True))
+        from governance import authz_cache
+
+        names = authz_cache.get(user, "roles")
+        if names is authz_cache.MISSING:
+            names = list(user.groups.values_list("name", flat=True))
+            authz_cache.put(user, "roles", tuple(names))
         user._role_names = names
     for name in names:
         if name in Role.values:

@@ -7,6 +7,7 @@ administrator changes a rule by adding a version with a later effective date (ad
 
 import datetime
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,15 +89,33 @@ class RuleBook:
     `cache`, so the page, the findings and the gap table share them.
     """
 
-    def __init__(self, *, on: datetime.date | None = None, overrides: dict[str, RuleValue] | None = None):
+    def __init__(self, *, on: datetime.date | None = None, overrides: dict[str, RuleValue] | None = None,
+                 keys: Iterable[str] | None = None, lazy: bool = False):
+        # `keys`: only these rules (a list that needs one rule reads its versions, not every rule's).
+        # `lazy`: read them when one is first asked for (a list whose rows may need none reads none).
         self.on = on or timezone.localdate()
-        rows = PolicyRule.objects.filter(effective_from__lte=self.on).order_by("key", "-effective_from")
-        self._rules: dict[str, RuleValue] = {}
-        for row in rows:
-            self._rules.setdefault(row.key, _row_to_value(row))
-        if overrides:
-            self._rules.update(overrides)
+        self._keys = None if keys is None else list(keys)
+        self._overrides = overrides
+        self._loaded: dict[str, RuleValue] | None = None
         self.cache: dict = {}
+        if not lazy:
+            self._load()
+
+    def _load(self) -> dict[str, RuleValue]:
+        rows = PolicyRule.objects.filter(effective_from__lte=self.on).order_by("key", "-effective_from")
+        if self._keys is not None:
+            rows = rows.filter(key__in=self._keys)
+        rules: dict[str, RuleValue] = {}
+        for row in rows:
+            rules.setdefault(row.key, _row_to_value(row))
+        if self._overrides:
+            rules.update(self._overrides)
+        self._loaded = rules
+        return rules
+
+    @property
+    def _rules(self) -> dict[str, RuleValue]:
+        return self._loaded if self._loaded is not None else self._load()
 
     def __getitem__(self, key: str) -> RuleValue:
         try:

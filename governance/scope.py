@@ -1,4 +1,5 @@
-"""What part of the district a user may see: read once per request from guardian's per-object grants.
+"""What part of the district a user may see: read once per request from guardian's per-object grants
+(and kept across requests by governance.authz_cache when settings.AUTHZ_CACHE is on).
 
 Every scoped selector filters through `scoped(queryset, user, street=..., community=..., ...)`; nothing
 else decides scope. Grants given to one of the user's groups count like grants given to the user.
@@ -46,6 +47,12 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_governance_scope", None)
     if cached is not None:
         return cached
+    from governance import authz_cache
+
+    cached = authz_cache.get(user, "scope")
+    if cached is not authz_cache.MISSING:
+        user._governance_scope = cached
+        return cached
     if user.is_superuser or user.has_perm("governance.view_district_wide"):
         scope = Scope(district_wide=True)
     else:
@@ -65,14 +72,20 @@ def scope_for(user) -> Scope:
                 found[level].add(int(object_pk))
         scope = Scope(district_wide=False, **{k: frozenset(v) for k, v in found.items()})
     user._governance_scope = scope
+    authz_cache.put(user, "scope", scope)
     return scope
 
 
 def scope_reset(user) -> None:
-    """Forget the cached scope after a grant changes (services call this)."""
+    """Forget the cached scope after a grant changes (services call this): on the user object, and in the
+    cache across requests (governance.authz_cache; the grant's own signals bump it as well)."""
+    from governance import authz_cache
+
     for attr in ("_governance_scope", "_perm_cache", "_user_perm_cache", "_group_perm_cache", "_role_names"):
         if hasattr(user, attr):
             delattr(user, attr)
+    authz_cache.forget(user)
+    authz_cache.bump_user(user.pk)
 
 
 def scope_q(scope: Scope, **paths) -> Q | None:

@@ -199,6 +199,10 @@ CACHES = {
     if os.environ.get("DJANGO_CACHE_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Each user's permissions, scope and role kept in that cache across requests (governance/authz_cache.py),
+# invalidated by generations every change bumps. Only with a cache every process shares (Redis): with local
+# memory, a grant revoked in one worker (or a Celery task) would not reach another's copy.
+AUTHZ_CACHE = env_bool("GOVERNANCE_AUTHZ_CACHE", bool(os.environ.get("DJANGO_CACHE_URL")))
 
 # Content-Security-Policy (django-csp): scripts and styles only from this site's own files, nothing from
 # any other origin, no inline script anywhere. The API docs pages add inline styles and a blob: worker
@@ -226,7 +230,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # REST API (DESIGN.md section 5).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "governance.authentication.TokenAuthentication",  # DRF's, in one prepared query
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["governance.permissions.ScopedModelPermissions"],

@@ -12,6 +12,9 @@ from governance.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = True
+# The tests run in one process: the local-memory cache is shared by all it serves, so the permissions and
+# scope cache (governance/authz_cache.py) is on, as in production with Redis.
+AUTHZ_CACHE = env_bool("GOVERNANCE_AUTHZ_CACHE", True)  # noqa: F405
 
 # Tasks run in-process in tests even when CI sets CELERY_BROKER_URL; the worker test starts a real
 # worker and sends through the broker explicitly (tests/governance/test_celery_worker.py).

@@ -146,6 +146,10 @@ def street_staffing(*, street_ids, on: datetime.date | None = None, rules: RuleB
     return {sid: cache.get(sid) or result[sid] for sid in street_ids}
 
 
+# The rules street_career_posts_total reads (a list of streets reads only these: RuleBook(keys=...)).
+STREET_CAREER_POSTS_RULES = ("street.extra_career_posts",)
+
+
 def street_career_posts_total(*, street: Street, rules: RuleBook) -> int:
     """Career establishment with the extra post of 二(二)1 once it has been granted."""
     extra = rules["street.extra_career_posts"].value if street.extra_career_post_granted else 0

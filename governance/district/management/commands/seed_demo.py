@@ -25,6 +25,7 @@ from assessments.demo import seed_assessment_schemes
 from assessments.quotas import committee_members_quota
 from communities import checks as community_checks
 from communities.models import Community, PartyOrganization, ResidentsCommittee
+from governance import authz_cache
 from governance.bulk import bulk_create_validated
 from governance.findings import cover_key, findings_for
 from governance.models import (
@@ -416,3 +417,5 @@ def accounts_bulk(specs, *, hashed: str) -> None:
         grants.append(UserObjectPermission(user_id=users[username], permission=permission,
                                            content_type=permission.content_type, object_pk=str(unit.pk)))
     UserObjectPermission.objects.bulk_create(grants, ignore_conflicts=True)
+    # Bulk writes and updates send no signals: the cached permissions and scopes are stale now.
+    authz_cache.bump_all()
