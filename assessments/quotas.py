@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, ExpressionWrapper, F, IntegerField, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least
-from django.db.models.lookups import Exact
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Greatest, Least, Mod
+from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils.translation import gettext as _
 
 from communities.checks import party_organization_required
@@ -397,3 +397,65 @@ def long_service_award(*, service_start: datetime.date | None, year: int, has_vi
         basis=(_basis(rule, {"years": years, "amount": amount, "first_budget_year": first_year},
                       "long_service_award"),),
     )
+
+
+# --- the same award as SQL expressions, for the district's award list (issue 14) -----------------------
+#
+# The budget's award list and its totals are decided in SQL over the candidate posts (assessments.selectors.
+# award_posts_sql): these expressions are `award_due` and `long_service_award` above, read from the same rule
+# value. A date is compared as the integer yyyymmdd (date_key), built alike on SQLite and PostgreSQL.
+# tests/assessments/test_award_sql.py holds both forms to the same list and totals at the boundaries (exactly
+# 20/30 years in the year, a day before/after, 29 February, an ended post, a break in service, the first
+# budget year's catch-up, a violation record). A rule value they cannot express raises SqlFormUnavailable.
+
+def date_key(day: datetime.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def date_key_sql(name: str):
+    """date_key of a date column (NULL for NULL)."""
+    return ExpressionWrapper(ExtractYear(name) * Value(10000) + ExtractMonth(name) * Value(100) + ExtractDay(name),
+                             output_field=IntegerField())
+
+
+def long_service_award_sql(*, service_start: str, has_violation_record: str, year: int, rules: RuleBook,
+                           first_year: int) -> dict:
+    """`long_service_award` for `year` as SQL expressions over the named columns:
+    award_years (the tier awarded, NULL for none: award_due), award_anniversary (date_key of
+    LongServiceAward.anniversary, 29 February falling on 28 February in a common year), award_due_on (date_key
+    of the day the worker must hold a community post: the anniversary, or 1 January for the first budget
+    year's catch-up), award_amount and award_payable (LongServiceAward.amount_payable)."""
+    tiers = {_int(tier["years"]): _int(tier["amount"]) for tier in rules["awards.long_service"].value}
+    start_year = ExtractYear(service_start)
+    if year < first_year or not tiers:
+        years = Value(None, output_field=IntegerField())
+    else:
+        # the first budget year: the highest tier completed by its end; after it, the tier whose anniversary
+        # falls in the year (award_due)
+        reached = LessThanOrEqual if year == first_year else Exact
+        years = Case(*[When(reached(start_year, Value(year - t)), then=Value(t)) for t in sorted(tiers, reverse=True)],
+                     default=None, output_field=IntegerField())
+    on_year = ExpressionWrapper((start_year + years) * Value(10000), output_field=IntegerField())
+    month_day = ExpressionWrapper(ExtractMonth(service_start) * Value(100) + ExtractDay(service_start),
+                                  output_field=IntegerField())
+    plain = ExpressionWrapper(on_year + month_day, output_field=IntegerField())
+    feb28 = ExpressionWrapper(on_year + Value(228), output_field=IntegerField())
+
+    def divides(n):
+        return Exact(Mod(start_year + years, Value(n)), Value(0))
+
+    leap_or_not = Case(When(divides(400), then=plain), When(divides(100), then=feb28), When(divides(4), then=plain),
+                       default=feb28, output_field=IntegerField())
+    anniversary_key = Case(When(Exact(month_day, Value(229)), then=leap_or_not), default=plain,
+                           output_field=IntegerField())
+    amount = Case(*[When(Exact(years, Value(t)), then=Value(a)) for t, a in tiers.items()], default=None,
+                  output_field=IntegerField())
+    return {
+        "award_years": years,
+        "award_anniversary": anniversary_key,
+        "award_due_on": Greatest(anniversary_key, Value(date_key(datetime.date(year, 1, 1))),
+                                 output_field=IntegerField()),
+        "award_amount": amount,
+        "award_payable": Case(When(**{has_violation_record: False}, then=amount), default=Value(0),
+                              output_field=IntegerField()),
+    }
