@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -367,9 +367,13 @@ def _award_filter(rules: RuleBook, year: int, first_year: int) -> Q:
     tiers = [int(tier["years"]) for tier in rules["awards.long_service"].value]
     if year < first_year or not tiers:
         return Q(pk__in=[])
+    # date ranges, not years extracted: an index range, and a row estimate the planner can use (issue 14)
     if year == first_year:
-        return Q(person__community_service_start__year__lte=year - min(tiers))
-    return Q(person__community_service_start__year__in=sorted({year - t for t in tiers}))
+        return Q(person__community_service_start__lte=datetime.date(year - min(tiers), 12, 31))
+    q = Q(pk__in=[])
+    for start_year in sorted({year - t for t in tiers}):
+        q |= Q(person__community_service_start__range=(datetime.date(start_year, 1, 1), datetime.date(start_year, 12, 31)))
+    return q
 
 
 def _award_held(*, community_ids_qs, year: int, who: Q) -> QuerySet[Post]:
@@ -437,11 +441,19 @@ def award_posts_sql(*, community_ids_qs, year: int, rules: RuleBook, first_year:
     except SqlFormUnavailable:
         return None
     held = (_award_held(community_ids_qs=community_ids_qs, year=year, who=_award_filter(rules, year, first_year))
-            .annotate(**award, start_key=date_key_sql("start_date"), end_key=date_key_sql("end_date"))
-            .filter(award_years__isnull=False, start_key__lte=F("award_due_on"))
+            .annotate(**award).alias(start_key=date_key_sql("start_date"), end_key=date_key_sql("end_date"))
+            # `who` (_award_filter) keeps only people with an award_years (a tier) in `year`
+            .filter(start_key__lte=F("award_due_on"))
             .filter(Q(end_date__isnull=True) | Q(end_key__gte=F("award_due_on"))))
-    first_post = held.filter(person_id=OuterRef("person_id")).order_by("start_date", "pk").values("pk")[:1]
-    return held.filter(pk=Subquery(first_post))
+    # one row per person: none of their earlier posts (by start date, then id) is held on the day. An anti-join,
+    # which the planner estimates; `pk = (first post)` made it expect one row and loop over every community.
+    earlier = (Post.objects.filter(person_id=OuterRef("person_id"), kind__in=sorted(COMMUNITY_WORKER_KINDS),
+                                   community_id__in=community_ids_qs)
+               .alias(start_key=date_key_sql("start_date"), end_key=date_key_sql("end_date"))
+               .filter(start_key__lte=OuterRef("award_due_on"))
+               .filter(Q(end_date__isnull=True) | Q(end_key__gte=OuterRef("award_due_on")))
+               .filter(Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))))
+    return held.filter(~Exists(earlier))
 
 
 def award_totals_by_street(posts: QuerySet[Post]) -> dict[int, dict]:
