@@ -318,7 +318,7 @@ def street_community_totals(communities: QuerySet[Community], *, street: Street,
     if summed is None:
         return None
     row = summed.get(street.pk) or dict.fromkeys(("communities", *SUMMED), 0)
-    actual = community_staffing_totals(communities=communities, on=rules.on)
+    actual = community_staffing_totals(communities=communities, on=rules.on, street_id=street.pk)
     return {
         "communities": row["communities"],
         "committee_members_quota": row["committee_members"],
