@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, ExpressionWrapper, F, IntegerField, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least
-from django.db.models.lookups import Exact
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Greatest, Least, Mod
+from django.db.models.lookups import Exact, In, LessThanOrEqual
 from django.utils.translation import gettext as _
 
 from communities.checks import party_organization_required
@@ -397,3 +397,89 @@ def long_service_award(*, service_start: datetime.date | None, year: int, has_vi
         basis=(_basis(rule, {"years": years, "amount": amount, "first_budget_year": first_year},
                       "long_service_award"),),
     )
+
+
+# --- the same award as SQL expressions, for the district's award list (issue 14) -----------------------
+#
+# The budget's award list and its totals are decided in SQL over the candidate posts (assessments.selectors.
+# award_posts_sql): these expressions are `award_due` and `long_service_award` above, read from the same rule
+# value. A date is compared as the integer yyyymmdd (date_key), built alike on SQLite and PostgreSQL.
+# tests/assessments/test_award_sql.py holds both forms to the same list and totals at the boundaries (exactly
+# 20/30 years in the year, a day before/after, 29 February, an ended post, a break in service, the first
+# budget year's catch-up, a violation record). A rule value they cannot express raises SqlFormUnavailable.
+
+def date_key(day: datetime.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def date_key_sql(name: str):
+    """date_key of a date column (NULL for NULL)."""
+    return ExpressionWrapper(ExtractYear(name) * Value(10000) + ExtractMonth(name) * Value(100) + ExtractDay(name),
+                             output_field=IntegerField())
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _anniversary_key_sql(on_year, month_day, *, year: int | None = None):
+    """date_key of `anniversary`: `on_year` * 10000 + month_day, 29 February falling on 28 February in a common
+    year; `year`: the anniversary's year when it is one known year (then decided here, not in SQL)."""
+    key = ExpressionWrapper(on_year * Value(10000) + month_day, output_field=IntegerField())
+    if year is not None and _is_leap(year):
+        return key
+    feb28 = ExpressionWrapper(on_year * Value(10000) + Value(228), output_field=IntegerField())
+    if year is not None:
+        return Case(When(Exact(month_day, Value(229)), then=feb28), default=key, output_field=IntegerField())
+
+    def divides(n):
+        return Exact(Mod(on_year, Value(n)), Value(0))
+
+    leap_or_not = Case(When(divides(400), then=key), When(divides(100), then=feb28), When(divides(4), then=key),
+                       default=feb28, output_field=IntegerField())
+    return Case(When(Exact(month_day, Value(229)), then=leap_or_not), default=key, output_field=IntegerField())
+
+
+def long_service_award_sql(*, service_start: str, has_violation_record: str, year: int, rules: RuleBook,
+                           first_year: int) -> dict:
+    """`long_service_award` for `year` as SQL expressions over the named columns, for the people whose service
+    start can give an award in `year` (assessments.selectors._award_filter keeps the others out):
+    award_years (the tier: award_due), award_anniversary (date_key of LongServiceAward.anniversary),
+    award_due_on (date_key of the day the worker must hold a community post: the anniversary, or 1 January for
+    the first budget year's catch-up), award_amount and award_payable (LongServiceAward.amount_payable)."""
+    tiers = {_int(tier["years"]): _int(tier["amount"]) for tier in rules["awards.long_service"].value}
+    if year < first_year or not tiers:
+        raise SqlFormUnavailable("no award in this year")  # nobody to decide: the Python form answers at once
+    start_year = ExtractYear(service_start)
+    month_day = ExpressionWrapper(ExtractMonth(service_start) * Value(100) + ExtractDay(service_start),
+                                  output_field=IntegerField())
+    in_year = _anniversary_key_sql(Value(year), month_day, year=year)  # an anniversary falling in `year`
+    by_tier = sorted(tiers, reverse=True)
+    if year == first_year:
+        # the highest tier completed by the year's end (award_due); a catch-up is due on 1 January
+        def tier_case(value_of):
+            return Case(*[When(LessThanOrEqual(start_year, Value(year - t)), then=value_of(t)) for t in by_tier],
+                        default=None, output_field=IntegerField())
+
+        years = tier_case(Value)
+        amount = tier_case(lambda t: Value(tiers[t]))
+        anniversary = tier_case(lambda t: _anniversary_key_sql(start_year + Value(t), month_day))
+        due_on = Case(When(In(start_year, [year - t for t in tiers]), then=in_year),
+                      default=Value(date_key(datetime.date(year, 1, 1))), output_field=IntegerField())
+    else:
+        # the tier whose anniversary falls in the year
+        def tier_case(value_of):
+            return Case(*[When(Exact(start_year, Value(year - t)), then=value_of(t)) for t in by_tier],
+                        default=None, output_field=IntegerField())
+
+        years = tier_case(Value)
+        amount = tier_case(lambda t: Value(tiers[t]))
+        anniversary = due_on = in_year
+    return {
+        "award_years": years,
+        "award_anniversary": anniversary,
+        "award_due_on": due_on,
+        "award_amount": amount,
+        "award_payable": Case(When(**{has_violation_record: False}, then=amount), default=Value(0),
+                              output_field=IntegerField()),
+    }

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connections
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +24,10 @@ from assessments.quotas import (
     StreetQuota,
     community_quota,
     community_quota_sql,
+    date_key_sql,
     first_budget_year,
     long_service_award,
+    long_service_award_sql,
     rules_on,
     street_quota,
 )
@@ -314,7 +318,7 @@ def street_community_totals(communities: QuerySet[Community], *, street: Street,
     if summed is None:
         return None
     row = summed.get(street.pk) or dict.fromkeys(("communities", *SUMMED), 0)
-    actual = community_staffing_totals(communities=communities, on=rules.on)
+    actual = community_staffing_totals(communities=communities, on=rules.on, street_id=street.pk)
     return {
         "communities": row["communities"],
         "committee_members_quota": row["committee_members"],
@@ -363,26 +367,38 @@ def _award_filter(rules: RuleBook, year: int, first_year: int) -> Q:
     tiers = [int(tier["years"]) for tier in rules["awards.long_service"].value]
     if year < first_year or not tiers:
         return Q(pk__in=[])
+    # date ranges, not years extracted: an index range, and a row estimate the planner can use (issue 14)
     if year == first_year:
-        return Q(person__community_service_start__year__lte=year - min(tiers))
-    return Q(person__community_service_start__year__in=sorted({year - t for t in tiers}))
+        return Q(person__community_service_start__lte=datetime.date(year - min(tiers), 12, 31))
+    q = Q(pk__in=[])
+    for start_year in sorted({year - t for t in tiers}):
+        q |= Q(person__community_service_start__range=(datetime.date(start_year, 1, 1), datetime.date(start_year, 12, 31)))
+    return q
+
+
+def _award_held(*, community_ids_qs, year: int, who: Q) -> QuerySet[Post]:
+    """Community posts (两委 and full-time grid workers, 三(四)1) held during `year` by people `who` may be due
+    an award."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return (Post.objects.filter(kind__in=sorted(COMMUNITY_WORKER_KINDS), community_id__in=community_ids_qs,
+                                start_date__lte=last).filter(who)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)))
 
 
 def _award_candidates(*, community_ids_qs, year: int, who: Q) -> list[Post]:
-    """Community posts (两委 and full-time grid workers, 三(四)1) held during `year` by people `who` may be
-    due an award: one query."""
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    """_award_held, read for _awards_from: one query."""
     return list(
-        Post.objects.filter(kind__in=sorted(COMMUNITY_WORKER_KINDS), community_id__in=community_ids_qs,
-                            start_date__lte=last).filter(who)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        _award_held(community_ids_qs=community_ids_qs, year=year, who=who)
         .select_related("person", "community", "community__street")
         # only what an award row shows and decides on: a district's candidates are thousands (issue 14)
-        .only("start_date", "end_date", "person__name", "person__community_service_start",
-              "person__has_violation_record", "community__name", "community__code", "community__street__name",
-              "community__street__code")
+        .only(*AWARD_ROW_FIELDS)
         .order_by("person_id", "start_date", "pk")
     )
+
+
+AWARD_ROW_FIELDS = ("start_date", "end_date", "person__name", "person__community_service_start",
+                    "person__has_violation_record", "community__name", "community__code", "community__street__name",
+                    "community__street__code")
 
 
 def _awards_from(posts: list[Post], *, year: int, rules: RuleBook, first_year: int) -> list[AwardRow]:
@@ -411,6 +427,74 @@ def long_service_awards(*, user, year: int, rules: RuleBook | None = None) -> li
     posts = _award_candidates(community_ids_qs=communities_for_user(user=user).values("pk"), year=year,
                               who=_award_filter(rules, year, first_year))
     return _awards_from(posts, year=year, rules=rules, first_year=first_year)
+
+
+def award_posts_sql(*, community_ids_qs, year: int, rules: RuleBook, first_year: int) -> QuerySet[Post] | None:
+    """The posts `_awards_from` awards on, decided in SQL (issue 14): for each person due an award in `year`
+    (assessments.quotas.long_service_award_sql), the first of their candidate posts (by start date, then id)
+    held on the day the award falls due. Annotated with the award's expressions. None when the rule has no SQL
+    form (the caller decides in Python)."""
+    try:
+        award = long_service_award_sql(service_start="person__community_service_start",
+                                       has_violation_record="person__has_violation_record", year=year, rules=rules,
+                                       first_year=first_year)
+    except SqlFormUnavailable:
+        return None
+    held = (_award_held(community_ids_qs=community_ids_qs, year=year, who=_award_filter(rules, year, first_year))
+            .annotate(**award).alias(start_key=date_key_sql("start_date"), end_key=date_key_sql("end_date"))
+            # `who` (_award_filter) keeps only people with an award_years (a tier) in `year`
+            .filter(start_key__lte=F("award_due_on"))
+            .filter(Q(end_date__isnull=True) | Q(end_key__gte=F("award_due_on"))))
+    # one row per person: none of their earlier posts (by start date, then id) is held on the day. An anti-join,
+    # which the planner estimates; `pk = (first post)` made it expect one row and loop over every community.
+    earlier = (Post.objects.filter(person_id=OuterRef("person_id"), kind__in=sorted(COMMUNITY_WORKER_KINDS),
+                                   community_id__in=community_ids_qs)
+               .alias(start_key=date_key_sql("start_date"), end_key=date_key_sql("end_date"))
+               .filter(start_key__lte=OuterRef("award_due_on"))
+               .filter(Q(end_date__isnull=True) | Q(end_key__gte=OuterRef("award_due_on")))
+               .filter(Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))))
+    return held.filter(~Exists(earlier))
+
+
+def award_totals_by_street(posts: QuerySet[Post]) -> dict[int, dict]:
+    """Per street of the awarded post's community: the amount payable, the eligible awards (BudgetLine.add_award)
+    and every award row: one grouped query."""
+    rows = posts.order_by().values("community__street_id").annotate(
+        awards=Sum("award_payable"), award_count=Count("pk", filter=Q(person__has_violation_record=False)),
+        rows=Count("pk"))
+    return {row.pop("community__street_id"): {k: int(v or 0) for k, v in row.items()} for row in rows}
+
+
+class AwardRows(Sequence):
+    """The award list decided in SQL (award_posts_sql), in the budget's order (street, community, anniversary,
+    name), read a slice at a time: a page builds only its 50 LongServiceAwards (issue 14)."""
+
+    def __init__(self, posts: QuerySet[Post], *, year: int, rules: RuleBook, first_year: int, count: int | None = None):
+        self.year, self.rules, self.first_year, self._len = year, rules, first_year, count
+        name = Collate("person__name", "C" if connections[posts.db].vendor == "postgresql" else "BINARY")
+        self.posts = (posts.select_related("person", "community", "community__street").only(*AWARD_ROW_FIELDS)
+                      .order_by("community__street__code", "community__code", "award_anniversary", name, "person_id"))
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.posts.count()
+        return self._len
+
+    def _rows(self, posts) -> list[AwardRow]:
+        return [AwardRow(person=p.person, community=p.community,
+                         award=long_service_award(service_start=p.person.community_service_start, year=self.year,
+                                                  has_violation_record=p.person.has_violation_record,
+                                                  rules=self.rules, first_year=self.first_year))
+                for p in posts]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._rows(self.posts[index])
+        return self._rows([self.posts[index]])[0]
+
+    def __iter__(self):
+        for start in range(0, len(self), 200):
+            yield from self[start:start + 200]
 
 
 # --- the district budget (五(二), 五(四)) ----------------------------------------------------------
@@ -464,7 +548,7 @@ class DistrictBudget:
     lines: list[BudgetLine]
     totals: BudgetLine
     communities: list[tuple[Community, CommunityQuota]]
-    awards: list[AwardRow]
+    awards: "list[AwardRow] | AwardRows"
     rules: list[RuleValue] = field(default_factory=list)
     book: RuleBook | None = None  # the rules it was computed with (the export reads the communities again)
 
@@ -479,6 +563,7 @@ class _BudgetInputs:
     communities: list[Community] | Any  # a list, or a queryset read in chunks (the export)
     posts: list[Post]
     first_award_year: int = 0
+    award_posts: QuerySet[Post] | None = None  # the awards decided in SQL (award_posts_sql); `posts` then empty
 
 
 def budget_communities(*, user) -> QuerySet[Community]:
@@ -488,7 +573,9 @@ def budget_communities(*, user) -> QuerySet[Community]:
         "street__code", "code")
 
 
-def _budget_inputs(*, user, year: int, who: Q, keep_communities: bool = True) -> _BudgetInputs:
+def _budget_inputs(*, user, year: int, who: Q, keep_communities: bool = True,
+                   award_rules: RuleBook | None = None, first_year: int | None = None) -> _BudgetInputs:
+    """With `award_rules`, the awards are decided in SQL with those rules where they can be (award_posts_sql)."""
     communities_qs = communities_for_user(user=user)
     communities = budget_communities(user=user)
     streets = {s.pk: s for s in streets_for_user(user=user)}
@@ -500,9 +587,13 @@ def _budget_inputs(*, user, year: int, who: Q, keep_communities: bool = True) ->
         # community staff see their community's street in the summary (the streets of scoped communities)
         for s in Street.objects.filter(pk__in=communities_qs.values("street_id")).exclude(pk__in=list(streets)):
             streets.setdefault(s.pk, s)
-    posts = _award_candidates(community_ids_qs=communities_qs.values("pk"), year=year, who=who)
+    first_year = _first_award_year() if first_year is None else first_year
+    award_posts = None if award_rules is None else award_posts_sql(
+        community_ids_qs=communities_qs.values("pk"), year=year, rules=award_rules, first_year=first_year)
+    posts = [] if award_posts is not None else _award_candidates(community_ids_qs=communities_qs.values("pk"),
+                                                                  year=year, who=who)
     return _BudgetInputs(sorted(streets.values(), key=lambda s: s.code), communities, posts,
-                         first_award_year=_first_award_year())
+                         first_award_year=first_year, award_posts=award_posts)
 
 
 def budget_community_rows(communities, *, rules: RuleBook, chunk: int = 200):
@@ -574,10 +665,19 @@ def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook, keep_c
                 quotas.append((c, q))
             lines[c.street_id].add_quota(c, q)
             totals.add_quota(c, q)
-    awards = _awards_from(inputs.posts, year=year, rules=rules, first_year=inputs.first_award_year)
-    for row in awards:
-        lines[row.community.street_id].add_award(row.award)
-        totals.add_award(row.award)
+    if inputs.award_posts is not None:  # decided and summed in SQL, the list read a page at a time (issue 14)
+        summed_awards = award_totals_by_street(inputs.award_posts)
+        for street_id, row in summed_awards.items():
+            for line in (lines[street_id], totals):
+                line.awards += row["awards"]
+                line.award_count += row["award_count"]
+        awards = AwardRows(inputs.award_posts, year=year, rules=rules, first_year=inputs.first_award_year,
+                           count=sum(row["rows"] for row in summed_awards.values()))
+    else:
+        awards = _awards_from(inputs.posts, year=year, rules=rules, first_year=inputs.first_award_year)
+        for row in awards:
+            lines[row.community.street_id].add_award(row.award)
+            totals.add_award(row.award)
     return DistrictBudget(year=year, as_of=rules.on, lines=list(lines.values()), totals=totals, communities=quotas,
                           awards=awards, rules=[rules[k] for k in ALL_RULES], book=rules)
 
@@ -588,10 +688,12 @@ def district_budget(*, user, year: int, keep_communities: bool = True) -> Distri
 
     Without `keep_communities` the communities are not kept (`budget.communities` is empty) and the totals are
     summed in SQL (`community_totals_by_street`): a page or the export then reads the communities it shows
-    (`budget_community_rows`)."""
+    (`budget_community_rows`); the awards are decided and summed in SQL too (`award_posts_sql`), and
+    `budget.awards` reads the award rows a slice at a time (`AwardRows`)."""
     rules = rules_on(datetime.date(year, 1, 1), field="year")
-    inputs = _budget_inputs(user=user, year=year, who=_award_filter(rules, year, _first_award_year()),
-                            keep_communities=keep_communities)
+    first_year = _first_award_year()
+    inputs = _budget_inputs(user=user, year=year, who=_award_filter(rules, year, first_year), first_year=first_year,
+                            keep_communities=keep_communities, award_rules=None if keep_communities else rules)
     return _budget_compute(inputs, year=year, rules=rules, keep_communities=keep_communities)
 
 
@@ -615,8 +717,7 @@ def budget_what_if(*, user, key: str, value: Any, effective_from: datetime.date)
     year = effective_from.year
     first_year = _first_award_year()
     inputs = _budget_inputs(user=user, year=year, who=_award_filter(before_rules, year, first_year)
-                            | _safe_award_filter(after_rules, year, first_year))
-    inputs.first_award_year = first_year
+                            | _safe_award_filter(after_rules, year, first_year), first_year=first_year)
     before = _budget_compute(inputs, year=year, rules=before_rules)
     try:
         after = _budget_compute(inputs, year=year, rules=after_rules)

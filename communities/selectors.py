@@ -115,16 +115,21 @@ def community_staffing(*, community_ids, on: datetime.date | None = None, rules=
     return result
 
 
-def community_staffing_totals(*, communities: QuerySet[Community], on: datetime.date) -> dict[str, int]:
+def community_staffing_totals(*, communities: QuerySet[Community], on: datetime.date,
+                              street_id: int | None = None) -> dict[str, int]:
     """The sums over `communities` of CommunityStaffing.two_committees_count and .grid_worker_count, counted
     as `community_staffing` counts them (a person once per community and body; a seconded or concurrent
     party post beside the committee, not in it), in one query instead of every community's staffing
-    (issue 14). tests/assessments/test_quota_totals.py holds both to the same sums."""
+    (issue 14). tests/assessments/test_quota_totals.py holds both to the same sums.
+
+    `street_id`: the street all of `communities` lie in. A community's post carries its street, so the posts
+    are then read through the street's index instead of a scan of the district's posts."""
     two_committees = Q(kind__in=sorted(TWO_COMMITTEES_KINDS)) & ~(
         Q(kind__in=sorted(PARTY_KINDS)) & (Q(is_secondment=True) | Q(is_concurrent=True)))
     pairs = (
         active_posts(on=on)
         .filter(community_id__in=communities.order_by().values("pk"), kind__in=sorted(COMMUNITY_KINDS))
+        .filter(**({} if street_id is None else {"street_id": street_id}))
         .order_by()
         .values("community_id", "person_id")
         .annotate(in_two=Max(Case(When(two_committees, then=Value(1)), default=Value(0))),

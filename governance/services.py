@@ -151,9 +151,12 @@ def person_update(*, person: Person, acting_user, expected_version: int | None =
     return model_update(instance=person, acting_user=acting_user, data=data)
 
 
-def _post_units_check(post: Post) -> None:
+def _post_units_check(post: Post, *, served: set[int] | None = None) -> None:
     """The units a post names must nest (community in street, grid in community, station serving them),
     and a person whose record belongs to a community holds posts in that community only.
+
+    `served`: the ids of the communities the post's station serves, when the caller has them (a bulk write
+    that has just written the stations' links); else one query.
 
     Each unit a post names puts it in that unit's scope (governance.selectors.posts_for_user): a community
     post naming another street would be shown to that street's staff.
@@ -168,7 +171,8 @@ def _post_units_check(post: Post) -> None:
     if post.station_id:
         if post.street_id and post.station.street_id != post.street_id:
             errors["station"] = [_("服务站不属于所选街道。")]
-        elif post.community_id and not post.station.communities.filter(pk=post.community_id).exists():
+        elif post.community_id and not (post.community_id in served if served is not None else
+                                        post.station.communities.filter(pk=post.community_id).exists()):
             errors["station"] = [_("服务站不服务所选社区。")]
     if post.community_id and post.person.community_id and post.person.community_id != post.community_id:
         errors["person"] = [_("%(name)s的人员档案属于其他社区，不能在本社区任职；请先调整人员档案的所属社区。")

@@ -40,3 +40,28 @@ def test_street_scope_sees_its_community_and_station_posts_only(two_streets):
     f.post(PostKind.RC_MEMBER, community=two_streets["cb"])
     staff = f.user(Role.STREET_STAFF, two_streets["a"])
     assert set(posts_for_user(user=staff).values_list("pk", flat=True)) == mine
+
+
+@pytest.mark.parametrize("served", [None, "given"])
+def test_a_station_post_names_only_a_community_its_station_serves(two_streets, served):
+    """The unit check refuses a station post in a community the station does not serve, whether it reads the
+    station's communities itself or is given them (seed_demo gives the links it has just written)."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from governance.models import Post
+    from governance.services import _post_units_check
+
+    a, ca = two_streets["a"], two_streets["ca"]
+    other = f.community(a)
+    station = f.station(a, ca)
+    links = {ca.pk} if served else None
+    ok = Post(kind=PostKind.STATION_STAFF, station=station, community=ca, person=f.person(street=a),
+              start_date=datetime.date(2024, 1, 1))
+    _post_units_check(ok, served=links)
+    wrong = Post(kind=PostKind.STATION_STAFF, station=station, community=other, person=f.person(street=a),
+                 start_date=datetime.date(2024, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        _post_units_check(wrong, served=links)
+    assert "station" in refused.value.message_dict

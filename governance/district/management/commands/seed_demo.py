@@ -159,8 +159,9 @@ class Command(BaseCommand):
                 row.__dict__[f.attname] = parent.pk if parent is not None else None
 
     def _units_check(self, post):
-        """The post service's unit checks (governance.services._post_units_check)."""
-        _post_units_check(post)
+        """The post service's unit checks (governance.services._post_units_check), a station's communities
+        taken from the links just written instead of a query per station post."""
+        _post_units_check(post, served=self._served[post.station_id] if post.station_id else None)
 
     def check_rules(self, streets):
         """The rules the post services refuse a write for, checked once over the result by the same rule
