@@ -32,3 +32,10 @@ def provider_forms(*, on, user=None, **where) -> list[tuple[str, Counter, Counte
 def assert_forms_agree(*, on, user=None, **where) -> None:
     for name, built, counted in provider_forms(on=on, user=user, **where):
         assert +counted == +built, name
+
+
+def listed_matching(text: str, *, on=None, user=None, **where) -> Counter:
+    """The findings whose message holds `text` (one check's findings, where checks share a rule), per
+    (street id, approved)."""
+    user = user or f.user(Role.DISTRICT_ADMIN)
+    return Counter((x.street_id, x.approved) for x in findings_for(user=user, on=on, **where) if text in x.message)
