@@ -177,6 +177,14 @@ class FindingsPage:
     def has_next(self) -> bool:
         return self.number < self.pages
 
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
 
 def findings_page(*, user, rules: RuleBook | None = None, street_id: int | None = None, status: str = "",
                   page: int = 1, per_page: int = 50, sort_key=None, street_names=None) -> FindingsPage:
