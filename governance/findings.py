@@ -205,31 +205,47 @@ def findings_page(*, user, rules: RuleBook | None = None, street_id: int | None 
     pages = max((total + per_page - 1) // per_page, 1)
     number = min(max(page, 1), pages)
     start, end = (number - 1) * per_page, number * per_page
-    shown: list = []
+    # The (street, provider) parts the page shows; each provider is then called once: for its one street on the
+    # page, or (on a page spanning streets) for all of them, so that a page costs a constant number of queries.
+    parts: list = []
     at = 0
     for street in order:
-        for provider, counts in per_provider:
+        for index, (provider, counts) in enumerate(per_provider):
             n = sum(counts[(street, approved)] for approved in (False, True) if _wanted(approved, status))
             if n and at < end and at + n > start:
-                if provider in built:
-                    found = built[provider]
-                else:
-                    found = provider(user=user, rules=rules, street_id=street, community_id=None)
-                part = [f for f in found if f.street_id == street and _wanted(f.approved, status)]
-                shown.extend(part[max(start - at, 0):end - at])
+                parts.append((street, index, max(start - at, 0), end - at))
             at += n
+    for index, (provider, _counts) in enumerate(per_provider):
+        wanted = {street for street, i, _a, _b in parts if i == index}
+        if provider not in built and wanted:
+            one = next(iter(wanted)) if len(wanted) == 1 and None not in wanted else street_id
+            built[provider] = provider(user=user, rules=rules, street_id=one, community_id=None)
+    shown: list = []
+    for street, index, first, last in parts:
+        found = [f for f in built[per_provider[index][0]] if f.street_id == street and _wanted(f.approved, status)]
+        shown.extend(found[first:last])
     return FindingsPage(findings=shown, number=number, pages=pages, total=total, open_count=open_count,
                         approved_count=approved_count, per_page=per_page)
 
 
-def breaches_by_street(queryset, breaches, *, street: str = "street_id") -> dict:
+def breaches_by_street(queryset, breaches, *, street: str = "street_id", approved=None) -> dict:
     """The counting forms' common end: `breaches`, an integer SQL expression of each row of `queryset` (how
-    many breaches of one check the row has), summed per street in one grouped query: {street_id: n}."""
+    many breaches of one check the row has), summed per street in one grouped query: {street_id: n}; with
+    `approved` (a Q of the row: its breaches are approved), {(street_id, approved): n}."""
     from django.db.models import IntegerField, Sum
 
-    rows = (queryset.order_by().annotate(breaches_of_row=breaches).values(street)
-            .annotate(n=Sum("breaches_of_row", output_field=IntegerField())).values_list(street, "n"))
-    return {street_id: n for street_id, n in rows if n}
+    if approved is None:
+        rows = (queryset.order_by().annotate(breaches_of_row=breaches).values(street)
+                .annotate(n=Sum("breaches_of_row", output_field=IntegerField())).values_list(street, "n"))
+        return {street_id: n for street_id, n in rows if n}
+    rows = (queryset.order_by().annotate(breaches_of_row=breaches).values(street).annotate(
+        open=Sum("breaches_of_row", filter=~approved, output_field=IntegerField()),
+        approved=Sum("breaches_of_row", filter=approved, output_field=IntegerField()))
+        .values_list(street, "open", "approved"))
+    counts = {}
+    for street_id, open_, approved_ in rows:
+        counts.update({key: n for key, n in (((street_id, False), open_), ((street_id, True), approved_)) if n})
+    return counts
 
 
 def flag(condition, value: int = 1):

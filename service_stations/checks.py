@@ -35,7 +35,7 @@ def _covering(key: str) -> Q:
 def staff_cap_counts(*, stations, rules: RuleBook) -> dict:
     """The counting form of `staff_cap` (issue 14), per (street, approved): the stations of `stations` with
     more staff (each person once) than the cap, approved when their posts' approvals of this rule version
-    cover the whole excess; two grouped queries."""
+    cover the whole excess; one grouped query."""
     from governance.models import STATION_KINDS
     from governance.selectors import active_posts
     from service_stations.models import ServiceStation
@@ -49,9 +49,7 @@ def staff_cap_counts(*, stations, rules: RuleBook) -> dict:
         staff=Coalesce(Subquery(staff), 0), approvals=Coalesce(Subquery(approvals), 0))
     over = Q(staff__gt=cap.value)
     covered = Q(approvals__gte=F("staff") - cap.value)
-    counts = {(street, False): n for street, n in breaches_by_street(rows, flag(over & ~covered)).items()}
-    counts.update({(street, True): n for street, n in breaches_by_street(rows, flag(over & covered)).items()})
-    return counts
+    return breaches_by_street(rows, flag(over), approved=covered)
 
 
 def _prescribed(station_kind: str, community_kind: str, *, serves: bool) -> bool:
