@@ -210,7 +210,7 @@ def findings_page(*, user, rules: RuleBook | None = None, street_id: int | None 
     parts: list = []
     at = 0
     for street in order:
-        for index, (provider, counts) in enumerate(per_provider):
+        for index, (_provider, counts) in enumerate(per_provider):
             n = sum(counts[(street, approved)] for approved in (False, True) if _wanted(approved, status))
             if n and at < end and at + n > start:
                 parts.append((street, index, max(start - at, 0), end - at))
