@@ -1,13 +1,14 @@
 """The rules of a community's party organisation (三(一), 三(一)2), each decided by one function that the
 services (to refuse), the findings page (to report) and the quota calculators (to show) call."""
 
-from django.db.models import Case, CharField, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import Mod
 from django.utils.translation import gettext as _
 
 from communities.models import PartyOrganization
 from governance.exceptions import RuleViolation
-from governance.findings import Breach
-from governance.models import POST_KINDS, PostKind
+from governance.findings import Breach, breaches_by_street, flag
+from governance.models import PARTY_KINDS, POST_KINDS, PostKind
 from governance.registry import rule_check
 from governance.rules import RuleBook
 
@@ -28,6 +29,17 @@ def party_organization_required(*, party_members, rules: RuleBook, sql: bool = F
     if party_members > threshold.value:
         return PartyOrganization.Kind.PARTY_COMMITTEE.value
     return PartyOrganization.Kind.GENERAL_BRANCH.value
+
+
+@party_organization_required.counter
+def party_organization_counts(*, communities, rules: RuleBook) -> dict:
+    """The counting form of `party_organization` (issue 14), per street: the communities with no party
+    organisation, or with another kind than their members call for (one grouped query)."""
+    expected = party_organization_required(party_members="party_members", rules=rules, sql=True)
+    return breaches_by_street(communities.annotate(expected_kind=expected), Case(
+        When(party_organization__isnull=True, then=Value(1)),
+        When(party_organization__kind=F("expected_kind"), then=Value(0)),
+        default=Value(1), output_field=IntegerField()))
 
 
 def party_organization(*, party_members: int, actual_kind: str | None, rules: RuleBook) -> list[Breach]:
@@ -74,6 +86,54 @@ def party_committee(*, size: int, secretaries: int, actual_kind: str | None, rul
                                 % {"label": label, "n": count, "expected": expected},
                                 excess=max(count - high, 0), short=count < low))
     return found
+
+
+def _committee_breaches(v: dict, committee: Q):
+    """Per row (an SQL integer), the breaches of `party_committee` from the row's `secretaries`, `size`,
+    `size_odd`, `fulltime_deputies`, `deputies` and `members`; `committee`: the row is a 社区党委's."""
+    size_wrong = Q(size__lt=v["min"]) | Q(size__gt=v["max"])
+    if v["odd"]:
+        size_wrong |= Q(size_odd=0)
+    return (flag(Q(secretaries=0)) + flag(committee & size_wrong)
+            + flag(committee & (Q(fulltime_deputies__lt=v["fulltime_deputy"]) | Q(fulltime_deputies__gt=v["fulltime_deputy"])))
+            + flag(committee & (Q(deputies__lt=v["deputy"]) | Q(deputies__gt=v["deputy"])))
+            + flag(committee & (Q(members__lt=v["members_min"]) | Q(members__gt=v["members_max"]))))
+
+
+@party_committee.counter
+def party_committee_counts(*, communities, rules: RuleBook) -> dict:
+    """The counting form of `party_committee` (issue 14), per street: a missing secretary, and for a
+    社区党委 its size and each kind of post outside the rule's figures. The people are counted as
+    `communities.selectors.community_staffing` counts them (each once; a 兼职/挂职 post beside the committee,
+    not in it): one grouped query over the committees' posts (a row per community) and one for the
+    communities with no such post."""
+    from governance.selectors import active_posts
+
+    v = rules["community.party_committee_size"].value
+    committee_kind = PartyOrganization.Kind.PARTY_COMMITTEE
+    scope = communities.order_by().values("pk")
+    posts = active_posts(on=rules.on).filter(community_id__in=scope, kind__in=sorted(PARTY_KINDS),
+                                             is_secondment=False, is_concurrent=False).order_by()
+
+    def people(kind=None):
+        return Count("person_id", distinct=True, filter=Q(kind=kind) if kind else None)
+
+    per_community = posts.values("community_id", "community__street_id", "community__party_organization__kind").annotate(
+        secretaries=people(PostKind.COMMUNITY_SECRETARY), size=people(),
+        fulltime_deputies=people(PostKind.COMMUNITY_FULLTIME_DEPUTY), deputies=people(PostKind.COMMUNITY_DEPUTY_SECRETARY),
+        members=people(PostKind.COMMUNITY_PARTY_MEMBER),
+    ).annotate(size_odd=Mod(F("size"), 2)).annotate(
+        breaches=_committee_breaches(v, Q(community__party_organization__kind=committee_kind)))
+    counts: dict = {}
+    for street_id, n in per_community.values_list("community__street_id", "breaches"):
+        if n:
+            counts[street_id] = counts.get(street_id, 0) + n
+    none = communities.exclude(pk__in=posts.values("community_id")).annotate(
+        **{name: Value(0, output_field=IntegerField())
+           for name in ("secretaries", "size", "size_odd", "fulltime_deputies", "deputies", "members")})
+    for street_id, n in breaches_by_street(none, _committee_breaches(v, Q(party_organization__kind=committee_kind))).items():
+        counts[street_id] = counts.get(street_id, 0) + n
+    return counts
 
 
 @rule_check("community.party_committee_size.additional", app_label=APP)

@@ -1,5 +1,7 @@
 """Findings of the community rules (三(一), 三(一)2) for the findings page, registered in CommunitiesConfig.ready()."""
 
+from collections import Counter
+
 from django.urls import reverse
 
 from communities import checks
@@ -30,18 +32,31 @@ def community_breaches(community, staffing, rules: RuleBook) -> list:
     ]
 
 
-def community_findings(*, user, rules: RuleBook, street_id: int | None = None,
-                       community_id: int | None = None) -> list[Finding]:
-    """Community-level findings in the user's scope: three queries (communities, two for staffing)."""
+def _communities(*, user, street_id, community_id):
     communities = communities_for_user(user=user)
     if street_id is not None:
         communities = communities.filter(street_id=street_id)
     if community_id is not None:
         communities = communities.filter(pk=community_id)
-    communities = list(communities)
+    return communities
+
+
+def community_findings(*, user, rules: RuleBook, street_id: int | None = None,
+                       community_id: int | None = None) -> list[Finding]:
+    """Community-level findings in the user's scope: three queries (communities, two for staffing)."""
+    communities = list(_communities(user=user, street_id=street_id, community_id=community_id))
     staffing = community_staffing(community_ids=[c.pk for c in communities], rules=rules)
     return [
         finding(breach, subject=c.name, street=c.street, url=reverse("community-page", args=[c.pk]))
         for c in communities
         for breach in community_breaches(c, staffing[c.pk], rules)
     ]
+
+
+def community_finding_counts(*, user, rules: RuleBook, street_id: int | None = None,
+                             community_id: int | None = None) -> Counter:
+    """How many findings `community_findings` lists, per (street id, approved), by the checks' counting
+    forms: two grouped queries, whatever the number of communities (issue 14)."""
+    communities = _communities(user=user, street_id=street_id, community_id=community_id)
+    return (checks.party_organization_counts(communities=communities, rules=rules)
+            + checks.party_committee_counts(communities=communities, rules=rules))

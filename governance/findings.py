@@ -12,6 +12,7 @@ as approved, so that reviewers see it.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -126,3 +127,129 @@ def findings_for(*, user, on: datetime.date | None = None, rules: RuleBook | Non
     for provider in registry.findings:
         found.extend(provider(user=user, rules=rules, street_id=street_id, community_id=community_id))
     return found
+
+
+# --- counts and pages (issue 14: the district's counts are counted, not built) ---------------------------
+
+def _counts_of(provider, *, user, rules: RuleBook, street_id, community_id, built: dict) -> Counter:
+    """One provider's findings per (street id, approved): its counting form if it registered one, else by
+    building its findings (kept in `built`, so that a page of them is not built twice)."""
+    count = registry.finding_counts.get(provider)
+    if count is not None:
+        return Counter(count(user=user, rules=rules, street_id=street_id, community_id=community_id))
+    found = provider(user=user, rules=rules, street_id=street_id, community_id=community_id)
+    built[provider] = found
+    return Counter((f.street_id, f.approved) for f in found)
+
+
+def finding_counts(*, user, on: datetime.date | None = None, rules: RuleBook | None = None,
+                   street_id: int | None = None, community_id: int | None = None) -> Counter:
+    """How many findings `findings_for` lists, per (street id, approved), counted by the providers' counting
+    forms (SQL aggregates, a constant number of queries) where they have one."""
+    rules = rules or RuleBook(on=on)
+    total: Counter = Counter()
+    built: dict = {}
+    for provider in registry.findings:
+        total.update(_counts_of(provider, user=user, rules=rules, street_id=street_id, community_id=community_id,
+                                built=built))
+    return total
+
+
+def _wanted(approved: bool, status: str) -> bool:
+    return not status or approved == (status == "approved")
+
+
+@dataclass(frozen=True)
+class FindingsPage:
+    findings: list  # the findings of this page, in the order of the whole list
+    number: int  # 1-based, within 1..pages
+    pages: int
+    total: int  # after the status filter
+    open_count: int
+    approved_count: int
+    per_page: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def findings_page(*, user, rules: RuleBook | None = None, street_id: int | None = None, status: str = "",
+                  page: int = 1, per_page: int = 50, sort_key=None, street_names=None) -> FindingsPage:
+    """One page of `findings_for` (after the status filter: "", "open" or "approved"), ordered by street as
+    `sort_key(street name)` orders them (a street's findings in provider order), with the whole list's
+    totals, building only the findings of the (street, provider) parts the page shows: the totals come from
+    the counting forms. `street_names(ids)` returns {street id: name} for the counted streets."""
+    rules = rules or RuleBook()
+    built: dict = {}
+    per_provider = [(provider, _counts_of(provider, user=user, rules=rules, street_id=street_id, community_id=None,
+                                          built=built)) for provider in registry.findings]
+    open_count = sum(n for _p, counts in per_provider for (_s, approved), n in counts.items() if not approved)
+    approved_count = sum(n for _p, counts in per_provider for (_s, approved), n in counts.items() if approved)
+    streets = {s for _p, counts in per_provider for (s, _a), n in counts.items() if n}
+    names = street_names([s for s in streets if s is not None]) if street_names else {}
+    order = sorted(streets, key=lambda s: (sort_key or str)(names.get(s, "") if s is not None else ""))
+    total = sum(n for _p, counts in per_provider for (_s, approved), n in counts.items() if _wanted(approved, status))
+    pages = max((total + per_page - 1) // per_page, 1)
+    number = min(max(page, 1), pages)
+    start, end = (number - 1) * per_page, number * per_page
+    # The (street, provider) parts the page shows; each provider is then called once: for its one street on the
+    # page, or (on a page spanning streets) for all of them, so that a page costs a constant number of queries.
+    parts: list = []
+    at = 0
+    for street in order:
+        for index, (_provider, counts) in enumerate(per_provider):
+            n = sum(counts[(street, approved)] for approved in (False, True) if _wanted(approved, status))
+            if n and at < end and at + n > start:
+                parts.append((street, index, max(start - at, 0), end - at))
+            at += n
+    for index, (provider, _counts) in enumerate(per_provider):
+        wanted = {street for street, i, _a, _b in parts if i == index}
+        if provider not in built and wanted:
+            one = next(iter(wanted)) if len(wanted) == 1 and None not in wanted else street_id
+            built[provider] = provider(user=user, rules=rules, street_id=one, community_id=None)
+    shown: list = []
+    for street, index, first, last in parts:
+        found = [f for f in built[per_provider[index][0]] if f.street_id == street and _wanted(f.approved, status)]
+        shown.extend(found[first:last])
+    return FindingsPage(findings=shown, number=number, pages=pages, total=total, open_count=open_count,
+                        approved_count=approved_count, per_page=per_page)
+
+
+def breaches_by_street(queryset, breaches, *, street: str = "street_id", approved=None) -> dict:
+    """The counting forms' common end: `breaches`, an integer SQL expression of each row of `queryset` (how
+    many breaches of one check the row has), summed per street in one grouped query: {street_id: n}; with
+    `approved` (a Q of the row: its breaches are approved), {(street_id, approved): n}."""
+    from django.db.models import IntegerField, Sum
+
+    if approved is None:
+        rows = (queryset.order_by().annotate(breaches_of_row=breaches).values(street)
+                .annotate(n=Sum("breaches_of_row", output_field=IntegerField())).values_list(street, "n"))
+        return {street_id: n for street_id, n in rows if n}
+    rows = (queryset.order_by().annotate(breaches_of_row=breaches).values(street).annotate(
+        open=Sum("breaches_of_row", filter=~approved, output_field=IntegerField()),
+        approved=Sum("breaches_of_row", filter=approved, output_field=IntegerField()))
+        .values_list(street, "open", "approved"))
+    counts = {}
+    for street_id, open_, approved_ in rows:
+        counts.update({key: n for key, n in (((street_id, False), open_), ((street_id, True), approved_)) if n})
+    return counts
+
+
+def flag(condition, value: int = 1):
+    """An SQL integer: `value` where `condition` (a Q) holds, else 0 (one breach per row that breaks it)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())

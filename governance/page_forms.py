@@ -62,6 +62,7 @@ class FindingsFilterForm(ListFilterForm):
     street = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("街道"),
                                     empty_label=gettext_lazy("全部街道"))
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label=gettext_lazy("状态"))
+    page = forms.IntegerField(min_value=1, max_value=10**6, required=False, label=gettext_lazy("页码"))
 
     def __init__(self, *args, streets, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,13 +8,16 @@ app. An app imports the core and registers here:
   filter and list of that model then uses it; a viewset cannot list a model that did not declare it);
 - `post_unit(field, Model)`: a unit a post names, locked while a post's rules are checked;
 - `rule_check(name, ...)`: a rule check, by name, so that the rule-guard run can turn each one off
-  and prove a test fails without it (`tests/rule_guard.py`);
+  and prove a test fails without it (`tests/rule_guard.py`); `@check.counter` gives it a counting form
+  (how many breaches it finds per street, as SQL aggregates, for the district's counts: issue 14), written
+  beside it in the same checks.py and turned off with it;
 - `post_check(kinds, fn)` / `person_check(fn)`: the rule checks a post or a change of a person's
   record must pass;
 - `post_changed(kinds, fn)`: what an app keeps in step when a post of those kinds is saved or ended,
   called by the post services in the same transaction, `fn(post, previous=, acting_user=)` (`previous`:
   the post as it was, None for a new one);
-- `findings(fn)`: a provider of findings (states the rules do not allow) for the findings page;
+- `findings(fn, count=)`: a provider of findings (states the rules do not allow) for the findings page,
+  with `count`, its counting form (`{(street_id, approved): n}`, from its checks' counters), if it has one;
 - `audited(*labels)`: models whose history the audit trail shows;
 - `role_permissions(role, perms)`, `scope_grant(role, model_label, permission, level)`: what each role
   may do, and the per-object grant that gives a scoped role its unit;
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -51,10 +55,12 @@ class _Registry:
     scoped_models: dict = field(default_factory=dict)  # model -> selector(user=) -> QuerySet
     post_units: dict = field(default_factory=dict)  # Post field name -> model
     rule_checks: dict = field(default_factory=dict)  # name -> RuleCheck
+    rule_counters: dict = field(default_factory=dict)  # name -> the counting form of that rule check
     post_checks: list = field(default_factory=list)  # (frozenset of kinds, fn(post, context))
     post_changes: list = field(default_factory=list)  # (frozenset of kinds, fn(post, previous=, acting_user=))
     person_checks: list = field(default_factory=list)  # fn(person, changes, held_kinds)
     findings: list = field(default_factory=list)  # fn(*, user, rules, street_id, community_id) -> list
+    finding_counts: dict = field(default_factory=dict)  # findings fn -> its counting form (same keywords)
     audited: list = field(default_factory=list)  # "app.Model"
     role_permissions: dict = field(default_factory=dict)  # role value -> list of "app.codename"
     scope_grants: dict = field(default_factory=dict)  # role value -> ScopeGrant
@@ -103,6 +109,35 @@ def rule_check(name: str, *, app_label: str) -> Callable:
         if name in registry.rule_checks and registry.rule_checks[name].function is not function:
             raise ImproperlyConfigured(f"Two rule checks are named {name!r}.")
         registry.rule_checks[name] = RuleCheck(name=name, function=function, app_label=app_label)
+        wrapper.counter = _counter_of(name)
+        return wrapper
+
+    return decorate
+
+
+def _counter_of(name: str) -> Callable:
+    """Decorator (`@check.counter`): the counting form of the rule check `name`, a function returning how
+    many breaches the check finds, `{street_id: n}` or `{(street_id, approved): n}` (a bare street id counts
+    as not approved), computed with SQL aggregates instead of building each breach. It reads the same
+    RuleBook values as the check, and a test holds both to the same numbers at the rule's boundaries. When
+    the rule guard turns the check off, its counter counts nothing, as the check finds nothing."""
+
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs) -> Counter:
+            if TRACE_CALLS:
+                traced.add(name)
+            if name in _DISABLED:
+                return Counter()
+            counts: Counter = Counter()
+            for key, n in function(*args, **kwargs).items():
+                if n:
+                    counts[key if isinstance(key, tuple) else (key, False)] += n
+            return counts
+
+        if name in registry.rule_counters and registry.rule_counters[name] is not function:
+            raise ImproperlyConfigured(f"Two counters are given for the rule check {name!r}.")
+        registry.rule_counters[name] = function
         return wrapper
 
     return decorate
@@ -120,8 +155,12 @@ def person_check(function: Callable) -> None:
     registry.person_checks.append(function)
 
 
-def findings(function: Callable) -> None:
+def findings(function: Callable, *, count: Callable | None = None) -> None:
+    """Register a findings provider; `count`, its counting form, returns `{(street_id, approved): n}` for
+    the same keywords, without building the findings (providers without one are counted by building)."""
     registry.findings.append(function)
+    if count is not None:
+        registry.finding_counts[function] = count
 
 
 def audited(*labels: str) -> None:

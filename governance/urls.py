@@ -25,7 +25,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("district/", district_views.district_overview, name="district-overview"),
-    path("breaches/", views_findings.findings_page, name="breaches"),
+    path("breaches/", views_findings.breaches_page, name="breaches"),
     path("breaches/export.xlsx", views_findings.findings_export, name="breaches-export"),
     path("audit/", views_audit.audit_log, name="audit-log"),
     path("audit/export.xlsx", views_audit.audit_export, name="audit-export"),

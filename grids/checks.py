@@ -3,10 +3,12 @@ and the findings page (to report) call."""
 
 import math
 
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Ceil, Coalesce
 from django.utils.translation import gettext as _
 
 from governance.exceptions import RuleViolation
-from governance.findings import Breach
+from governance.findings import Breach, breaches_by_street, flag
 from governance.registry import rule_check
 from governance.roles import Role
 from governance.rules import RuleBook
@@ -36,6 +38,33 @@ def grid_count(*, community, grid_count: int, rules: RuleBook) -> list[Breach]:
                    excess=max(grid_count - high, 0), short=grid_count < low)]
 
 
+def _grids_in_force(**where):
+    from grids.models import Grid
+
+    return Grid.objects.filter(ended_on__isnull=True, **where)
+
+
+def _per_community(grids, aggregate):
+    """Per community (an SQL subquery on OuterRef("pk")): `aggregate` over its grids in force, 0 if none."""
+    return Coalesce(Subquery(grids.filter(community_id=OuterRef("pk")).order_by().values("community_id")
+                             .annotate(value=aggregate).values("value")), 0)
+
+
+@grid_count.counter
+def grid_count_counts(*, communities, rules: RuleBook) -> dict:
+    """The counting form of `grid_count` (issue 14), per street: the communities whose grids in force are
+    outside `grid_count_range` (the same ceilings, in SQL); one grouped query."""
+    rule = rules["community.households_per_grid_worker"]
+
+    def ceiling(per):
+        return Ceil(Cast(F("households"), FloatField()) / Value(float(per)))
+
+    rows = communities.annotate(grids_in_force=_per_community(_grids_in_force(), Count("pk")),
+                                low=ceiling(rule.value["standard"]), complex_high=ceiling(rule.value["complex"]))
+    return breaches_by_street(rows, flag(Q(grids_in_force__lt=F("low")) | Q(is_complex=False, grids_in_force__gt=F("low"))
+                                         | Q(is_complex=True, grids_in_force__gt=F("complex_high"))))
+
+
 @rule_check("community.households_per_grid_worker.workers_on_grids", app_label=APP)
 def workers_on_grids(*, unplaced: list[str], without_worker: list[str], rules: RuleBook) -> list[Breach]:
     """三(四)2 with 四(一) "人在格中": every grid worker is on a grid, every grid has its grid worker."""
@@ -50,6 +79,21 @@ def workers_on_grids(*, unplaced: list[str], without_worker: list[str], rules: R
     return found
 
 
+@workers_on_grids.counter
+def workers_on_grids_counts(*, communities, rules: RuleBook) -> dict:
+    """The counting form of `workers_on_grids` (issue 14), per street: a community with full-time grid workers
+    on no grid in force (of the communities counted) is one breach, one with grids in force without their
+    worker another, as `grids.selectors.community_grid_figures` finds them; one grouped query."""
+    from governance.models import PostKind
+    from governance.selectors import active_posts
+
+    on_grid = _grids_in_force(community_id__in=communities.order_by().values("pk"), worker__isnull=False)
+    unplaced = active_posts(on=rules.on).filter(kind=PostKind.GRID_WORKER, community_id=OuterRef("pk")).filter(
+        Q(grid__isnull=True) | Q(grid__ended_on__isnull=False)).exclude(person_id__in=on_grid.values("worker_id"))
+    without = _grids_in_force(community_id=OuterRef("pk"), worker__isnull=True)
+    return breaches_by_street(communities, flag(Q(Exists(unplaced))) + flag(Q(Exists(without))))
+
+
 @rule_check("grids.coverage", app_label=APP)
 def households_add_up(*, community, grid_households: int, rules: RuleBook) -> list[Breach]:
     """四(一): the grids cover the whole community: their households add up to the community's."""
@@ -59,6 +103,16 @@ def households_add_up(*, community, grid_households: int, rules: RuleBook) -> li
         return []
     return [Breach(rule, "households", _("各网格户数合计 %(sum)s 户，社区登记 %(households)s 户，相差 %(gap)s 户")
                    % {"sum": grid_households, "households": community.households, "gap": gap}, excess=abs(gap))]
+
+
+@households_add_up.counter
+def households_add_up_counts(*, communities, rules: RuleBook) -> dict:
+    """The counting form of `households_add_up` (issue 14), per street: the communities whose grids in force
+    miss their households by more than the tolerance; one grouped query."""
+    tolerance = rules["grids.coverage"].value["households_tolerance"]
+    rows = communities.annotate(grid_households=_per_community(_grids_in_force(), Sum("households")))
+    rows = rows.annotate(gap=F("households") - F("grid_households"))
+    return breaches_by_street(rows, flag(Q(gap__gt=tolerance) | Q(gap__lt=-tolerance)))
 
 
 @rule_check("grids.single_network", app_label=APP)
@@ -120,6 +174,14 @@ def stationed_units_placed(*, unplaced: list[str], rules: RuleBook) -> list[Brea
                    excess=len(unplaced))]
 
 
+@stationed_units_placed.counter
+def stationed_units_placed_counts(*, units, rules: RuleBook) -> dict:
+    """The counting form of `stationed_units_placed` (issue 14): one breach per street with a stationed unit
+    (of `units`) no grid's ledger places; one query."""
+    return {street_id: 1 for street_id in units.filter(ledger_entry__isnull=True).order_by()
+            .values_list("street_id", flat=True).distinct()}
+
+
 @rule_check("grids.party_coverage", app_label=APP)
 def party_coverage(*, grids: list[dict], rules: RuleBook) -> list[Breach]:
     """四(二)1: every grid has a party organisation in force (党支部, 党小组, 联合党支部 or 党建指导员), and
@@ -138,3 +200,20 @@ def party_coverage(*, grids: list[dict], rules: RuleBook) -> list[Breach]:
                             _("网格设立的党员示范岗、责任区少于 %(n)s 个：%(names)s")
                             % {"n": least, "names": "、".join(few_posts)}, short=True))
     return found
+
+
+@party_coverage.counter
+def party_coverage_counts(*, communities, rules: RuleBook) -> dict:
+    """The counting form of `party_coverage` (issue 14), per street: a community with a grid in force without
+    a party organisation in force is one breach, one with a grid with fewer active model posts than the rule
+    asks another; one grouped query."""
+    from grids.models import GridPartyOrganization, PartyModelPost
+
+    least = rules["grids.party_coverage"].value["model_posts_per_grid"]
+    organisations = GridPartyOrganization.objects.filter(grid_id=OuterRef("pk"), ended_on__isnull=True)
+    posts = (PartyModelPost.objects.filter(grid_id=OuterRef("pk"), is_active=True).order_by().values("grid_id")
+             .annotate(n=Count("pk")).values("n"))
+    grids = _grids_in_force(community_id=OuterRef("pk"))
+    without_org = grids.filter(~Exists(organisations))
+    few_posts = grids.annotate(model_posts=Coalesce(Subquery(posts), 0)).filter(model_posts__lt=least)
+    return breaches_by_street(communities, flag(Q(Exists(without_org))) + flag(Q(Exists(few_posts))))

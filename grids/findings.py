@@ -1,5 +1,7 @@
 """Findings of the grid rules (三(四)2, 四(一), 四(二)1) for the findings page, registered in GridsConfig.ready()."""
 
+from collections import Counter
+
 from django.urls import reverse
 
 from communities.selectors import communities_for_user
@@ -19,15 +21,26 @@ def community_grid_breaches(community, figures: dict, rules: RuleBook) -> list:
     ]
 
 
-def grid_findings(*, user, rules: RuleBook, street_id: int | None = None,
-                  community_id: int | None = None) -> list[Finding]:
-    """Grid findings of every community in the user's scope: five queries whatever the number of communities."""
+def _communities(*, user, street_id, community_id):
     communities = communities_for_user(user=user)
     if street_id is not None:
         communities = communities.filter(street_id=street_id)
     if community_id is not None:
         communities = communities.filter(pk=community_id)
-    communities = list(communities)
+    return communities
+
+
+def _stationed_units(*, user, street_id):
+    from governance.selectors import stationed_units_for_user
+
+    units = stationed_units_for_user(user=user)
+    return units.filter(street_id=street_id) if street_id is not None else units
+
+
+def grid_findings(*, user, rules: RuleBook, street_id: int | None = None,
+                  community_id: int | None = None) -> list[Finding]:
+    """Grid findings of every community in the user's scope: five queries whatever the number of communities."""
+    communities = list(_communities(user=user, street_id=street_id, community_id=community_id))
     figures = community_grid_figures(community_ids=[c.pk for c in communities], on=rules.on)
     found = [
         finding(breach, subject=c.name, street=c.street, url=reverse("community-page", args=[c.pk]))
@@ -41,11 +54,7 @@ def grid_findings(*, user, rules: RuleBook, street_id: int | None = None,
 
 def _stationed_unit_findings(*, user, rules: RuleBook, street_id: int | None) -> list[Finding]:
     """四(一): the stationed units of each street in the user's scope that no grid's ledger places (one query)."""
-    from governance.selectors import stationed_units_for_user
-
-    units = stationed_units_for_user(user=user).filter(ledger_entry__isnull=True)
-    if street_id is not None:
-        units = units.filter(street_id=street_id)
+    units = _stationed_units(user=user, street_id=street_id).filter(ledger_entry__isnull=True)
     by_street: dict = {}
     for unit in units.order_by("street__code", "name"):
         by_street.setdefault(unit.street_id, (unit.street, []))[1].append(unit.name)
@@ -54,3 +63,18 @@ def _stationed_unit_findings(*, user, rules: RuleBook, street_id: int | None) ->
         for street, names in by_street.values()
         for breach in (checks.stationed_units_placed(unplaced=names, rules=rules) or [])
     ]
+
+
+def grid_finding_counts(*, user, rules: RuleBook, street_id: int | None = None,
+                        community_id: int | None = None) -> Counter:
+    """How many findings `grid_findings` lists, per (street id, approved), by the checks' counting forms: five
+    grouped queries whatever the number of communities and grids (issue 14)."""
+    communities = _communities(user=user, street_id=street_id, community_id=community_id)
+    counts = (checks.grid_count_counts(communities=communities, rules=rules)
+              + checks.workers_on_grids_counts(communities=communities, rules=rules)
+              + checks.households_add_up_counts(communities=communities, rules=rules)
+              + checks.party_coverage_counts(communities=communities, rules=rules))
+    if community_id is None:
+        counts += checks.stationed_units_placed_counts(units=_stationed_units(user=user, street_id=street_id),
+                                                       rules=rules)
+    return counts

@@ -2,9 +2,11 @@
 三(一)3, 三(三)1) and what a representatives' meeting must hear (三(三)2). The compliance report, the
 findings page and the reminders call the frequency checks; the recording service the report check."""
 
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from governance.findings import Breach
+from governance.findings import Breach, breaches_by_street, flag
 from governance.registry import rule_check
 from governance.rules import RuleBook
 from meetings.models import MeetingKind
@@ -21,10 +23,28 @@ def _frequency(rule, held: int, kind: str, period: str) -> list[Breach]:
         excess=rule.value - held, short=True)]
 
 
+def _frequency_counts(rule, units, *, kind: str, unit: str, start, end, street: str) -> dict:
+    """The counting form of `_frequency` (issue 14), per street: the units of `units` (streets or communities,
+    `unit` naming the meeting's field for them) that held fewer meetings of `kind` from `start` to `end`
+    than the rule asks; one grouped query."""
+    from meetings.models import Meeting
+
+    held = (Meeting.objects.filter(**{unit: OuterRef("pk")}, kind=kind, held_on__gte=start, held_on__lte=end)
+            .order_by().values(unit).annotate(n=Count("pk")).values("n"))
+    return breaches_by_street(units.annotate(held=Coalesce(Subquery(held), 0)), flag(Q(held__lt=rule.value)),
+                              street=street)
+
+
 @rule_check("big_committee.meetings_per_year", app_label=APP)
 def big_committee_frequency(*, held: int, rules: RuleBook) -> list[Breach]:
     """二(四)1: the street's big working committee holds at least 2 joint meetings a year."""
     return _frequency(rules["big_committee.meetings_per_year"], held, MeetingKind.BIG_COMMITTEE, "year")
+
+
+@big_committee_frequency.counter
+def big_committee_counts(*, streets, start, end, rules: RuleBook) -> dict:
+    return _frequency_counts(rules["big_committee.meetings_per_year"], streets, kind=MeetingKind.BIG_COMMITTEE,
+                             unit="street_id", start=start, end=end, street="pk")
 
 
 @rule_check("joint_committee.meetings_per_quarter", app_label=APP)
@@ -33,10 +53,23 @@ def joint_committee_frequency(*, held: int, rules: RuleBook) -> list[Breach]:
     return _frequency(rules["joint_committee.meetings_per_quarter"], held, MeetingKind.JOINT_COMMITTEE, "quarter")
 
 
+@joint_committee_frequency.counter
+def joint_committee_counts(*, communities, start, end, rules: RuleBook) -> dict:
+    return _frequency_counts(rules["joint_committee.meetings_per_quarter"], communities,
+                             kind=MeetingKind.JOINT_COMMITTEE, unit="community_id", start=start, end=end,
+                             street="street_id")
+
+
 @rule_check("residents.deliberation_per_month", app_label=APP)
 def deliberation_frequency(*, held: int, rules: RuleBook) -> list[Breach]:
     """三(三)1: the residents' deliberation (社区议事园) is held at least once a month."""
     return _frequency(rules["residents.deliberation_per_month"], held, MeetingKind.DELIBERATION, "month")
+
+
+@deliberation_frequency.counter
+def deliberation_counts(*, communities, start, end, rules: RuleBook) -> dict:
+    return _frequency_counts(rules["residents.deliberation_per_month"], communities, kind=MeetingKind.DELIBERATION,
+                             unit="community_id", start=start, end=end, street="street_id")
 
 
 @rule_check("meetings.three_reports", app_label=APP)
@@ -58,6 +91,12 @@ def representatives_reports(*, meeting, rules: RuleBook) -> list[Breach]:
                             field="assessment"))
     return found
 
+
+FREQUENCY_COUNTERS = {  # the counting forms, with the units they count
+    MeetingKind.BIG_COMMITTEE: ("streets", big_committee_counts),
+    MeetingKind.JOINT_COMMITTEE: ("communities", joint_committee_counts),
+    MeetingKind.DELIBERATION: ("communities", deliberation_counts),
+}
 
 FREQUENCY_CHECKS = {
     MeetingKind.BIG_COMMITTEE: ("year", big_committee_frequency),

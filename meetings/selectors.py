@@ -1,6 +1,7 @@
 """Reads for meetings, scoped to the user, and the compliance of the required meetings per period."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -181,14 +182,19 @@ def meeting_compliance(*, streets, communities, rules: RuleBook,
     return rows
 
 
-def meeting_compliance_for_user(*, user, rules: RuleBook, street_id: int | None = None,
-                                community_id: int | None = None) -> list[UnitCompliance]:
+def _units_for_user(*, user, street_id, community_id):
     streets = streets_for_user(user=user)
     communities = communities_for_user(user=user)
     if community_id is not None:
         streets, communities = streets.none(), communities.filter(pk=community_id)
     elif street_id is not None:
         streets, communities = streets.filter(pk=street_id), communities.filter(street_id=street_id)
+    return streets, communities
+
+
+def meeting_compliance_for_user(*, user, rules: RuleBook, street_id: int | None = None,
+                                community_id: int | None = None) -> list[UnitCompliance]:
+    streets, communities = _units_for_user(user=user, street_id=street_id, community_id=community_id)
     return meeting_compliance(streets=streets, communities=communities, rules=rules)
 
 
@@ -206,6 +212,19 @@ def meeting_findings(*, user, rules: RuleBook, street_id: int | None = None,
                     excess=breach.excess)
                 found.append(finding(previous, subject=row.name, street=row.street, url=url))
     return found
+
+
+def meeting_finding_counts(*, user, rules: RuleBook, street_id: int | None = None,
+                           community_id: int | None = None) -> Counter:
+    """How many findings `meeting_findings` lists, per (street id, approved), by the frequency checks' counting
+    forms over the previous periods: three grouped queries whatever the number of units (issue 14)."""
+    streets, communities = _units_for_user(user=user, street_id=street_id, community_id=community_id)
+    units = {"streets": streets, "communities": communities}
+    counts: Counter = Counter()
+    for kind, (unit, counter) in checks.FREQUENCY_COUNTERS.items():
+        start, end = previous_period(rules.on, checks.FREQUENCY_CHECKS[kind][0])
+        counts += counter(**{unit: units[unit]}, start=start, end=end, rules=rules)
+    return counts
 
 
 # --- sections of the street and community pages (registered in MeetingsConfig.ready()) ---

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from communities.selectors import communities_for_user, community_staffing
 from governance.charts import community_gaps_chart
-from governance.findings import findings_for
+from governance.findings import findings_page
 from governance.models import POST_ORDER, STREET_KINDS, Post
 from governance.registry import page_sections
 from governance.rules import RuleBook
@@ -12,6 +12,8 @@ from governance.selectors import active_posts, stationed_units_for_user
 from governance.views import get_scoped_or_404
 from streets.models import StreetOffice
 from streets.selectors import street_career_posts_total, street_staffing, streets_for_user
+
+FINDINGS_SHOWN = 50  # the rest on the findings page (问题清单), filtered to the street
 
 
 @login_required
@@ -42,7 +44,8 @@ def street_detail(request, pk):
         "career_total": street_career_posts_total(street=street, rules=rules),
         "communities": [{"community": c, "staffing": cstaff[c.pk]} for c in communities],
         "stationed_units": stationed_units_for_user(user=request.user).filter(street=street),
-        "findings": findings_for(user=request.user, rules=rules, street_id=street.pk),
+        # The first page of the street's findings and their total: counted, not all built (issue 14).
+        "findings_page": findings_page(user=request.user, rules=rules, street_id=street.pk, per_page=FINDINGS_SHOWN),
         "post_kind": Post,
         # Sections other apps add: the quotas and gaps of 二(二), 三(四)2, 五(二); the service stations.
         **page_sections("street", request, street, rules=rules, communities=communities),

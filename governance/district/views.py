@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from communities.selectors import communities_for_user
 from governance.charts import staff_chart
 from governance.district.workbench import workbench_for
-from governance.findings import findings_for
+from governance.findings import finding_counts
 from governance.roles import Role, user_role
 from governance.rules import RuleBook
 from governance.scope import scope_for
@@ -47,11 +47,11 @@ def district_overview(request):
         )
     )
     staffing = street_staffing(street_ids=[s.pk for s in streets], rules=rules)
-    findings = [f for f in findings_for(user=request.user, rules=rules)
-                if not f.approved]  # 待处理: an approved breach needs no action
-    by_street: dict[int, int] = {}
-    for found in findings:
-        by_street[found.street_id] = by_street.get(found.street_id, 0) + 1
+    # 待处理: an approved breach needs no action. Counted by the checks' counting forms, not built (issue 14).
+    by_street: dict[int | None, int] = {}
+    for (street_id, approved), n in finding_counts(user=request.user, rules=rules).items():
+        if not approved:
+            by_street[street_id] = by_street.get(street_id, 0) + n
     rows = [
         {"street": s, "staffing": staffing[s.pk], "findings": by_street.get(s.pk, 0)} for s in streets
     ]
@@ -61,7 +61,7 @@ def district_overview(request):
         "pilot_count": sum(1 for s in streets if s.is_pilot),
         "community_total": sum(s.community_count for s in streets),
         "household_total": sum(s.households or 0 for s in streets),
-        "finding_count": len(findings),
+        "finding_count": sum(by_street.values()),
         "rollout": rules["rollout.pilot_streets"],
         "chart_staff": staff_chart(rows, cap=rules["street.staff_cap"]),
     }

@@ -88,12 +88,21 @@ def test_list_endpoint_query_count_is_constant(base, api_for, django_assert_max_
 def test_page_query_count_is_constant(base, client, django_assert_max_num_queries, role, url):
     user = f.user(role, base["a"] if role == Role.STREET_STAFF else None)
     client.force_login(user)
-    url = url.format(a=base["a"].pk, ca=base["ca"].pk)
+    template, url = url, url.format(a=base["a"].pk, ca=base["ca"].pk)
     # The audit trail reads two queries per audited model (governance/audit.py), whatever its rows.
     bound = PAGE_BOUND + (2 * len(registry.audited) if url == "/audit/" else 0)
+    findings = template in ("/district/", "/breaches/", "/streets/{a}/")
+    if findings:
+        # The findings are counted by each check's counting form: one query each, whatever the rows (issue 14).
+        bound += len(registry.rule_counters)
     grow(base, 2)
     client.get(url)  # warm the permission cache (governance/authz_cache.py): both measured requests are warm
     small, _ = measured(django_assert_max_num_queries, client, url, bound)
     grow(base, 8)
     large, _ = measured(django_assert_max_num_queries, client, url, bound)
-    assert large == small
+    if findings and template != "/district/":
+        # A page of findings builds only the providers with findings on it (issue 14): which ones depends on
+        # the data, not on its size; each at most once, so the page stays within the bound however many rows.
+        assert large <= small + len(registry.findings)
+    else:
+        assert large == small
