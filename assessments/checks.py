@@ -14,12 +14,9 @@ refuses what a scheme would break (`refuse_new_breaches`).
 
 import datetime
 import math
-import string
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, FloatField, Max, Q, Sum
-from django.db.models.expressions import Expression
 from django.utils.translation import gettext as _
 
 from assessments.models import RaterKind, ScoreSheet, SubjectKind
@@ -140,63 +137,58 @@ def weighted_total(sheets: Iterable[tuple[str, str, Decimal | None, int | None, 
             "complete": all(p["done"] == p["sheets"] for p in parts.values())}
 
 
-class _Formula(Expression):
-    """Arithmetic over aggregates, written once as a template: exact (numeric) on PostgreSQL; reals on
-    SQLite, whose integer division would truncate. `{num}` in the template names the exact type there."""
+def weighted_total_sql(*, cycle_id: int, rater_kinds: Iterable[str], vendor: str,
+                       subjects: tuple[str, list] | None = None) -> tuple[list[str], str, list]:
+    """The SQL form of `weighted_total`: one query for every subject of a cycle, ranked. The inner query groups the cycle's sheets by subject and rater kind — a part, at
+    cents, and its points, at cents — and the outer sums a subject's parts into its total, full weight and
+    percent, and hands each part over as its own columns. A row: subject id, name, street name, community
+    name, total, full weight, percent, sheets, counted sheets, then per rater kind (in the answered order)
+    sheets, counted sheets, weight, percent, points (null when the subject has no sheet of that kind, or
+    none counted). Figures at cents come as floats, which cross the driver far faster than numerics:
+    `Decimal(f"{value:.2f}")` reads them back exactly. Exact arithmetic on PostgreSQL (numeric); on SQLite
+    (tests) reals, never its integer division. `subjects`, a subquery of assessment ids, narrows it.
 
-    def __init__(self, template: str, *expressions, output_field=None):
-        super().__init__(output_field=output_field or FloatField())
-        self.template, self.expressions = template, list(expressions)
+    Answers the rater kinds in their columns' order, the SQL and its parameters."""
+    from assessments.models import Assessment
+    from communities.models import Community
+    from streets.models import Street
 
-    def get_source_expressions(self):
-        return self.expressions
-
-    def set_source_expressions(self, exprs):
-        self.expressions = list(exprs)
-
-    def as_sql(self, compiler, connection):
-        compiled = [compiler.compile(expression) for expression in self.expressions]
-        number = "REAL" if connection.vendor == "sqlite" else "numeric"
-        # an expression written twice in the template passes its parameters twice, in the template's order
-        params = [param for _text, name, _spec, _conv in string.Formatter().parse(self.template)
-                  if name is not None and name.isdigit() for param in compiled[int(name)][1]]
-        return self.template.format(*[f"({sql})" for sql, _params in compiled], num=number), params
-
-
-def _float(expression) -> _Formula:
-    """An exact figure handed over as a float, which crosses the driver far faster than a numeric; it is
-    already at cents, so `Decimal(f"{value:.2f}")` reads it back exactly."""
-    return _Formula("CAST({0} AS double precision)", expression)
-
-
-def weighted_total_sql(rater_kinds: Iterable[str]) -> tuple[list[str], dict[str, Expression]]:
-    """The SQL form of `weighted_total`: annotations over a cycle's sheets grouped by subject
-    (`.values("assessment_id")`), one query for every subject. Each rater kind's part is a set of
-    columns `p<i>_sheets`, `p<i>_done`, `p<i>_weight`, `p<i>_percent`, `p<i>_points` (null when the
-    subject has no sheet of that kind, or none counted), beside `total`, `full_weight`, `percent` and
-    `sheets`/`done` (complete when equal). Answers the rater kinds in the columns' order and the
-    annotations."""
     kinds = sorted(set(rater_kinds))
-    counted = Q(status__in=COUNTED)
-    columns: dict[str, Expression] = {}
-    points, weights = [], []
-    for i, kind in enumerate(kinds):
-        of_kind = Q(rater_kind=kind)
-        weight = Max("weight", filter=of_kind)
-        percent = _Formula("ROUND(CAST({0} AS {num}) * 100 / NULLIF({1}, 0), 2)",
-                           Sum("raw_score", filter=of_kind & counted), Sum("max_score", filter=of_kind & counted))
-        part_points = _Formula("ROUND({0} * CAST({1} AS {num}) / 100, 2)", percent, weight)
-        columns |= {f"p{i}_sheets": Count("pk", filter=of_kind), f"p{i}_done": Count("pk", filter=of_kind & counted),
-                    f"p{i}_weight": _float(weight), f"p{i}_percent": _float(percent),
-                    f"p{i}_points": _float(part_points)}
-        points.append(part_points)
-        weights.append(weight)
-    total = _Formula(" + ".join(f"COALESCE({{{i}}}, 0)" for i in range(len(kinds))) or "0", *points)
-    full_weight = _Formula(" + ".join(f"COALESCE({{{i}}}, 0)" for i in range(len(kinds))) or "0", *weights)
-    percent = _Formula("CASE WHEN {1} > 0 THEN ROUND(CAST({0} AS {num}) * 100 / {1}, 2) ELSE 0 END", total, full_weight)
-    columns |= {"total": _float(total), "full_weight": _float(full_weight), "percent": _float(percent),
-                "sheets": Count("pk"), "done": Count("pk", filter=counted)}
-    return kinds, columns
+    num = "REAL" if vendor == "sqlite" else "numeric"
+    counted = "s.status IN (%s, %s)"
+    percent = (f"ROUND(CAST(SUM(s.raw_score) FILTER (WHERE {counted}) AS {num}) * 100"
+               f" / NULLIF(SUM(s.max_score) FILTER (WHERE {counted}), 0), 2)")
+    points = f"ROUND({percent} * CAST(MAX(s.weight) AS {num}) / 100, 2)"
+    part_columns = "".join(
+        ", MAX(p.sheets) FILTER (WHERE p.rater_kind = %s), MAX(p.done) FILTER (WHERE p.rater_kind = %s)"
+        ", CAST(MAX(p.weight) FILTER (WHERE p.rater_kind = %s) AS double precision)"
+        ", CAST(MAX(p.percent) FILTER (WHERE p.rater_kind = %s) AS double precision)"
+        ", CAST(MAX(p.points) FILTER (WHERE p.rater_kind = %s) AS double precision)" for _kind in kinds)
+    narrow, narrow_params = (f" AND s.assessment_id IN ({subjects[0]})", list(subjects[1])) if subjects else ("", [])
+    sql = f"""
+        SELECT a.id, a.subject_name, st.name, co.name, t.*
+        FROM (SELECT CAST(COALESCE(SUM(p.points), 0) AS double precision),
+                     CAST(SUM(p.weight) AS double precision),
+                     CAST(CASE WHEN SUM(p.weight) > 0
+                               THEN ROUND(CAST(COALESCE(SUM(p.points), 0) AS {num}) * 100 / SUM(p.weight), 2)
+                               ELSE 0 END AS double precision) AS percent,
+                     CAST(SUM(p.sheets) AS integer), CAST(SUM(p.done) AS integer){part_columns},
+                     p.assessment_id AS subject
+              FROM (SELECT s.assessment_id, s.rater_kind, COUNT(*) AS sheets,
+                           COUNT(*) FILTER (WHERE {counted}) AS done, MAX(s.weight) AS weight,
+                           {percent} AS percent, {points} AS points
+                    FROM {ScoreSheet._meta.db_table} s
+                    WHERE s.cycle_id = %s{narrow}
+                    GROUP BY s.assessment_id, s.rater_kind) p
+              GROUP BY p.assessment_id) t
+        JOIN {Assessment._meta.db_table} a ON a.id = t.subject AND a.cycle_id = %s
+        LEFT JOIN {Street._meta.db_table} st ON st.id = a.street_id
+        LEFT JOIN {Community._meta.db_table} co ON co.id = a.community_id
+        ORDER BY t.percent DESC, a.subject_name, a.id"""
+    statuses = [str(status) for status in COUNTED]
+    # the parameters in the order of their placeholders: the part columns, the inner query's counted
+    # statuses (done, then twice in the percent and twice again in the points), the cycle and the subjects
+    return kinds, sql, [*(k for kind in kinds for k in [kind] * 5), *statuses * 5, cycle_id, *narrow_params, cycle_id]
 
 
 def excellent_cap(*, subjects: int, excellent_share: int | None, community_tilt: int, community_level: bool) -> int:

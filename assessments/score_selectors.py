@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from assessments.checks import COUNTED, excellent_cap, is_excellent, weighted_total_sql
@@ -165,9 +166,19 @@ def assessments_for_user(*, user) -> QuerySet[Assessment]:
 # --- totals ----------------------------------------------------------------------------------------
 
 
+_CENTS: dict[float, Decimal] = {}  # figures at cents repeat (weights, scores out of 100): read each once
+
+
 def _cents(value: float | None) -> Decimal | None:
     """A figure the query computed at cents, handed over as a float: read back exactly."""
-    return None if value is None else Decimal(f"{value:.2f}")
+    if value is None:
+        return None
+    found = _CENTS.get(value)
+    if found is None:
+        found = Decimal(f"{value:.2f}")
+        if len(_CENTS) < 100_000:
+            _CENTS[value] = found
+    return found
 
 
 @dataclass
@@ -236,7 +247,7 @@ class Ranking(Sequence):
         return total
 
     def _build(self, index: int) -> Total:
-        pk, name, street, community, total, full_weight, percent, sheets, done, *columns = self._rows[index]
+        pk, name, street, community, total, full_weight, percent, sheets, done, *columns, _pk = self._rows[index]
         parts = [Part(kind, _cents(weight), n, n_done, _cents(part_percent), _cents(points))
                  for kind, (n, n_done, weight, part_percent, points) in zip(
                      self._kinds, zip(*[iter(columns)] * len(PART_COLUMNS), strict=True), strict=True) if n]
@@ -262,18 +273,15 @@ def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | 
     most `excellent_share` percent of the subjects, and `community_tilt` points more for subjects at
     community level (五(三): 考核优秀指标适度向社区倾斜; `assessments.checks.excellent_cap`)."""
     community_level = cycle.scheme.subject_kind in COMMUNITY_LEVEL
-    kinds, columns = weighted_total_sql(
-        SchemeComponent.objects.filter(scheme_id=cycle.scheme_id).values_list("rater_kind", flat=True))
-    # the subject's cycle too, so the subjects are read through their cycle's index, not hashed whole
-    rows = ScoreSheet.objects.filter(cycle=cycle, assessment__cycle=cycle)
+    subjects = None
     if assessments is not None:
-        rows = rows.filter(assessment_id__in=assessments.filter(cycle=cycle).values("pk"))
-    names = ("assessment_id", "name", "street_name", "community_name", "total", "full_weight", "percent", "sheets",
-             "done", *[f"p{i}_{c}" for i in range(len(kinds)) for c in PART_COLUMNS])
-    rows = list(rows.values("assessment_id")
-                .annotate(name=Max("assessment__subject_name"), street_name=Max("assessment__street__name"),
-                          community_name=Max("assessment__community__name"), **columns)  # one value per group
-                .order_by("-percent", "name", "assessment_id").values_list(*names))
+        subjects = assessments.filter(cycle=cycle).order_by().values("pk").query.sql_with_params()
+    kinds, sql, params = weighted_total_sql(
+        cycle_id=cycle.pk, vendor=connection.vendor, subjects=subjects,
+        rater_kinds=SchemeComponent.objects.filter(scheme_id=cycle.scheme_id).values_list("rater_kind", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     cap = excellent_cap(subjects=len(rows), excellent_share=cycle.excellent_share,
                         community_tilt=cycle.community_tilt, community_level=community_level)
     return Ranking(rows, kinds, cap, cycle.excellent_threshold, community_level)
