@@ -137,58 +137,56 @@ def weighted_total(sheets: Iterable[tuple[str, str, Decimal | None, int | None, 
             "complete": all(p["done"] == p["sheets"] for p in parts.values())}
 
 
-def weighted_total_sql(*, cycle_id: int, rater_kinds: Iterable[str], vendor: str,
-                       subjects: tuple[str, list] | None = None) -> tuple[list[str], str, list]:
-    """The SQL form of `weighted_total`: one query for every subject of a cycle, ranked. The inner query groups the cycle's sheets by subject and rater kind — a part, at
-    cents, and its points, at cents — and the outer sums a subject's parts into its total, full weight and
-    percent, and hands each part over as its own columns. A row: subject id, name, street name, community
-    name, total, full weight, percent, sheets, counted sheets, then per rater kind (in the answered order)
-    sheets, counted sheets, weight, percent, points (null when the subject has no sheet of that kind, or
-    none counted). Figures at cents come as floats, which cross the driver far faster than numerics:
-    `Decimal(f"{value:.2f}")` reads them back exactly. Exact arithmetic on PostgreSQL (numeric); on SQLite
-    (tests) reals, never its integer division. `subjects`, a subquery of assessment ids, narrows it.
+def weighted_total_sql(*, cycle_id: int, rater_kinds: Iterable[str], subjects: tuple[str, list] | None = None
+                       ) -> tuple[list[str], str, list]:
+    """The SQL form of `weighted_total`: one query for every subject of a cycle, ranked.
 
-    Answers the rater kinds in their columns' order, the SQL and its parameters."""
+    It counts in whole cents (bigints), where rounding half up is `(2 × a + b) / (2 × b)` for a / b: exact,
+    the same on PostgreSQL and SQLite, and cheap. The innermost query groups the cycle's sheets by subject
+    and rater kind into a part (its counted sheets' points × 100 / their full marks, in cents) and its
+    weight (in cents); the next adds each part's points (part × weight / 100, in cents); the outer sums a
+    subject's parts into its total, full weight and percent (total × 100 / full weight, in cents), hands each
+    part over as its own columns, and names the subject. `subjects`, a subquery of assessment ids, narrows
+    it. A row: subject id, name, street name, community name, total, full weight, percent, sheets, counted
+    sheets, then per rater kind (in the answered order) sheets, counted sheets, weight, percent, points
+    (null when the subject has no sheet of that kind, or none counted), then the subject id again; figures
+    in cents. Answers the rater kinds in their columns' order, the SQL and its parameters."""
     from assessments.models import Assessment
     from communities.models import Community
     from streets.models import Street
 
     kinds = sorted(set(rater_kinds))
-    num = "REAL" if vendor == "sqlite" else "numeric"
     counted = "s.status IN (%s, %s)"
-    percent = (f"ROUND(CAST(SUM(s.raw_score) FILTER (WHERE {counted}) AS {num}) * 100"
-               f" / NULLIF(SUM(s.max_score) FILTER (WHERE {counted}), 0), 2)")
-    points = f"ROUND({percent} * CAST(MAX(s.weight) AS {num}) / 100, 2)"
+    raw_cents = f"CAST(ROUND(SUM(s.raw_score) FILTER (WHERE {counted}) * 100) AS bigint)"
+    full = f"SUM(s.max_score) FILTER (WHERE {counted})"
     part_columns = "".join(
-        ", MAX(p.sheets) FILTER (WHERE p.rater_kind = %s), MAX(p.done) FILTER (WHERE p.rater_kind = %s)"
-        ", CAST(MAX(p.weight) FILTER (WHERE p.rater_kind = %s) AS double precision)"
-        ", CAST(MAX(p.percent) FILTER (WHERE p.rater_kind = %s) AS double precision)"
-        ", CAST(MAX(p.points) FILTER (WHERE p.rater_kind = %s) AS double precision)" for _kind in kinds)
+        f", MAX(q.{column}) FILTER (WHERE q.rater_kind = %s)"
+        for _kind in kinds for column in ("sheets", "done", "weight", "percent", "points"))
     narrow, narrow_params = (f" AND s.assessment_id IN ({subjects[0]})", list(subjects[1])) if subjects else ("", [])
+    total, weight = "CAST(COALESCE(SUM(q.points), 0) AS bigint)", "CAST(SUM(q.weight) AS bigint)"
     sql = f"""
         SELECT a.id, a.subject_name, st.name, co.name, t.*
-        FROM (SELECT CAST(COALESCE(SUM(p.points), 0) AS double precision),
-                     CAST(SUM(p.weight) AS double precision),
-                     CAST(CASE WHEN SUM(p.weight) > 0
-                               THEN ROUND(CAST(COALESCE(SUM(p.points), 0) AS {num}) * 100 / SUM(p.weight), 2)
-                               ELSE 0 END AS double precision) AS percent,
-                     CAST(SUM(p.sheets) AS integer), CAST(SUM(p.done) AS integer){part_columns},
-                     p.assessment_id AS subject
-              FROM (SELECT s.assessment_id, s.rater_kind, COUNT(*) AS sheets,
-                           COUNT(*) FILTER (WHERE {counted}) AS done, MAX(s.weight) AS weight,
-                           {percent} AS percent, {points} AS points
-                    FROM {ScoreSheet._meta.db_table} s
-                    WHERE s.cycle_id = %s{narrow}
-                    GROUP BY s.assessment_id, s.rater_kind) p
-              GROUP BY p.assessment_id) t
+        FROM (SELECT {total}, {weight},
+                     CASE WHEN {weight} > 0 THEN ({total} * 20000 + {weight}) / (2 * {weight}) ELSE 0 END AS percent,
+                     CAST(SUM(q.sheets) AS bigint), CAST(SUM(q.done) AS bigint){part_columns},
+                     q.assessment_id AS subject
+              FROM (SELECT p.*, (2 * p.percent * p.weight + 10000) / 20000 AS points
+                    FROM (SELECT s.assessment_id, s.rater_kind, COUNT(*) AS sheets,
+                                 COUNT(*) FILTER (WHERE {counted}) AS done,
+                                 CAST(ROUND(MAX(s.weight) * 100) AS bigint) AS weight,
+                                 ({raw_cents} * 200 + {full}) / NULLIF(2 * {full}, 0) AS percent
+                          FROM {ScoreSheet._meta.db_table} s
+                          WHERE s.cycle_id = %s{narrow}
+                          GROUP BY s.assessment_id, s.rater_kind) p) q
+              GROUP BY q.assessment_id) t
         JOIN {Assessment._meta.db_table} a ON a.id = t.subject AND a.cycle_id = %s
         LEFT JOIN {Street._meta.db_table} st ON st.id = a.street_id
         LEFT JOIN {Community._meta.db_table} co ON co.id = a.community_id
         ORDER BY t.percent DESC, a.subject_name, a.id"""
     statuses = [str(status) for status in COUNTED]
-    # the parameters in the order of their placeholders: the part columns, the inner query's counted
-    # statuses (done, then twice in the percent and twice again in the points), the cycle and the subjects
-    return kinds, sql, [*(k for kind in kinds for k in [kind] * 5), *statuses * 5, cycle_id, *narrow_params, cycle_id]
+    # the parameters in the order of their placeholders: the part columns, the innermost query's counted
+    # statuses (done, the points, the full marks twice), the cycle, the subjects, the cycle
+    return kinds, sql, [*(k for kind in kinds for k in [kind] * 5), *statuses * 4, cycle_id, *narrow_params, cycle_id]
 
 
 def excellent_cap(*, subjects: int, excellent_share: int | None, community_tilt: int, community_level: bool) -> int:

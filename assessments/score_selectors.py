@@ -166,16 +166,16 @@ def assessments_for_user(*, user) -> QuerySet[Assessment]:
 # --- totals ----------------------------------------------------------------------------------------
 
 
-_CENTS: dict[float, Decimal] = {}  # figures at cents repeat (weights, scores out of 100): read each once
+_CENTS: dict[int, Decimal] = {}  # figures repeat (weights, scores out of 100): each read once
 
 
-def _cents(value: float | None) -> Decimal | None:
-    """A figure the query computed at cents, handed over as a float: read back exactly."""
+def _cents(value: int | None) -> Decimal | None:
+    """A figure the query computed in whole cents, as a decimal at cents."""
     if value is None:
         return None
     found = _CENTS.get(value)
     if found is None:
-        found = Decimal(f"{value:.2f}")
+        found = Decimal(value).scaleb(-2)
         if len(_CENTS) < 100_000:
             _CENTS[value] = found
     return found
@@ -277,7 +277,7 @@ def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | 
     if assessments is not None:
         subjects = assessments.filter(cycle=cycle).order_by().values("pk").query.sql_with_params()
     kinds, sql, params = weighted_total_sql(
-        cycle_id=cycle.pk, vendor=connection.vendor, subjects=subjects,
+        cycle_id=cycle.pk, subjects=subjects,
         rater_kinds=SchemeComponent.objects.filter(scheme_id=cycle.scheme_id).values_list("rater_kind", flat=True))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
