@@ -23,7 +23,6 @@ from assessments.models import (
     AssessmentCycle,
     AssessmentScheme,
     RaterKind,
-    SchemeComponent,
     ScoreSheet,
     period_label,
 )
@@ -264,9 +263,9 @@ PART_COLUMNS = ("sheets", "done", "weight", "percent", "points")
 
 def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | None = None) -> Ranking:
     """Every subject's weighted total in a cycle (or in `assessments`, already scoped), ranked by the total
-    on a scale of 100, from the submitted and approved sheets. Two queries: the scheme's rater kinds, then
-    one aggregate over the cycle's sheets grouped by subject (`assessments.checks.weighted_total_sql`)
-    that computes every part, total and percent and orders by them; a subject nobody rates (no sheet) has
+    on a scale of 100, from the submitted and approved sheets. One query, an aggregate over the cycle's
+    sheets grouped by subject (`assessments.checks.weighted_total_sql`) that computes every part, total
+    and percent and orders by them; a subject nobody rates (no sheet) has
     no total and is not ranked.
 
     The excellent rating goes to the best-ranked complete totals at or above the cycle's threshold, at
@@ -277,8 +276,9 @@ def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | 
     if assessments is not None:
         subjects = assessments.filter(cycle=cycle).order_by().values("pk").query.sql_with_params()
     kinds, sql, params = weighted_total_sql(
-        cycle_id=cycle.pk, subjects=subjects,
-        rater_kinds=SchemeComponent.objects.filter(scheme_id=cycle.scheme_id).values_list("rater_kind", flat=True))
+        # a column set for every rater kind there is (six), not a query to learn the scheme's: a kind the
+        # cycle has no sheet of answers nulls, and a subject's parts are the kinds it has sheets of
+        cycle_id=cycle.pk, subjects=subjects, rater_kinds=RaterKind.values)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
