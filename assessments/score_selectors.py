@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -274,7 +275,10 @@ def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | 
     community_level = cycle.scheme.subject_kind in COMMUNITY_LEVEL
     subjects = None
     if assessments is not None:
-        subjects = assessments.filter(cycle=cycle).order_by().values("pk").query.sql_with_params()
+        try:
+            subjects = assessments.filter(cycle=cycle).order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # an empty scope (`.none()`): nobody to rank
+            return Ranking([], [], 0, cycle.excellent_threshold, community_level)
     kinds, sql, params = weighted_total_sql(
         # a column set for every rater kind there is (six), not a query to learn the scheme's: a kind the
         # cycle has no sheet of answers nulls, and a subject's parts are the kinds it has sheets of

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from assessments.checks import excellent_cap, weighted_total
-from assessments.models import RaterKind, SubjectKind
+from assessments.models import Assessment, RaterKind, SubjectKind
 from assessments.score_selectors import cycle_totals
 from assessments.services import cycle_open, scheme_create, sheet_approve, sheet_return, sheet_save
 from tests.assessments.conftest import crit
@@ -90,6 +90,13 @@ def test_the_excellent_cap_tilts_toward_communities_in_the_ranking(scored):
     assert [t.subject_name for t in cycle_totals(cycle=scored) if t.excellent] == ["网格员a", "社工a1"]
     scored.community_tilt = 0  # 20% of 6: one
     assert [t.subject_name for t in cycle_totals(cycle=scored) if t.excellent] == ["网格员a"]
+
+
+def test_a_scope_narrows_the_ranking_and_an_empty_one_ranks_nobody(scored, world):
+    mine = Assessment.objects.filter(person=world["worker_a"])
+    assert [(t.subject_name, t.rank, t.total) for t in cycle_totals(cycle=scored, assessments=mine)] == [
+        ("社工a1", 1, Decimal("73.15"))]
+    assert list(cycle_totals(cycle=scored, assessments=Assessment.objects.none())) == []
 
 
 def test_a_page_of_the_ranking_builds_only_its_totals(scored):
