@@ -7,14 +7,16 @@ in a constant number of queries, from the submitted sheets' stored sums.
 """
 
 import datetime
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Count, F, FloatField, Max, Q, QuerySet, Sum
-from django.db.models.functions import Cast
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from assessments.checks import COUNTED, excellent_cap, is_excellent, weighted_total_sql
 from assessments.models import (
     COMMUNITY_LEVEL_SUBJECTS,
     DISTRICT_RATERS,
@@ -30,10 +32,9 @@ from governance.roles import Role, user_role
 from governance.scope import scope_for, scoped
 from streets.models import Street
 
-DONE = (ScoreSheet.Status.SUBMITTED, ScoreSheet.Status.APPROVED)
+DONE = COUNTED  # the sheets a total counts: submitted and approved
 TO_DO = (ScoreSheet.Status.DRAFT, ScoreSheet.Status.RETURNED)
 COMMUNITY_LEVEL = COMMUNITY_LEVEL_SUBJECTS
-TWO = Decimal("0.01")
 REVIEW = "assessments.review_assessmentcycle"
 
 
@@ -165,10 +166,25 @@ def assessments_for_user(*, user) -> QuerySet[Assessment]:
 # --- totals ----------------------------------------------------------------------------------------
 
 
+_CENTS: dict[int, Decimal] = {}  # figures repeat (weights, scores out of 100): each read once
+
+
+def _cents(value: int | None) -> Decimal | None:
+    """A figure the query computed in whole cents, as a decimal at cents."""
+    if value is None:
+        return None
+    found = _CENTS.get(value)
+    if found is None:
+        found = Decimal(value).scaleb(-2)
+        if len(_CENTS) < 100_000:
+            _CENTS[value] = found
+    return found
+
+
 @dataclass
 class Part:
-    """One rater kind's part of a total: its submitted sheets' score out of 100 (sum of points / sum of
-    full marks), times its weight."""
+    """One rater kind's part of a total (`assessments.checks.weighted_total`): its counted sheets' score
+    out of 100, times its weight, as the query computed them."""
 
     rater_kind: str
     weight: Decimal  # percent of the total
@@ -176,10 +192,6 @@ class Part:
     done: int
     percent: Decimal | None
     points: Decimal | None = None
-
-    def __post_init__(self):
-        if self.percent is not None:
-            self.points = (self.percent * self.weight / 100).quantize(TWO, ROUND_HALF_UP)
 
     @property
     def label(self) -> str:
@@ -204,18 +216,6 @@ class Total:
     percent: Decimal = Decimal(0)
     complete: bool = True
 
-    def add(self, part: Part) -> None:
-        self.parts.append(part)
-        self.total += part.points or 0
-        self.full_weight += part.weight
-        self.complete = self.complete and part.done == part.sheets
-
-    def close(self) -> None:
-        """Once every part is added: the parts in order and the total on a scale of 100."""
-        if len(self.parts) > 1:
-            self.parts.sort(key=lambda p: p.rater_kind)
-        self.percent = (self.total * 100 / self.full_weight).quantize(TWO, ROUND_HALF_UP) if self.full_weight else Decimal(0)
-
     @property
     def formula(self) -> str:
         """How the total was computed, e.g. "街道 92.00×40% + 社区 85.00×60% = 87.80"."""
@@ -224,63 +224,71 @@ class Total:
         return " + ".join(terms) + f" = {self.total}"
 
 
-def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | None = None) -> list[Total]:
+class Ranking(Sequence):
+    """A cycle's ranked totals: the query's rows, each made a `Total` (with its parts) only when read, so a
+    page of the ranking builds only the totals it shows. Indexing and slicing answer `Total`s."""
+
+    def __init__(self, rows: list[tuple], kinds: list[str], cap: int, threshold: int, community_level: bool):
+        self._rows, self._kinds, self._cap, self._threshold = rows, kinds, cap, threshold
+        self._community_level = community_level
+        self._built: dict[int, Total] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._rows)))]
+        if index < 0:
+            index += len(self._rows)
+        total = self._built.get(index)
+        if total is None:
+            total = self._built[index] = self._build(index)
+        return total
+
+    def _build(self, index: int) -> Total:
+        pk, name, street, community, total, full_weight, percent, sheets, done, *columns, _pk = self._rows[index]
+        parts = [Part(kind, _cents(weight), n, n_done, _cents(part_percent), _cents(points))
+                 for kind, (n, n_done, weight, part_percent, points) in zip(
+                     self._kinds, zip(*[iter(columns)] * len(PART_COLUMNS), strict=True), strict=True) if n]
+        percent = _cents(percent)
+        complete = done == sheets
+        return Total(pk, name, street or "", community or "", self._community_level, parts, rank=index + 1,
+                     excellent=is_excellent(rank=index + 1, cap=self._cap, complete=complete, percent=percent,
+                                            threshold=self._threshold),
+                     total=_cents(total), full_weight=_cents(full_weight), percent=percent, complete=complete)
+
+
+PART_COLUMNS = ("sheets", "done", "weight", "percent", "points")
+
+
+def cycle_totals(*, cycle: AssessmentCycle, assessments: QuerySet[Assessment] | None = None) -> Ranking:
     """Every subject's weighted total in a cycle (or in `assessments`, already scoped), ranked by the total
-    on a scale of 100, from the submitted and approved sheets. One query: a row per subject and rater
-    kind, with the subject's name and unit names.
+    on a scale of 100, from the submitted and approved sheets. One query, an aggregate over the cycle's
+    sheets grouped by subject (`assessments.checks.weighted_total_sql`) that computes every part, total
+    and percent and orders by them; a subject nobody rates (no sheet) has
+    no total and is not ranked.
 
     The excellent rating goes to the best-ranked complete totals at or above the cycle's threshold, at
     most `excellent_share` percent of the subjects, and `community_tilt` points more for subjects at
-    community level (五(三): 考核优秀指标适度向社区倾斜)."""
-    subjects = Assessment.objects.filter(cycle=cycle) if assessments is None else assessments.filter(cycle=cycle)
+    community level (五(三): 考核优秀指标适度向社区倾斜; `assessments.checks.excellent_cap`)."""
     community_level = cycle.scheme.subject_kind in COMMUNITY_LEVEL
-    # One query (one round trip, which on a busy server costs more than the query): the cycle's sheets grouped
-    # by subject and rater kind — a part is the sum of points × 100 / the sum of full marks of its submitted
-    # sheets — with the subject's name and unit names read once per group. A subject nobody rates (no sheet)
-    # has no total and is not ranked.
-    # the subject's cycle too, so the subjects are read through their cycle's index, not hashed whole
-    rows = ScoreSheet.objects.filter(cycle=cycle, assessment__cycle=cycle)
+    subjects = None
     if assessments is not None:
-        rows = rows.filter(assessment_id__in=subjects.values("pk"))
-    done = Q(status__in=DONE)
-    rows = (rows.values("assessment_id", "rater_kind")
-            # floats cross the driver far faster than NUMERIC; the figures are rounded to cents below
-            .annotate(pct=Cast(Sum("raw_score", filter=done) * 100, FloatField()) / Cast(Sum("max_score", filter=done),
-                                                                                       FloatField()),
-                      done=Count("pk", filter=done), n=Count("pk"), weight=Cast(Max("weight"), FloatField()),
-                      name=Max("assessment__subject_name"), street_name=Max("assessment__street__name"),
-                      community_name=Max("assessment__community__name"))  # one value per group
-            .order_by())
-    totals: dict[int, Total] = {}
-    weights: dict[float, Decimal] = {}  # a cycle has a few distinct weights
-    for pk, rater_kind, pct, done_count, sheets, weight, name, street, community in rows.values_list(
-            "assessment_id", "rater_kind", "pct", "done", "n", "weight", "name", "street_name", "community_name"):
-        total = totals.get(pk)
-        if total is None:
-            total = totals[pk] = Total(pk, name, street or "", community or "", community_level)
-        percent = Decimal(f"{pct:.6f}").quantize(TWO, ROUND_HALF_UP) if done_count and pct is not None else None
-        part_weight = weights.get(weight)
-        if part_weight is None:
-            part_weight = weights[weight] = Decimal(f"{weight:.2f}")
-        total.add(Part(rater_kind, part_weight, sheets, done_count, percent))
-    for total in totals.values():
-        total.close()
-    ranked = sorted(totals.values(), key=lambda t: (-t.percent, t.subject_name, t.assessment_id))
-    for index, total in enumerate(ranked, start=1):
-        total.rank = index
-    _excellent(cycle, ranked)
-    return ranked
-
-
-def _excellent(cycle: AssessmentCycle, ranked: list[Total]) -> None:
-    if cycle.excellent_share is None or not ranked:
-        return
-    share = cycle.excellent_share + (cycle.community_tilt if ranked[0].community_level else 0)
-    cap = math.floor(len(ranked) * min(share, 100) / 100)
-    for total in ranked[:cap]:
-        if total.complete and total.percent >= cycle.excellent_threshold:
-            total.excellent = True
-
+        try:
+            subjects = assessments.filter(cycle=cycle).order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # an empty scope (`.none()`): nobody to rank
+            return Ranking([], [], 0, cycle.excellent_threshold, community_level)
+    kinds, sql, params = weighted_total_sql(
+        # a column set for every rater kind there is (six), not a query to learn the scheme's: a kind the
+        # cycle has no sheet of answers nulls, and a subject's parts are the kinds it has sheets of
+        cycle_id=cycle.pk, subjects=subjects, rater_kinds=RaterKind.values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    cap = excellent_cap(subjects=len(rows), excellent_share=cycle.excellent_share,
+                        community_tilt=cycle.community_tilt, community_level=community_level)
+    return Ranking(rows, kinds, cap, cycle.excellent_threshold, community_level)
 
 # --- progress ------------------------------------------------------------------------------------
 

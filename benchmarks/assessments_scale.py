@@ -8,7 +8,7 @@ opens a year of cycles: every community worker half-yearly (street, 8 criteria),
 quarterly (community, 8 criteria), every stationed unit yearly (street + each community of its street, 4
 criteria): about 200,000 scores, bulk-inserted, 90% submitted. It then times the review page, a
 rater's to-do list and the ranking: queries per request and the median, beside raw SQL reading the same
-rows or computing the same aggregate.
+rows or computing the same aggregate (median and fastest, the three interleaved in each round).
 """
 
 import argparse
@@ -36,13 +36,16 @@ from django.test.utils import setup_test_environment  # noqa: E402
 STREETS, COMMUNITIES, MEMBERS, GRID_WORKERS, UNITS = 11, 12, 40, 15, 20
 
 
-def median_ms(fn, repeat):
-    times = []
+def interleaved_ms(fns, repeat):
+    """Each function's times in ms, run in turn within every round, so that a busy moment of a shared
+    machine falls on all of them alike."""
+    times = [[] for _ in fns]
     for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        for fn, seen in zip(fns, times, strict=True):
+            started = time.perf_counter()
+            fn()
+            seen.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def build(streets_count: int = STREETS):
@@ -181,13 +184,19 @@ def main() -> None:
              lambda: cycle_progress(cycle=worker_cycle)),
             ("rater's to-do list (one street)", lambda: rater.get("/assessments/todo/"),
              [raw(RAW_TODO, [street.pk])], lambda: list(todo_rows(user=street_user)[:50])),
+            # the ranking page: every total computed and ranked, a page of them built with its parts
             ("ranking (community workers H1)", lambda: reviewer.get(f"/assessments/cycles/{worker_cycle.pk}/ranking/"),
-             [raw(RAW_RANKING, [worker_cycle.pk, worker_cycle.pk])], lambda: cycle_totals(cycle=worker_cycle)),
+             [raw(RAW_RANKING, [worker_cycle.pk, worker_cycle.pk])], lambda: cycle_totals(cycle=worker_cycle)[:50]),
             ("ranking (stationed units)", lambda: reviewer.get(f"/assessments/cycles/{unit_cycle.pk}/ranking/"),
-             [raw(RAW_RANKING, [unit_cycle.pk, unit_cycle.pk])], lambda: cycle_totals(cycle=unit_cycle)),
+             [raw(RAW_RANKING, [unit_cycle.pk, unit_cycle.pk])], lambda: cycle_totals(cycle=unit_cycle)[:50]),
+            # the export, the API: every total built with its parts
+            ("ranking, all 1,980 built (export)", lambda: reviewer.get(f"/assessments/cycles/{worker_cycle.pk}/ranking/"),
+             [raw(RAW_RANKING, [worker_cycle.pk, worker_cycle.pk])], lambda: list(cycle_totals(cycle=worker_cycle))),
         ]
-        print(f"\n{'what':38} {'status':>6} {'queries':>7} {'page ms':>8} {'selector ms':>11} {'raw SQL ms':>10} "
-              f"{'selector/raw':>12}")
+        print(f"load average: {os.getloadavg()[0]:.1f} (1 min)")
+        print(f"\nmedian / fastest of {args.repeat}, page, selector and raw SQL interleaved")
+        print(f"{'what':38} {'status':>6} {'queries':>7} {'page ms':>13} {'selector ms':>13} {'raw SQL ms':>13} "
+              f"{'selector/raw':>13}")
         for name, page, raw_queries, selector in rows:
             queries: list[str] = []
 
@@ -197,11 +206,17 @@ def main() -> None:
 
             with connection.execute_wrapper(count):
                 response = page()
-            page_ms = median_ms(page, args.repeat)
-            selector_ms = median_ms(selector, args.repeat)
-            raw_ms = median_ms(lambda rq=raw_queries: [q() for q in rq], args.repeat)
-            print(f"{name:38} {response.status_code:>6} {len(queries):>7} {page_ms:>8.1f} {selector_ms:>11.1f} "
-                  f"{raw_ms:>10.1f} {selector_ms / raw_ms:>11.1f}×")
+            # list() the selector's answer, as the raw query's rows are fetched whole
+            page_t, selector_t, raw_t = interleaved_ms(
+                [page, lambda s=selector: list(s()), lambda rq=raw_queries: [q() for q in rq]], args.repeat)
+
+            def both(t):
+                return f"{statistics.median(t):6.1f} /{min(t):5.1f}"
+
+            print(f"{name:38} {response.status_code:>6} {len(queries):>7} {both(page_t):>13} {both(selector_t):>13} "
+                  f"{both(raw_t):>13} {statistics.median(selector_t) / statistics.median(raw_t):6.1f}× /"
+                  f"{min(selector_t) / min(raw_t):4.1f}×")
+        print(f"load average: {os.getloadavg()[0]:.1f} (1 min)")
         if args.profile:
             import cProfile
             import pstats
