@@ -2,8 +2,8 @@
 rows at all, then exactly the user's scoped rows; an unused relation filter has no rows either."""
 
 import pytest
-from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory, force_authenticate
 
 from governance.models import PostKind, StaffCategory
 from governance.roles import Role
