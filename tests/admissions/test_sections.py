@@ -112,14 +112,16 @@ def test_the_pages_with_their_sections_run_a_constant_number_of_queries(lists, c
             hold(lists, MeetingKind.JOINT_COMMITTEE, community=community)
             hold(lists, MeetingKind.BIG_COMMITTEE)
 
+    # The street page counts its findings by each check's counting form: one query each (issue 14).
+    bound = PAGE_BOUND + (len(registry.rule_counters) if page == "street" else 0)
     grow(2)
     client.get(url)
-    with django_assert_max_num_queries(PAGE_BOUND) as small:
+    with django_assert_max_num_queries(bound) as small:
         response = client.get(url)
     assert response.status_code == 200
     assert 'id="incoming-tasks"' in response.content.decode() and 'id="meeting-compliance"' in response.content.decode()
     grow(12)  # more than a section shows
-    with django_assert_max_num_queries(PAGE_BOUND) as large:
+    with django_assert_max_num_queries(bound) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
 
