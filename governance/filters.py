@@ -1,7 +1,6 @@
 """The API's filter backend (kept apart from governance.api, which DRF's settings would import in a cycle)."""
 
 from django_filters.filters import Filter, ModelChoiceFilter
-from django_filters.filterset import BaseFilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 
 from governance.registry import registry, selector_for
@@ -62,12 +61,17 @@ def _plain(filterset_class) -> bool:
     classes (whose `filter`, and a `method=`'s call, return the queryset unchanged on an empty value)."""
     plain = _PLAIN_FILTERSETS.get(filterset_class)
     if plain is None:
-        own = all(getattr(filterset_class, name) is getattr(BaseFilterSet, name)
+        own = all(_defined_by_django_filter(filterset_class, name)
                   for name in ("__init__", "filter_queryset", "get_form_class", "qs", "form", "is_valid", "errors"))
         plain = _PLAIN_FILTERSETS[filterset_class] = own and all(
             isinstance(flt, Filter) and type(flt).__module__.startswith("django_filters.")
             for flt in filterset_class.base_filters.values())
     return plain
+
+
+def _defined_by_django_filter(cls, name) -> bool:
+    owner = next(klass for klass in cls.__mro__ if name in vars(klass))
+    return owner.__module__.startswith("django_filters.")
 
 
 def filters_unused(filterset_class, query_params) -> bool:
