@@ -63,10 +63,9 @@ class CheapCountPaginator(Paginator):
 
     def page(self, number):
         # A first page that is not full is the whole list: its length is the count, no count query.
-        # A full first page keeps the rows it read (one more than the page): only the count is left to query,
-        # not the page again.
-        # The rows come with the list's bounded count in one column (`with_bounded_count`): a full first page is
-        # one query, not two (issue 14).
+        # A full first page keeps the rows it read (one more than the page), which came with the list's bounded
+        # count in one column (`with_bounded_count`): one query, not a page and a count (issue 14). Past
+        # COUNT_EXACT_LIMIT, or for a queryset that cannot take the column, `count` below is still asked.
         if str(number) == "1" and "count" not in self.__dict__ and hasattr(self.object_list, "query"):
             counted = with_bounded_count(self.object_list)
             rows = list((self.object_list if counted is None else counted)[: self.per_page + 1])
