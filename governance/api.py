@@ -1,10 +1,15 @@
 """API plumbing shared by every app: the error format and the service-backed viewset."""
 
 import copy
+import functools
+import inspect
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.http import Http404
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, routers, serializers, viewsets
@@ -165,7 +170,34 @@ class ChoiceLabelField(serializers.CharField):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, instance):
-        return getattr(instance, f"get_{self.choice_field}_display")()
+        labels = _choice_labels(type(instance), self.choice_field)
+        if labels is None:
+            return getattr(instance, f"get_{self.choice_field}_display")()
+        attname, choices = labels
+        value = instance.__dict__[attname] if attname in instance.__dict__ else getattr(instance, attname)
+        return force_str(choices.get(value if value.__class__ in (str, int) else make_hashable(value), value),
+                         strings_only=True)
+
+
+_CHOICE_LABELS: dict = {}
+
+
+def _choice_labels(model, name: str):
+    """(attname, {value: label}) of a model's choice field whose `get_<name>_display` is Django's own: what that
+    method computes on every call (`dict(make_hashable(field.flatchoices))`, ~0.3 ms for a list's 50 rows and
+    five labels), made once per model and field. The labels stay lazy: translated when each row is read. None
+    when the model defines its own `get_<name>_display` or `_get_FIELD_display`."""
+    key = (model, name)
+    if key in _CHOICE_LABELS:
+        return _CHOICE_LABELS[key]
+    found = None
+    method = inspect.getattr_static(model, f"get_{name}_display", None)
+    if (isinstance(method, functools.partialmethod) and method.func is Model._get_FIELD_display
+            and model._get_FIELD_display is Model._get_FIELD_display):
+        field = method.keywords["field"]
+        found = (field.attname, dict(make_hashable(field.flatchoices)))
+    _CHOICE_LABELS[key] = found
+    return found
 
 
 _MODEL_FIELDS: dict = {}

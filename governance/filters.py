@@ -1,6 +1,6 @@
 """The API's filter backend (kept apart from governance.api, which DRF's settings would import in a cycle)."""
 
-from django_filters.filters import ModelChoiceFilter
+from django_filters.filters import Filter, ModelChoiceFilter
 from django_filters.rest_framework import DjangoFilterBackend
 
 from governance.registry import registry, selector_for
@@ -29,6 +29,15 @@ class ScopedFilterBackend(DjangoFilterBackend):
             filterset_class = self._filterset_classes[key] = super().get_filterset_class(view, queryset)
         return filterset_class
 
+    def filter_queryset(self, request, queryset, view):
+        """A request that names none of the list's filters gets the queryset as it is, without the FilterSet, its
+        form and its filters made for it (~20% of a list's CPU; issue 14): a filter given no value filters
+        nothing, so the rows are the same. Only where nothing else could: see `filters_unused`."""
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and filters_unused(filterset_class, request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
@@ -41,3 +50,35 @@ class ScopedFilterBackend(DjangoFilterBackend):
                 used = name in request.query_params
                 flt.queryset = selector_for(model)(user=request.user) if used else model._default_manager.none()
         return filterset
+
+
+_PLAIN_FILTERSETS: dict = {}
+
+
+def _plain(filterset_class) -> bool:
+    """Whether the FilterSet class filters only through its filters, each of which leaves the queryset as it is
+    when given no value: it overrides none of FilterSet's filtering, and its filters are django-filter's own
+    classes (whose `filter`, and a `method=`'s call, return the queryset unchanged on an empty value)."""
+    plain = _PLAIN_FILTERSETS.get(filterset_class)
+    if plain is None:
+        own = all(_defined_by_django_filter(filterset_class, name)
+                  for name in ("__init__", "filter_queryset", "get_form_class", "qs", "form", "is_valid", "errors"))
+        plain = _PLAIN_FILTERSETS[filterset_class] = own and all(
+            isinstance(flt, Filter) and type(flt).__module__.startswith("django_filters.")
+            for flt in filterset_class.base_filters.values())
+    return plain
+
+
+def _defined_by_django_filter(cls, name) -> bool:
+    owner = next(klass for klass in cls.__mro__ if name in vars(klass))
+    return owner.__module__.startswith("django_filters.")
+
+
+def filters_unused(filterset_class, query_params) -> bool:
+    """True when no query parameter could be a value of one of the FilterSet class's filters (a parameter that
+    begins with a filter's name counts as its value, so a range's `<name>_after` or `<name>_min` does too), and
+    the class is plain (`_plain`): then the FilterSet would answer its queryset unfiltered."""
+    if not _plain(filterset_class):
+        return False
+    names = filterset_class.base_filters.keys()
+    return not any(key.startswith(name) for key in query_params for name in names)

@@ -7,8 +7,12 @@ past it, on PostgreSQL, the count is the planner's estimate of the query's rows 
 """
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -33,18 +37,47 @@ def estimated_rows(queryset) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+BOUNDED_COUNT = "_governance_bounded_count"
+
+
+def with_bounded_count(queryset):
+    """`queryset` with one more column on every row, BOUNDED_COUNT: the number of its rows up to
+    COUNT_EXACT_LIMIT + 1, the paginator's bounded count, as an uncorrelated scalar subquery (which the database
+    computes once) — or None where that column could change what the rows are: a queryset of values, a
+    combination (UNION), DISTINCT, GROUP BY, or a slice."""
+    query = queryset.query
+    if (queryset._iterable_class is not ModelIterable or query.combinator or query.distinct or query.is_sliced
+            or query.group_by is not None or query.is_empty()):
+        return None
+    inner = queryset.order_by().values("pk")[: COUNT_EXACT_LIMIT + 1]
+    try:
+        sql, params = inner.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
+    return queryset.annotate(**{BOUNDED_COUNT: RawSQL(f"SELECT COUNT(*) FROM ({sql}) {BOUNDED_COUNT}", params,
+                                                      output_field=IntegerField())})
+
+
 class CheapCountPaginator(Paginator):
     count_is_estimate = False
 
     def page(self, number):
         # A first page that is not full is the whole list: its length is the count, no count query.
-        # A full first page keeps the rows it read (one more than the page): only the count is left to query,
-        # not the page again.
+        # A full first page keeps the rows it read (one more than the page), which came with the list's bounded
+        # count in one column (`with_bounded_count`): one query, not a page and a count (issue 14). Past
+        # COUNT_EXACT_LIMIT, or for a queryset that cannot take the column, `count` below is still asked.
         if str(number) == "1" and "count" not in self.__dict__ and hasattr(self.object_list, "query"):
-            rows = list(self.object_list[: self.per_page + 1])
+            counted = with_bounded_count(self.object_list)
+            rows = list((self.object_list if counted is None else counted)[: self.per_page + 1])
+            bounded = None
+            if counted is not None:
+                for row in rows:
+                    bounded = row.__dict__.pop(BOUNDED_COUNT, None)
             if len(rows) <= self.per_page:
                 self.__dict__["count"] = len(rows)
                 return self._get_page(rows, 1, self)
+            if bounded is not None and bounded <= COUNT_EXACT_LIMIT:
+                self.__dict__["count"] = bounded
             return self._get_page(rows[: self.per_page], 1, self)
         return super().page(number)
 

@@ -46,3 +46,25 @@ def test_a_first_page_holding_the_whole_list_needs_no_count_query(posts, django_
     with django_assert_num_queries(3):
         body = posts.get("/api/v1/posts/").json()
     assert (body["count"], len(body["results"]), body["next"]) == (5, 5, None)
+
+
+def test_a_full_first_page_counts_in_its_own_query(posts, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(pagination.GovernancePagination, "page_size", 2)
+    posts.get("/api/v1/posts/")
+    with django_assert_num_queries(2):  # token, the page with its bounded count
+        body = posts.get("/api/v1/posts/").json()
+    assert (body["count"], body["count_is_estimate"], len(body["results"])) == (5, False, 2)
+    assert set(body["results"][0]) == set(posts.get("/api/v1/posts/?page=2").json()["results"][0])  # no extra key
+    assert posts.get("/api/v1/posts/?page=3").json()["count"] == 5  # a later page counts as before
+
+
+def test_with_bounded_count_leaves_out_what_it_could_change(db):
+    from governance.models import Post
+
+    counted = pagination.with_bounded_count(Post.objects.all())
+    assert counted is not None and str(counted.query).count("COUNT(") == 1
+    assert pagination.with_bounded_count(Post.objects.values("id")) is None
+    assert pagination.with_bounded_count(Post.objects.distinct()) is None
+    assert pagination.with_bounded_count(Post.objects.none()) is None
+    assert pagination.with_bounded_count(Post.objects.all()[:5]) is None
+    assert pagination.with_bounded_count(Post.objects.union(Post.objects.all())) is None

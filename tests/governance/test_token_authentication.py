@@ -71,3 +71,16 @@ def test_an_inactive_user_is_refused_on_the_next_request(two_streets):
     assert client.get(STREETS).status_code == 200
     type(user).objects.filter(pk=user.pk).update(is_active=False)
     assert client.get(STREETS).status_code == 401
+
+
+def test_the_token_read_is_one_compiled_query_of_the_orms_join(admin_user):
+    from governance.authentication import TokenAuthentication as Auth
+
+    tokens = [Token.objects.create(user=admin_user), Token.objects.create(user=f.user(Role.DISTRICT_ADMIN))]
+    for token in tokens:
+        user, read = Auth().authenticate_credentials(token.key)
+        assert read.key == token.key and user.pk == token.user_id
+    token_read = Auth._reads[(Token, "default")]
+    assert len(token_read.query._cache) == 1  # compiled once, whatever the key
+    sql, params = token_read.query.sql(key=tokens[0].key)
+    assert params == [tokens[0].key] and "JOIN" in sql.upper()
