@@ -3,7 +3,8 @@ role and unit. Idempotent: a street that exists is left as it is; accounts get t
 
 Fast (issue 14): the rows are built in Python, validated as the services validate them (fields and
 `clean()`, the units a post names, the one-holder and cap rules through the findings of the same rule
-checks), then written in bulk with their history rows (`bulk_create_with_history`): a few hundred
+checks), then written in bulk with their history rows (`governance.bulk.create_with_history`, the rows
+`bulk_create_with_history` writes): a few hundred
 queries instead of 80,000. Another app adds its demo data with one call at the end of `handle()`."""
 
 import datetime
@@ -18,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from guardian.models import UserObjectPermission
-from simple_history.utils import bulk_create_with_history
 
 from admissions.demo import seed_admissions_demo
 from assessments.demo import seed_assessment_schemes
@@ -26,7 +26,7 @@ from assessments.quotas import committee_members_quota
 from communities import checks as community_checks
 from communities.models import Community, PartyOrganization, ResidentsCommittee
 from governance import authz_cache
-from governance.bulk import bulk_create_validated
+from governance.bulk import bulk_create_validated, create_with_history
 from governance.findings import cover_key, findings_for
 from governance.models import (
     POST_KINDS,
@@ -136,7 +136,7 @@ class Command(BaseCommand):
                 self._refresh_fks(row)
                 _validate(row)
             if rows:
-                bulk_create_with_history(rows, model, batch_size=1000)
+                create_with_history(rows, model, batch_size=1000)
         Through = ServiceStation.communities.through
         Through.objects.bulk_create([Through(servicestation_id=s.pk, community_id=c.pk) for s, c in self.links])
         self._served = defaultdict(set)
@@ -147,7 +147,7 @@ class Command(BaseCommand):
             self._refresh_fks(post)
             _validate(post)
             self._units_check(post)
-        bulk_create_with_history(posts, Post, batch_size=1000)
+        create_with_history(posts, Post, batch_size=1000)
 
     @staticmethod
     def _refresh_fks(row):
