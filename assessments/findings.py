@@ -3,7 +3,7 @@ units' party-building scores still missing after the 20 December deadline (二(�
 community. One query for the late sheets, one for the names."""
 
 from django.db.models import Count
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,5 +42,5 @@ def late_score_findings(*, user, rules: RuleBook, street_id: int | None = None,
         message = _("%(year)s年驻区单位党建考核赋分尚有 %(n)s 份未报送（截止 %(month)s月%(day)s日）") % {
             "year": row["cycle__year"], "n": row["n"], "month": rule.value["month"], "day": rule.value["day"]}
         found.append(finding(Breach(rule, "late", message), subject=subject, street=street,
-                             url=reverse("assessment-todo")))
+                             url=reverse_lazy("assessment-todo")))
     return found

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 
 from communities import checks
 from communities.models import PartyOrganization
@@ -47,7 +47,7 @@ def community_findings(*, user, rules: RuleBook, street_id: int | None = None,
     communities = list(_communities(user=user, street_id=street_id, community_id=community_id))
     staffing = community_staffing(community_ids=[c.pk for c in communities], rules=rules)
     return [
-        finding(breach, subject=c.name, street=c.street, url=reverse("community-page", args=[c.pk]))
+        finding(breach, subject=c.name, street=c.street, url=reverse_lazy("community-page", args=[c.pk]))
         for c in communities
         for breach in community_breaches(c, staffing[c.pk], rules)
     ]

@@ -104,7 +104,7 @@ class Finding:
     street: str
     street_id: int | None
     message: str
-    url: str = ""
+    url: str = ""  # reverse_lazy: resolved when shown, so a caller that only counts or checks never loads the URLconf
     approved: bool = False
     approvals: tuple[str, ...] = ()  # the approval references that cover it
     uncovered: int = 0  # the excess no approval covers

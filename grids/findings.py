@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 
 from communities.selectors import communities_for_user
 from governance.findings import Finding, finding
@@ -43,7 +43,7 @@ def grid_findings(*, user, rules: RuleBook, street_id: int | None = None,
     communities = list(_communities(user=user, street_id=street_id, community_id=community_id))
     figures = community_grid_figures(community_ids=[c.pk for c in communities], on=rules.on)
     found = [
-        finding(breach, subject=c.name, street=c.street, url=reverse("community-page", args=[c.pk]))
+        finding(breach, subject=c.name, street=c.street, url=reverse_lazy("community-page", args=[c.pk]))
         for c in communities
         for breach in community_grid_breaches(c, figures[c.pk], rules)
     ]
@@ -59,7 +59,7 @@ def _stationed_unit_findings(*, user, rules: RuleBook, street_id: int | None) ->
     for unit in units.order_by("street__code", "name"):
         by_street.setdefault(unit.street_id, (unit.street, []))[1].append(unit.name)
     return [
-        finding(breach, subject=street.name, street=street, url=reverse("street-page", args=[street.pk]))
+        finding(breach, subject=street.name, street=street, url=reverse_lazy("street-page", args=[street.pk]))
         for street, names in by_street.values()
         for breach in (checks.stationed_units_placed(unplaced=names, rules=rules) or [])
     ]

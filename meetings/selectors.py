@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
-from django.urls import reverse
+from django.urls import reverse_lazy
 
 from communities.models import Community
 from communities.selectors import communities_for_user
@@ -204,7 +204,7 @@ def meeting_findings(*, user, rules: RuleBook, street_id: int | None = None,
     shortfall is shown on the compliance report, not here, since the period is still running."""
     found = []
     for row in meeting_compliance_for_user(user=user, rules=rules, street_id=street_id, community_id=community_id):
-        url = reverse("meetings-compliance")
+        url = reverse_lazy("meetings-compliance")
         for requirement in row.requirements:
             for breach in requirement.previous_breaches:
                 previous = Breach(breach.rule, breach.item, breach.message.replace(

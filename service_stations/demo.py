@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from governance.bulk import bulk_create_validated, row_validate
+from governance.bulk import bulk_create_validated, rows_validate
 from service_stations.models import (
     CaseStatus,
     ChecklistItem,
@@ -111,6 +111,6 @@ def _transitions(cases, statuses) -> None:
                 setattr(case, name, value)
             changed.update(data)
             case.version += 1
-            row_validate(case)
+        rows_validate(cases)
         fields = sorted(changed | {"version"}) if step == len(statuses) - 1 else []  # history only, until the last
         bulk_update_with_history(cases, ServiceCase, fields=fields, batch_size=500)

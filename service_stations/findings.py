@@ -4,7 +4,7 @@
 from collections import Counter, defaultdict
 
 from django.db.models import Count
-from django.urls import reverse
+from django.urls import reverse_lazy
 
 from governance.findings import Finding, covers_of, finding
 from governance.models import STATION_KINDS
@@ -49,7 +49,7 @@ def station_findings(*, user, rules: RuleBook, street_id: int | None = None,
     for station in stations:
         staff, approvals = staffing[station.pk]
         communities = list(station.communities.all())
-        url = reverse("community-page", args=[communities[0].pk]) if communities else ""
+        url = reverse_lazy("community-page", args=[communities[0].pk]) if communities else ""
         for breach in checks.staff_cap(count=len(staff), rules=rules, approvals_by_cover=approvals) or []:
             found.append(finding(breach, subject=station.name, street=station.street, url=url))
         # 三(二): one community or two adjacent ones (in the station's street).
@@ -69,7 +69,7 @@ def station_findings(*, user, rules: RuleBook, street_id: int | None = None,
                 for breach in checks.community_stations(community_id=community.pk, community_name=community.name,
                                                         count=counts[community.pk], rules=rules) or []:
                     found.append(finding(breach, subject=community.name, street=station.street,
-                                         url=reverse("community-page", args=[community.pk])))
+                                         url=reverse_lazy("community-page", args=[community.pk])))
     return found
 
 

@@ -1,6 +1,6 @@
 """Findings of the street rules (二(二), 二(三)) for the findings page, registered in StreetsConfig.ready()."""
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 
 from governance.findings import Finding, finding
 from governance.models import PostKind
@@ -27,7 +27,7 @@ def street_findings(*, user, rules: RuleBook, street_id: int | None = None,
     ).values_list("community__street_id", "person_id"):
         secretaries[street_id].add(person_id)
     return [
-        finding(breach, subject=street.name, street=street, url=reverse("street-page", args=[street.pk]))
+        finding(breach, subject=street.name, street=street, url=reverse_lazy("street-page", args=[street.pk]))
         for street in streets
         for breach in checks.street_breaches(street, staffing[street.pk], rules, secretaries[street.pk])
     ]

@@ -3,7 +3,8 @@ role and unit. Idempotent: a street that exists is left as it is; accounts get t
 
 Fast (issue 14): the rows are built in Python, validated as the services validate them (fields and
 `clean()`, the units a post names, the one-holder and cap rules through the findings of the same rule
-checks), then written in bulk with their history rows (`bulk_create_with_history`): a few hundred
+checks), then written in bulk with their history rows (`governance.bulk.create_with_history`, the rows
+`bulk_create_with_history` writes): a few hundred
 queries instead of 80,000. Another app adds its demo data with one call at the end of `handle()`."""
 
 import datetime
@@ -18,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from guardian.models import UserObjectPermission
-from simple_history.utils import bulk_create_with_history
 
 from admissions.demo import seed_admissions_demo
 from assessments.demo import seed_assessment_schemes
@@ -26,7 +26,7 @@ from assessments.quotas import committee_members_quota
 from communities import checks as community_checks
 from communities.models import Community, PartyOrganization, ResidentsCommittee
 from governance import authz_cache
-from governance.bulk import bulk_create_validated
+from governance.bulk import bulk_create_validated, create_with_history, rows_validate
 from governance.findings import cover_key, findings_for
 from governance.models import (
     POST_KINDS,
@@ -134,9 +134,9 @@ class Command(BaseCommand):
             rows = self.rows[model]
             for row in rows:
                 self._refresh_fks(row)
-                _validate(row)
+            _validate(rows)
             if rows:
-                bulk_create_with_history(rows, model, batch_size=1000)
+                create_with_history(rows, model, batch_size=1000)
         Through = ServiceStation.communities.through
         Through.objects.bulk_create([Through(servicestation_id=s.pk, community_id=c.pk) for s, c in self.links])
         self._served = defaultdict(set)
@@ -145,9 +145,10 @@ class Command(BaseCommand):
         posts = self.rows[Post]
         for post in posts:
             self._refresh_fks(post)
-            _validate(post)
+        _validate(posts)
+        for post in posts:
             self._units_check(post)
-        bulk_create_with_history(posts, Post, batch_size=1000)
+        create_with_history(posts, Post, batch_size=1000)
 
     @staticmethod
     def _refresh_fks(row):
@@ -380,15 +381,15 @@ class Command(BaseCommand):
         return station
 
 
-def _validate(row) -> None:
-    """What `full_clean()` checks that needs no query: fields (their relations are rows of this run) and
-    `clean()`. The database's constraints hold the rest as the rows are written."""
-    row.clean_fields(exclude=[f.name for f in row._meta.concrete_fields if f.is_relation])
-    row.clean()
-    if isinstance(row, Post):  # Post's check constraints, in Python
-        unit = POST_KINDS[row.kind].unit
-        if getattr(row, f"{unit}_id") is None or (row.end_date is not None and row.end_date < row.start_date):
-            raise ValidationError(f"{row}: {unit} missing or ended before it started")
+def _validate(rows) -> None:
+    """What `full_clean()` checks that needs no query, in bulk (`rows_validate`): fields (their relations are
+    rows of this run) and `clean()`. The database's constraints hold the rest as the rows are written."""
+    rows_validate(rows)
+    for row in rows:
+        if isinstance(row, Post):  # Post's check constraints, in Python
+            unit = POST_KINDS[row.kind].unit
+            if getattr(row, f"{unit}_id") is None or (row.end_date is not None and row.end_date < row.start_date):
+                raise ValidationError(f"{row}: {unit} missing or ended before it started")
 
 
 def accounts_bulk(specs, *, hashed: str) -> None:
