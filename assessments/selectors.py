@@ -515,9 +515,10 @@ AWARDED = CompiledQuery(_awarded_build)
 # award expressions evaluated once): rows (0, street, awards, award_count, rows, NULL), then (1, ..., post id)
 # for the page, in the budget's order (street, community, anniversary, name, person).
 _TOTALS_AND_PAGE = """WITH awarded AS ({awarded})
-SELECT 0 AS part, a_street, SUM(a_payable), SUM(a_paid), COUNT(*), NULL FROM awarded GROUP BY a_street
+SELECT 0 AS part, a_street, SUM(a_payable), SUM(a_paid), COUNT(*), CAST(NULL AS bigint) FROM awarded GROUP BY a_street
 UNION ALL
-SELECT * FROM (SELECT 1 AS part, NULL, NULL, NULL, NULL, a_pk FROM awarded
+SELECT * FROM (SELECT 1 AS part, CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS bigint),
+  CAST(NULL AS bigint), a_pk FROM awarded
   ORDER BY a_street_code, a_community_code, a_anniversary, a_name, a_person LIMIT %s OFFSET %s) page"""
 
 
@@ -566,7 +567,7 @@ class AwardRows(Sequence):
         return self.read(start, stop - start)
 
     def _rows(self, ids: list[int]) -> list[AwardRow]:
-        posts = {p.pk: p for p in Post.objects.filter(pk__in=ids).select_related(
+        posts = {p.pk: p for p in Post.objects.filter(pk__in=ids).order_by().select_related(
             "person", "community", "community__street").only(*AWARD_ROW_FIELDS)} if ids else {}
         return [AwardRow(person=p.person, community=p.community,
                          award=long_service_award(service_start=p.person.community_service_start, year=self.year,
