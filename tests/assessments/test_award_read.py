@@ -4,6 +4,7 @@ it is compiled from (award_posts_sql, award_totals_by_street, AwardRows' order) 
 with the totals is served without reading them again (issue 14). The rule itself: test_award_sql.py."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Collate
@@ -61,7 +62,7 @@ def test_the_read_is_compiled_once_per_shape(boundary_workers):
 
 
 def test_nothing_in_scope_reads_no_award(boundary_workers):
-    nobody = f.user(Role.STREET_STAFF)  # no street granted
+    nobody = get_user_model().objects.create(username="no-unit")  # no role, no unit granted
     rules = rules_on(D(2024, 1, 1), field="year")
     assert awards_and_totals(user=nobody, year=2024, tiers=award_tiers(rules), first_year=2019, start=0,
                              limit=50) == ({}, [])
