@@ -115,5 +115,6 @@ class QuotaSummaryView(APIView):
     def get(self, request):
         query = YearQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        budget = selectors.district_budget(user=request.user, year=query.validated_year(), keep_communities=False)
+        budget = selectors.district_budget(user=request.user, year=query.validated_year(), keep_communities=False,
+                                           award_start=selectors.award_page_start(request.query_params.get("page")))
         return Response(BudgetSummarySerializer(budget_payload(budget, page=lambda items: paged(request, items, "awards"))).data)

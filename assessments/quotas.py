@@ -440,6 +440,12 @@ def _anniversary_key_sql(on_year, month_day, *, year: int | None = None):
     return Case(When(Exact(month_day, Value(229)), then=leap_or_not), default=key, output_field=IntegerField())
 
 
+def award_tiers(rules: RuleBook) -> tuple[tuple[int, int], ...]:
+    """The long-service rule's tiers as (years, amount), sorted: what decides long_service_award_sql's SQL (the
+    shape of the compiled award read); SqlFormUnavailable for a value the SQL form cannot express."""
+    return tuple(sorted((_int(t["years"]), _int(t["amount"])) for t in rules["awards.long_service"].value))
+
+
 def long_service_award_sql(*, service_start: str, has_violation_record: str, year: int, rules: RuleBook,
                            first_year: int) -> dict:
     """`long_service_award` for `year` as SQL expressions over the named columns, for the people whose service

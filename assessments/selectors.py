@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from assessments.quotas import (
     LongServiceAward,
     SqlFormUnavailable,
     StreetQuota,
+    award_tiers,
     community_quota,
     community_quota_sql,
     date_key_sql,
@@ -43,9 +44,11 @@ from communities.selectors import (
     community_staffing_totals,
     with_figures_as_of,
 )
+from governance.compiled_query import CompiledQuery
 from governance.exceptions import RuleViolation
 from governance.models import COMMUNITY_WORKER_KINDS, Person, PolicyRule, Post
 from governance.rules import RuleBook, RuleValue, rule_ref
+from governance.scope import scope_for
 from service_stations import checks as station_checks
 from streets import checks as street_checks
 from streets.models import Street
@@ -458,39 +461,131 @@ def award_posts_sql(*, community_ids_qs, year: int, rules: RuleBook, first_year:
 
 def award_totals_by_street(posts: QuerySet[Post]) -> dict[int, dict]:
     """Per street of the awarded post's community: the amount payable, the eligible awards (BudgetLine.add_award)
-    and every award row: one grouped query."""
+    and every award row: one grouped query (the ORM form of AwardRows' totals, for tests and EXPLAIN)."""
     rows = posts.order_by().values("community__street_id").annotate(
         awards=Sum("award_payable"), award_count=Count("pk", filter=Q(person__has_violation_record=False)),
         rows=Count("pk"))
     return {row.pop("community__street_id"): {k: int(v or 0) for k, v in row.items()} for row in rows}
 
 
+class _TiersOnly:
+    """The one rule value long_service_award_sql and _award_filter read, rebuilt from the compiled read's shape."""
+
+    def __init__(self, tiers):
+        self._value = type("Rule", (), {"value": [{"years": y, "amount": a} for y, a in tiers]})()
+
+    def __getitem__(self, key):
+        if key != "awards.long_service":
+            raise KeyError(key)
+        return self._value
+
+
+def _scope_communities(*, district_wide: bool, street_ids=(), community_ids=()) -> QuerySet[Community]:
+    """communities_for_user's filter (governance.scope.scoped with street="street_id", community="pk") from the
+    scope's ids, so that the ids are a compiled read's params."""
+    if district_wide:
+        return Community.objects.all()
+    q = Q(pk__in=[])
+    if street_ids:
+        q |= Q(street_id__in=street_ids)
+    if community_ids:
+        q |= Q(pk__in=community_ids)
+    return Community.objects.filter(q)
+
+
+def _awarded_build(*, year: int, first_year: int, tiers, district_wide: bool, street_ids=(), community_ids=()):
+    """award_posts_sql as a values() read of what the totals and the order need (AWARDED)."""
+    rules = _TiersOnly(tiers)
+    communities = _scope_communities(district_wide=district_wide, street_ids=street_ids, community_ids=community_ids)
+    posts = award_posts_sql(community_ids_qs=communities.values("pk"), year=year, rules=rules, first_year=first_year)
+    name = Collate("person__name", "C" if connections[posts.db].vendor == "postgresql" else "BINARY")
+    return posts.order_by().values(
+        a_pk=F("pk"), a_street=F("community__street_id"), a_payable=F("award_payable"),
+        a_paid=Case(When(person__has_violation_record=False, then=Value(1)), default=Value(0),
+                    output_field=IntegerField()),
+        a_street_code=F("community__street__code"), a_community_code=F("community__code"),
+        a_anniversary=F("award_anniversary"), a_name=name, a_person=F("person_id"))
+
+
+# The awarded posts, compiled once per (year, first year, tiers, scope's shape) and process: the award
+# expressions are not compiled again on each request (issue 14).
+AWARDED = CompiledQuery(_awarded_build)
+
+# One pass over the awarded posts for the totals by street and a page of the list (the anti-join and the
+# award expressions evaluated once): rows (0, street, awards, award_count, rows, NULL), then (1, ..., post id)
+# for the page, in the budget's order (street, community, anniversary, name, person).
+_TOTALS_AND_PAGE = """WITH awarded AS ({awarded})
+SELECT 0 AS part, a_street, SUM(a_payable), SUM(a_paid), COUNT(*), CAST(NULL AS bigint) FROM awarded GROUP BY a_street
+UNION ALL
+SELECT * FROM (SELECT 1 AS part, CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS bigint),
+  CAST(NULL AS bigint), a_pk FROM awarded
+  ORDER BY a_street_code, a_community_code, a_anniversary, a_name, a_person LIMIT %s OFFSET %s) page"""
+
+
+def _award_scope(user) -> dict:
+    scope = scope_for(user)
+    if scope.district_wide:
+        return {"shape": {"district_wide": True}, "params": {}}
+    params = {name: tuple(sorted(ids)) for name, ids in
+              (("street_ids", scope.street_ids), ("community_ids", scope.community_ids)) if ids}
+    return {"shape": {"district_wide": False}, "params": params}
+
+
+def awards_and_totals(*, user, year: int, tiers, first_year: int, start: int, limit: int, using: str = "default"
+                      ) -> tuple[dict[int, dict], list[int]]:
+    """The award totals by street (award_totals_by_street) and the post ids of the list's [start:start + limit],
+    in one query over the compiled award read."""
+    scope = _award_scope(user)
+    sql, values = AWARDED.sql(shape={"year": year, "first_year": first_year, "tiers": tiers, **scope["shape"]},
+                              **scope["params"])
+    if not sql:  # nothing in scope
+        return {}, []
+    with connections[using].cursor() as cursor:
+        cursor.execute(_TOTALS_AND_PAGE.format(awarded=sql), [*values, limit, start])
+        found = cursor.fetchall()
+    totals = {row[1]: {"awards": int(row[2] or 0), "award_count": int(row[3] or 0), "rows": int(row[4])}
+              for row in found if row[0] == 0}
+    return totals, [row[5] for row in found if row[0] == 1]
+
+
 class AwardRows(Sequence):
     """The award list decided in SQL (award_posts_sql), in the budget's order (street, community, anniversary,
-    name), read a slice at a time: a page builds only its 50 LongServiceAwards (issue 14)."""
+    name), read a slice at a time: a page builds only its 50 LongServiceAwards (issue 14). `page` is the slice
+    (start, post ids) read with the totals (awards_and_totals): asked for again, it costs one query (its posts)."""
 
-    def __init__(self, posts: QuerySet[Post], *, year: int, rules: RuleBook, first_year: int, count: int | None = None):
-        self.year, self.rules, self.first_year, self._len = year, rules, first_year, count
-        name = Collate("person__name", "C" if connections[posts.db].vendor == "postgresql" else "BINARY")
-        self.posts = (posts.select_related("person", "community", "community__street").only(*AWARD_ROW_FIELDS)
-                      .order_by("community__street__code", "community__code", "award_anniversary", name, "person_id"))
+    def __init__(self, *, read, count: int, page: tuple[int, list[int]], year: int, rules: RuleBook, first_year: int):
+        self.read, self._len, self._page = read, count, page
+        self.year, self.rules, self.first_year = year, rules, first_year
 
     def __len__(self) -> int:
-        if self._len is None:
-            self._len = self.posts.count()
         return self._len
 
-    def _rows(self, posts) -> list[AwardRow]:
+    def _ids(self, start: int, stop: int) -> list[int]:
+        cached_start, ids = self._page
+        if cached_start <= start and (stop <= cached_start + len(ids) or cached_start + len(ids) >= self._len):
+            return ids[start - cached_start:stop - cached_start]
+        return self.read(start, stop - start)
+
+    def _rows(self, ids: list[int]) -> list[AwardRow]:
+        posts = {p.pk: p for p in Post.objects.filter(pk__in=ids).order_by().select_related(
+            "person", "community", "community__street").only(*AWARD_ROW_FIELDS)} if ids else {}
         return [AwardRow(person=p.person, community=p.community,
                          award=long_service_award(service_start=p.person.community_service_start, year=self.year,
                                                   has_violation_record=p.person.has_violation_record,
                                                   rules=self.rules, first_year=self.first_year))
-                for p in posts]
+                for p in (posts[pk] for pk in ids)]
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return self._rows(self.posts[index])
-        return self._rows([self.posts[index]])[0]
+            start, stop, step = index.indices(self._len)
+            if step != 1:
+                raise ValueError("an award list is sliced [start:stop]")
+            return self._rows(self._ids(start, stop)) if stop > start else []
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError(index)
+        return self._rows(self._ids(index, index + 1))[0]
 
     def __iter__(self):
         for start in range(0, len(self), 200):
@@ -563,7 +658,9 @@ class _BudgetInputs:
     communities: list[Community] | Any  # a list, or a queryset read in chunks (the export)
     posts: list[Post]
     first_award_year: int = 0
-    award_posts: QuerySet[Post] | None = None  # the awards decided in SQL (award_posts_sql); `posts` then empty
+    # the awards decided in SQL (awards_and_totals(start, limit) -> (totals, post ids)); `posts` then empty
+    award_read: Any = None
+    award_start: int = 0
 
 
 def budget_communities(*, user) -> QuerySet[Community]:
@@ -574,8 +671,10 @@ def budget_communities(*, user) -> QuerySet[Community]:
 
 
 def _budget_inputs(*, user, year: int, who: Q, keep_communities: bool = True,
-                   award_rules: RuleBook | None = None, first_year: int | None = None) -> _BudgetInputs:
-    """With `award_rules`, the awards are decided in SQL with those rules where they can be (award_posts_sql)."""
+                   award_rules: RuleBook | None = None, first_year: int | None = None, award_start: int = 0
+                   ) -> _BudgetInputs:
+    """With `award_rules`, the awards are decided in SQL with those rules where they can be (award_posts_sql,
+    read through AWARDED)."""
     communities_qs = communities_for_user(user=user)
     communities = budget_communities(user=user)
     streets = {s.pk: s for s in streets_for_user(user=user)}
@@ -588,12 +687,22 @@ def _budget_inputs(*, user, year: int, who: Q, keep_communities: bool = True,
         for s in Street.objects.filter(pk__in=communities_qs.values("street_id")).exclude(pk__in=list(streets)):
             streets.setdefault(s.pk, s)
     first_year = _first_award_year() if first_year is None else first_year
-    award_posts = None if award_rules is None else award_posts_sql(
-        community_ids_qs=communities_qs.values("pk"), year=year, rules=award_rules, first_year=first_year)
-    posts = [] if award_posts is not None else _award_candidates(community_ids_qs=communities_qs.values("pk"),
-                                                                  year=year, who=who)
+    award_read = None
+    if award_rules is not None:
+        try:
+            tiers = award_tiers(award_rules)
+            long_service_award_sql(service_start="s", has_violation_record="v", year=year, rules=award_rules,
+                                   first_year=first_year)
+        except SqlFormUnavailable:
+            pass  # decided in Python below
+        else:
+            def award_read(start, limit):
+                return awards_and_totals(user=user, year=year, tiers=tiers, first_year=first_year, start=start,
+                                         limit=limit, using=communities_qs.db)
+    posts = [] if award_read is not None else _award_candidates(community_ids_qs=communities_qs.values("pk"),
+                                                                 year=year, who=who)
     return _BudgetInputs(sorted(streets.values(), key=lambda s: s.code), communities, posts,
-                         first_award_year=first_year, award_posts=award_posts)
+                         first_award_year=first_year, award_read=award_read, award_start=award_start)
 
 
 def budget_community_rows(communities, *, rules: RuleBook, chunk: int = 200):
@@ -665,14 +774,19 @@ def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook, keep_c
                 quotas.append((c, q))
             lines[c.street_id].add_quota(c, q)
             totals.add_quota(c, q)
-    if inputs.award_posts is not None:  # decided and summed in SQL, the list read a page at a time (issue 14)
-        summed_awards = award_totals_by_street(inputs.award_posts)
+    if inputs.award_read is not None:  # decided and summed in SQL, the list read a page at a time (issue 14)
+        start = inputs.award_start
+
+        def read(start, limit):
+            return inputs.award_read(start, limit)[1]
+
+        summed_awards, ids = inputs.award_read(start, AWARD_PAGE)  # one pass: the totals and the page
         for street_id, row in summed_awards.items():
             for line in (lines[street_id], totals):
                 line.awards += row["awards"]
                 line.award_count += row["award_count"]
-        awards = AwardRows(inputs.award_posts, year=year, rules=rules, first_year=inputs.first_award_year,
-                           count=sum(row["rows"] for row in summed_awards.values()))
+        awards = AwardRows(read=read, count=sum(row["rows"] for row in summed_awards.values()), page=(start, ids),
+                           year=year, rules=rules, first_year=inputs.first_award_year)
     else:
         awards = _awards_from(inputs.posts, year=year, rules=rules, first_year=inputs.first_award_year)
         for row in awards:
@@ -682,18 +796,33 @@ def _budget_compute(inputs: _BudgetInputs, *, year: int, rules: RuleBook, keep_c
                           awards=awards, rules=[rules[k] for k in ALL_RULES], book=rules)
 
 
-def district_budget(*, user, year: int, keep_communities: bool = True) -> DistrictBudget:
+AWARD_PAGE = 50  # the award list's page (the pages' and the API's PAGE_SIZE)
+
+
+def award_page_start(raw, *, per_page: int = AWARD_PAGE) -> int:
+    """Where the page a request asks for starts (Paginator.get_page's reading: not a positive number, the first
+    page), so that the budget reads it with the totals; a page past the end costs one query more."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 0
+    return (number - 1) * per_page if 1 <= number <= 1_000_000 else 0
+
+
+def district_budget(*, user, year: int, keep_communities: bool = True, award_start: int = 0) -> DistrictBudget:
     """The year's work funds, party-building funds and long-service awards by street and for the district,
     in the user's scope, computed with the rules in force on 1 January of the year.
 
     Without `keep_communities` the communities are not kept (`budget.communities` is empty) and the totals are
     summed in SQL (`community_totals_by_street`): a page or the export then reads the communities it shows
     (`budget_community_rows`); the awards are decided and summed in SQL too (`award_posts_sql`), and
-    `budget.awards` reads the award rows a slice at a time (`AwardRows`)."""
+    `budget.awards` reads the award rows a slice at a time (`AwardRows`), the one from `award_start` (a page) read
+    with the totals in one pass (awards_and_totals)."""
     rules = rules_on(datetime.date(year, 1, 1), field="year")
     first_year = _first_award_year()
     inputs = _budget_inputs(user=user, year=year, who=_award_filter(rules, year, first_year), first_year=first_year,
-                            keep_communities=keep_communities, award_rules=None if keep_communities else rules)
+                            keep_communities=keep_communities, award_rules=None if keep_communities else rules,
+                            award_start=award_start)
     return _budget_compute(inputs, year=year, rules=rules, keep_communities=keep_communities)
 
 

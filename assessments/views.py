@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from assessments.exports import XLSX_CONTENT_TYPE, budget_workbook
 from assessments.forms import RULE_CHOICES, RuleWhatIfForm
 from assessments.quotas import NOTES
-from assessments.selectors import budget_communities, budget_community_rows, budget_what_if, district_budget
+from assessments.selectors import (
+    award_page_start,
+    budget_communities,
+    budget_community_rows,
+    budget_what_if,
+    district_budget,
+)
 from governance.access import reads_units
 from governance.exceptions import RuleViolation
 from governance.filter_values import id_param
@@ -65,7 +71,9 @@ def quotas_overview(request):
         return render(request, "assessments/quotas.html", context, status=400)
     try:
         # totals summed in SQL, only the page's communities built (issue 14)
-        context["budget"] = budget = district_budget(user=request.user, year=year, keep_communities=False)
+        context["budget"] = budget = district_budget(
+            user=request.user, year=year, keep_communities=False,
+            award_start=award_page_start(request.GET.get("awards_page")))  # its page read with the totals
     except RuleViolation as exc:
         context["error"] = exc.text
     else:

@@ -104,9 +104,13 @@ def community_staffing(*, community_ids, on: datetime.date | None = None, rules=
         if kind == PostKind.GRID_WORKER:
             s.grid_workers.add(person_id)
     # Station staff belong to a station; a station shared by two communities (三(二)) counts for both.
+    # The stations first (their posts through the station's index), not every station post of the district
+    # joined to the communities' stations (issue 14: a merge join over the district's station posts).
+    stations = Community.service_stations.through.objects.filter(community_id__in=list(result)).values(
+        "servicestation_id")
     station_rows = (
         active_posts(on=on)
-        .filter(kind__in=sorted(STATION_KINDS), station__communities__in=list(result))
+        .filter(kind__in=sorted(STATION_KINDS), station_id__in=stations, station__communities__in=list(result))
         .order_by()
         .values_list("station__communities", "person_id")
     )

@@ -140,6 +140,8 @@ class Person(Versioned):
             models.Index(fields=["name", "id"], name="person_order"),
             models.Index(fields=["street", "name", "id"], name="person_street_order"),
             models.Index(fields=["community", "name", "id"], name="person_community_order"),
+            # the long-service award's candidates (五(四)): a service start within a year's range (issue 14)
+            models.Index(fields=["community_service_start"], name="person_service_start"),
         ]
         constraints = [
             # One record per resident: an ID number given twice is the same person entered twice.
