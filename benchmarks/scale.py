@@ -18,6 +18,7 @@ assessment cycle), or from its own benchmark with
 """
 
 import argparse
+import io
 import json
 import multiprocessing
 import os
@@ -77,7 +78,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/v1/appointments/", "api"),
     Endpoint("/api/v1/shifts/", "api"),
     Endpoint("/stations/{station}/"),
-    Endpoint("/stations/{station}/counter/"),
+    Endpoint("/stations/{station}/counter/", roles=("admin",)),  # a street's staff may not take cases
     Endpoint("/stations/{station}/checklist/"),
     Endpoint("/stations/checklist/"),
     Endpoint("/stations/overdue/"),
@@ -92,7 +93,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/v1/events/", "api"),
     Endpoint("/grids/{grid}/"),
     Endpoint("/communities/{community}/grids/"),
-    Endpoint("/events/"),
+    Endpoint("/events/", roles=("street",)),  # the event queue is the units' (403 to the district admin)
     Endpoint("/grid-changes/"),
     Endpoint("/settlement/"),
     # Meetings
@@ -111,15 +112,15 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/v1/honours-consultations/", "api"),
     Endpoint("/admissions/lists/"),
     Endpoint("/admissions/tasks/"),
-    Endpoint("/admissions/tasks/report/"),
+    Endpoint("/admissions/tasks/report/", roles=("admin",)),
     Endpoint("/admissions/honours/"),
     # Assessments
     Endpoint("/api/v1/assessment-schemes/", "api"),
     Endpoint("/api/v1/assessment-cycles/", "api"),
     Endpoint("/api/v1/scores/", "api"),
     Endpoint("/assessments/cycles/"),
-    Endpoint("/assessments/review/"),
-    Endpoint("/assessments/review/{cycle}/"),
+    Endpoint("/assessments/review/", roles=("admin",)),
+    Endpoint("/assessments/review/{cycle}/", roles=("admin",)),
     Endpoint("/assessments/results/"),
     Endpoint("/assessments/cycles/{cycle}/ranking/"),
     # Exports
@@ -623,7 +624,7 @@ def call(workers: dict, scale: int, method: str, *args):
 
 
 def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, only: list[str] | None = None,
-            out=sys.stdout) -> dict[int, list[dict]]:
+            skip: list[str] | None = None, on_row=None, out=sys.stdout) -> dict[int, list[dict]]:
     """Each endpoint and role on every scale in turn: the query count on each, then `repeat` rounds of one timed
     request per scale (the order rotating each round), so that the machine's load hits all scales alike."""
     scales = sorted(workers)
@@ -638,6 +639,8 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
                 continue
             paths = {scale: endpoint.path.format(**workers[scale][2]) for scale in scales}
             if only and not any(o in paths[scale] or o in endpoint.path for o in only for scale in scales):
+                continue
+            if skip and any(s in paths[scale] or s in endpoint.path for s in skip for scale in scales):
                 continue
             prepared = {scale: call(workers, scale, "prepare", paths[scale], endpoint.kind, role) for scale in scales}
             ok = [scale for scale in scales if prepared[scale]["status"] == 200]
@@ -670,6 +673,8 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
                      if len(scales) > 1 and first["median_ms"] and last["median_ms"] else "")
             flag = " <" if ratio and (float(ratio) > 1.5 or first["queries"] != last["queries"]) else ""
             print(f"{endpoint.path:46} {' '.join(cells)} {raw} {ratio:>9}{flag}", file=out, flush=True)
+            if on_row is not None:
+                on_row(results)
     return results
 
 
@@ -711,6 +716,9 @@ def cell(row: dict | None) -> str:
 
 
 def write_results(scale: int, results: list[dict], *, only, merge: bool, out=sys.stdout) -> None:
+    """Write a scale's rows to benchmarks/results/scale-N.json: the whole file after a run of every endpoint
+    (less --skip); with --only and --merge, replacing the measured (path, role) rows; --only alone writes
+    nothing."""
     target = RESULTS / f"scale-{scale}.json"
     if merge and only and target.exists():
         measured = {(row["path"], row["role"]): row for row in results}
@@ -740,6 +748,7 @@ def main(argv=None) -> None:
                         help="an endpoint whose warm request took longer than this on some scale gets --slow-repeat")
     parser.add_argument("--slow-repeat", type=int, default=3)
     parser.add_argument("--only", action="append", help="measure only paths containing this (repeatable)")
+    parser.add_argument("--skip", action="append", help="leave out paths containing this (repeatable)")
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results/scale-N.json")
     parser.add_argument("--merge", action="store_true",
                         help="with --only: replace the measured (path, role) rows in benchmarks/results/scale-N.json")
@@ -760,14 +769,17 @@ def main(argv=None) -> None:
     try:
         if args.build_only:
             return
+        def save(results, out=None):  # after each row too: a run cut short keeps the rows it measured
+            if not args.no_write:
+                for scale, rows in results.items():
+                    write_results(scale, rows, only=args.only, merge=args.merge, out=out or io.StringIO())
+
         results = measure(workers, repeat=args.repeat, slow_ms=args.slow_ms, slow_repeat=args.slow_repeat,
-                          only=args.only)
+                          only=args.only, skip=args.skip, on_row=save)
     finally:
         stop_workers(workers)
-    if not args.no_write:
-        print()
-        for scale, rows in results.items():
-            write_results(scale, rows, only=args.only, merge=args.merge)
+    print()
+    save(results, out=sys.stdout)
 
 
 class CountQueries:
