@@ -720,9 +720,10 @@ def write_results(scale: int, results: list[dict], *, only, merge: bool, out=sys
     (less --skip); with --only and --merge, replacing the measured (path, role) rows; --only alone writes
     nothing."""
     target = RESULTS / f"scale-{scale}.json"
-    if merge and only and target.exists():
+    if merge and only:
         measured = {(row["path"], row["role"]): row for row in results}
-        rows = [measured.pop((row["path"], row["role"]), row) for row in json.loads(target.read_text())]
+        saved = json.loads(target.read_text()) if target.exists() else []
+        rows = [measured.pop((row["path"], row["role"]), row) for row in saved]
         target.write_text(json.dumps(rows + list(measured.values()), ensure_ascii=False, indent=1) + "\n")
         print(f"merged {len(results)} rows into {target.relative_to(ROOT)}", file=out)
     elif not only:
