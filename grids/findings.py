@@ -42,7 +42,8 @@ def grid_finding_stream(*, user, rules: RuleBook, street_id: int | None = None, 
     """`grid_findings`, lazily: the communities read in chunks (`in_chunks`), five queries a chunk, then the
     stationed units (one query), read only if the reader gets that far."""
     def build(chunk):
-        figures = community_grid_figures(community_ids=[c.pk for c in chunk], on=rules.on)
+        figures = community_grid_figures(community_ids=[c.pk for c in chunk], on=rules.on,
+                                         placed_within=communities.order_by().values("pk") if need else None)
         return [finding(breach, subject=c.name, street=c.street, url=reverse("community-page", args=[c.pk]))
                 for c in chunk for breach in community_grid_breaches(c, figures[c.pk], rules)]
 
