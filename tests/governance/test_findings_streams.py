@@ -51,7 +51,7 @@ def world():
     many = f.station(b)
     many.communities.add(*Community.objects.filter(street=b).order_by("code")[:2],
                          Community.objects.filter(street=a).order_by("code").first())
-    f.station(b, Community.objects.filter(street=b).order_by("code").first())  # that community served twice
+    f.station(b).communities.add(Community.objects.filter(street=b).order_by("code").first())  # served twice
     return streets
 
 
