@@ -271,7 +271,8 @@ def in_chunks(units, build: Callable[[list], Iterable], *, need: int | None = No
         read += len(chunk)
         if len(chunk) < size:
             return
-        size = math.ceil((need - found) * read / found * 1.5) if found else read * 8
+        # (a reader past `need` wants more than it said: at least one unit more, then the rest)
+        size = max(math.ceil((need - found) * read / found * 1.5), 1) if found else read * 8
 
 
 def breaches_by_street(queryset, breaches, *, street: str = "street_id", approved=None) -> dict:
