@@ -8,7 +8,7 @@ class CommunitiesConfig(AppConfig):
 
     def ready(self):
         from communities import checks
-        from communities.findings import community_finding_counts, community_findings
+        from communities.findings import community_finding_counts, community_finding_stream, community_findings
         from communities.models import Community, PartyOrganization, ResidentsCommittee
         from communities.selectors import (
             communities_for_user,
@@ -26,7 +26,7 @@ class CommunitiesConfig(AppConfig):
         registry.post_unit("community", Community)
         registry.post_check(COMMUNITY_KINDS, community_post_check)
         registry.person_check(checks.party_member_flag_kept)
-        registry.findings(community_findings, count=community_finding_counts)
+        registry.findings(community_findings, count=community_finding_counts, stream=community_finding_stream)
         registry.audited("communities.Community", "communities.PartyOrganization", "communities.ResidentsCommittee")
         models = ("communities.community", "communities.partyorganization", "communities.residentscommittee")
         domain_models(*models)

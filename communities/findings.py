@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from communities import checks
 from communities.models import PartyOrganization
 from communities.selectors import communities_for_user, community_staffing
-from governance.findings import Finding, finding
+from governance.findings import Finding, finding, in_chunks
 from governance.models import PostKind
 from governance.rules import RuleBook
 
@@ -41,16 +41,22 @@ def _communities(*, user, street_id, community_id):
     return communities
 
 
+def community_finding_stream(*, user, rules: RuleBook, street_id: int | None = None,
+                             community_id: int | None = None, need: int | None = None):
+    """`community_findings`, lazily: the communities read in chunks (`in_chunks`), three queries a chunk."""
+    def build(chunk):
+        staffing = community_staffing(community_ids=[c.pk for c in chunk], rules=rules)
+        return [finding(breach, subject=c.name, street=c.street, url=reverse_lazy("community-page", args=[c.pk]))
+                for c in chunk for breach in community_breaches(c, staffing[c.pk], rules)]
+
+    communities = _communities(user=user, street_id=street_id, community_id=community_id).order_by("street_id", "code")
+    return in_chunks(communities, build, need=need)
+
+
 def community_findings(*, user, rules: RuleBook, street_id: int | None = None,
                        community_id: int | None = None) -> list[Finding]:
     """Community-level findings in the user's scope: three queries (communities, two for staffing)."""
-    communities = list(_communities(user=user, street_id=street_id, community_id=community_id))
-    staffing = community_staffing(community_ids=[c.pk for c in communities], rules=rules)
-    return [
-        finding(breach, subject=c.name, street=c.street, url=reverse_lazy("community-page", args=[c.pk]))
-        for c in communities
-        for breach in community_breaches(c, staffing[c.pk], rules)
-    ]
+    return list(community_finding_stream(user=user, rules=rules, street_id=street_id, community_id=community_id))
 
 
 def community_finding_counts(*, user, rules: RuleBook, street_id: int | None = None,

@@ -12,7 +12,10 @@ as approved, so that reviewers see it.
 from __future__ import annotations
 
 import datetime
+import itertools
+import math
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -215,17 +218,61 @@ def findings_page(*, user, rules: RuleBook | None = None, street_id: int | None 
             if n and at < end and at + n > start:
                 parts.append((street, index, max(start - at, 0), end - at))
             at += n
+    # A provider with a stream (`registry.findings(fn, stream=)`) shown for one street reads only the units that
+    # hold the part on the page: the stream is read lazily, up to the part's last finding (issue 14).
+    streamed: dict = {}
     for index, (provider, _counts) in enumerate(per_provider):
         wanted = {street for street, i, _a, _b in parts if i == index}
-        if provider not in built and wanted:
-            one = next(iter(wanted)) if len(wanted) == 1 and None not in wanted else street_id
+        if provider in built or not wanted:
+            continue
+        one = next(iter(wanted)) if len(wanted) == 1 and None not in wanted else street_id
+        stream = registry.finding_streams.get(provider)
+        if stream is not None and one is not None and len(wanted) == 1:
+            _street, _i, first, last = next(part for part in parts if part[1] == index)
+            found = (f for f in stream(user=user, rules=rules, street_id=one, community_id=None, need=last)
+                     if f.street_id == one and _wanted(f.approved, status))
+            streamed[index] = list(itertools.islice(found, first, last))
+        else:
             built[provider] = provider(user=user, rules=rules, street_id=one, community_id=None)
     shown: list = []
     for street, index, first, last in parts:
+        if index in streamed:
+            shown.extend(streamed[index])
+            continue
         found = [f for f in built[per_provider[index][0]] if f.street_id == street and _wanted(f.approved, status)]
         shown.extend(found[first:last])
     return FindingsPage(findings=shown, number=number, pages=pages, total=total, open_count=open_count,
                         approved_count=approved_count, per_page=per_page)
+
+
+def in_chunks(units, build: Callable[[list], Iterable], *, need: int | None = None) -> Iterator:
+    """What `build(chunk)` finds for the units of `units` (a queryset in a total order), chunk after chunk, in
+    the units' order: a provider's paging (issue 14), the rules staying in its checks.
+
+    Without `need`, one chunk: every unit, read at once (the full list, a constant number of queries). With
+    `need` (the findings its reader wants from the start), at most three chunks, each read only when the reader
+    asks for more: the first `need` units, then as many as the findings found so far suggest (half as many again),
+    then the rest; so a page's first findings are found by reading the first few units, and a page costs at
+    most three times a provider's queries. `build` is called once per chunk, in order, and may keep state
+    between its calls."""
+    if need is None:
+        chunk = list(units)
+        if chunk:
+            yield from build(chunk)
+        return
+    read, found, size = 0, 0, max(need, 1)
+    for last in (False, False, True):
+        chunk = list(units[read:] if last else units[read:read + size])
+        if not chunk:
+            return
+        for item in build(chunk):
+            found += 1
+            yield item
+        read += len(chunk)
+        if len(chunk) < size:
+            return
+        # (a reader past `need` wants more than it said: at least one unit more, then the rest)
+        size = max(math.ceil((need - found) * read / found * 1.5), 1) if found else read * 8
 
 
 def breaches_by_street(queryset, breaches, *, street: str = "street_id", approved=None) -> dict:

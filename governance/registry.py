@@ -16,8 +16,9 @@ app. An app imports the core and registers here:
 - `post_changed(kinds, fn)`: what an app keeps in step when a post of those kinds is saved or ended,
   called by the post services in the same transaction, `fn(post, previous=, acting_user=)` (`previous`:
   the post as it was, None for a new one);
-- `findings(fn, count=)`: a provider of findings (states the rules do not allow) for the findings page,
-  with `count`, its counting form (`{(street_id, approved): n}`, from its checks' counters), if it has one;
+- `findings(fn, count=, stream=)`: a provider of findings (states the rules do not allow) for the findings
+  page, with `count`, its counting form (`{(street_id, approved): n}`, from its checks' counters), if it has
+  one, and `stream`, its lazy form that reads its units in chunks (a page builds only what it shows);
 - `audited(*labels)`: models whose history the audit trail shows;
 - `role_permissions(role, perms)`, `scope_grant(role, model_label, permission, level)`: what each role
   may do, and the per-object grant that gives a scoped role its unit;
@@ -61,6 +62,7 @@ class _Registry:
     person_checks: list = field(default_factory=list)  # fn(person, changes, held_kinds)
     findings: list = field(default_factory=list)  # fn(*, user, rules, street_id, community_id) -> list
     finding_counts: dict = field(default_factory=dict)  # findings fn -> its counting form (same keywords)
+    finding_streams: dict = field(default_factory=dict)  # findings fn -> its lazy form (same keywords and `need`)
     audited: list = field(default_factory=list)  # "app.Model"
     role_permissions: dict = field(default_factory=dict)  # role value -> list of "app.codename"
     scope_grants: dict = field(default_factory=dict)  # role value -> ScopeGrant
@@ -155,12 +157,17 @@ def person_check(function: Callable) -> None:
     registry.person_checks.append(function)
 
 
-def findings(function: Callable, *, count: Callable | None = None) -> None:
+def findings(function: Callable, *, count: Callable | None = None, stream: Callable | None = None) -> None:
     """Register a findings provider; `count`, its counting form, returns `{(street_id, approved): n}` for
-    the same keywords, without building the findings (providers without one are counted by building)."""
+    the same keywords, without building the findings (providers without one are counted by building);
+    `stream`, its lazy form, yields the same findings in the same order for the same keywords, reading its
+    units in chunks (`governance.findings.in_chunks`) with `need=` the findings its reader wants, so that a
+    page of them builds only the units it shows (issue 14)."""
     registry.findings.append(function)
     if count is not None:
         registry.finding_counts[function] = count
+    if stream is not None:
+        registry.finding_streams[function] = stream
 
 
 def audited(*labels: str) -> None:

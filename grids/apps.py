@@ -11,7 +11,7 @@ class GridsConfig(AppConfig):
         from governance.models import PostKind
         from governance.roles import Role, crud, domain_models
         from grids import selectors, services
-        from grids.findings import grid_finding_counts, grid_findings
+        from grids.findings import grid_finding_counts, grid_finding_stream, grid_findings
         from grids.models import (
             EventCategory,
             Grid,
@@ -34,7 +34,7 @@ class GridsConfig(AppConfig):
         registry.post_unit("grid", Grid)
         # 三(四)2: a grid's worker follows the full-time grid worker's post (appointed, ended, moved).
         registry.post_changed([PostKind.GRID_WORKER], services.grid_worker_post_changed)
-        registry.findings(grid_findings, count=grid_finding_counts)
+        registry.findings(grid_findings, count=grid_finding_counts, stream=grid_finding_stream)
         registry.audited("grids.Grid", "grids.GridUnit", "grids.GridChangeRequest", "grids.LedgerEntry",
                          "grids.EventCategory", "grids.GridEvent", "grids.GridPartyOrganization", "grids.PartyModelPost")
         registry.page_section("community", selectors.community_page_section)

@@ -5,7 +5,7 @@ from collections import Counter
 from django.urls import reverse_lazy
 
 from communities.selectors import communities_for_user
-from governance.findings import Finding, finding
+from governance.findings import Finding, finding, in_chunks
 from governance.rules import RuleBook
 from grids import checks
 from grids.selectors import community_grid_figures
@@ -37,19 +37,26 @@ def _stationed_units(*, user, street_id):
     return units.filter(street_id=street_id) if street_id is not None else units
 
 
+def grid_finding_stream(*, user, rules: RuleBook, street_id: int | None = None, community_id: int | None = None,
+                        need: int | None = None):
+    """`grid_findings`, lazily: the communities read in chunks (`in_chunks`), five queries a chunk, then the
+    stationed units (one query), read only if the reader gets that far."""
+    def build(chunk):
+        figures = community_grid_figures(community_ids=[c.pk for c in chunk], on=rules.on,
+                                         placed_within=communities.order_by().values("pk") if need else None)
+        return [finding(breach, subject=c.name, street=c.street, url=reverse_lazy("community-page", args=[c.pk]))
+                for c in chunk for breach in community_grid_breaches(c, figures[c.pk], rules)]
+
+    communities = _communities(user=user, street_id=street_id, community_id=community_id).order_by("street_id", "code")
+    yield from in_chunks(communities, build, need=need)
+    if community_id is None:
+        yield from _stationed_unit_findings(user=user, rules=rules, street_id=street_id)
+
+
 def grid_findings(*, user, rules: RuleBook, street_id: int | None = None,
                   community_id: int | None = None) -> list[Finding]:
     """Grid findings of every community in the user's scope: five queries whatever the number of communities."""
-    communities = list(_communities(user=user, street_id=street_id, community_id=community_id))
-    figures = community_grid_figures(community_ids=[c.pk for c in communities], on=rules.on)
-    found = [
-        finding(breach, subject=c.name, street=c.street, url=reverse_lazy("community-page", args=[c.pk]))
-        for c in communities
-        for breach in community_grid_breaches(c, figures[c.pk], rules)
-    ]
-    if community_id is None:
-        found.extend(_stationed_unit_findings(user=user, rules=rules, street_id=street_id))
-    return found
+    return list(grid_finding_stream(user=user, rules=rules, street_id=street_id, community_id=community_id))
 
 
 def _stationed_unit_findings(*, user, rules: RuleBook, street_id: int | None) -> list[Finding]:

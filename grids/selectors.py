@@ -224,9 +224,11 @@ def settlement_trend(*, user, start: datetime.date | None = None, end: datetime.
             for r in rows]
 
 
-def community_grid_figures(*, community_ids: list[int], on: datetime.date | None = None) -> dict[int, dict]:
+def community_grid_figures(*, community_ids: list[int], on: datetime.date | None = None,
+                           placed_within=None) -> dict[int, dict]:
     """Per community: active grids (count, households, names without a worker) and the full-time grid
-    workers (三(四)2) not on any grid; three queries."""
+    workers (三(四)2) not on any grid in force of `placed_within` (the communities' ids, a list or a query;
+    by default `community_ids`: a provider reading its communities in chunks passes them all); five queries."""
     from governance.models import PostKind
     from governance.selectors import active_posts
 
@@ -237,12 +239,15 @@ def community_grid_figures(*, community_ids: list[int], on: datetime.date | None
         figures[row["community_id"]].update(count=row["n"], households=row["h"] or 0)
     for community_id, name in grids.filter(worker__isnull=True).values_list("community_id", "name"):
         figures[community_id]["without_worker"].append(name)
-    on_grid = set(Grid.objects.filter(community_id__in=community_ids, ended_on__isnull=True, worker__isnull=False)
-                  .values_list("worker_id", flat=True))
     posts = active_posts(on=on).filter(kind=PostKind.GRID_WORKER, community_id__in=community_ids)
-    for community_id, person_id, name, grid_id, ended in posts.values_list(
-            "community_id", "person_id", "person__name", "grid_id", "grid__ended_on"):
-        if person_id not in on_grid and (grid_id is None or ended is not None):
+    off_grid = [(community_id, person_id, name) for community_id, person_id, name, grid_id, ended in posts.values_list(
+        "community_id", "person_id", "person__name", "grid_id", "grid__ended_on") if grid_id is None or ended is not None]
+    # Of those, the ones a grid in force of `placed_within` has as its worker are on a grid all the same.
+    on_grid = set(Grid.objects.filter(
+        community_id__in=community_ids if placed_within is None else placed_within, ended_on__isnull=True,
+        worker_id__in={person_id for _c, person_id, _n in off_grid}).values_list("worker_id", flat=True)) if off_grid else set()
+    for community_id, person_id, name in off_grid:
+        if person_id not in on_grid:
             figures[community_id]["unplaced"].append(name)
     for row in _party_figures(grids):
         figures[row["community_id"]].setdefault("party", []).append(row)

@@ -23,7 +23,8 @@ class MeetingsConfig(AppConfig):
         registry.scoped_model(JointCommitteeList, selectors.four_lists_for_user)
         registry.scoped_model(CoBuildingAgreement, selectors.agreements_for_user)
         registry.scoped_model(MeetingReminder, selectors.reminders_for_user)
-        registry.findings(selectors.meeting_findings, count=selectors.meeting_finding_counts)
+        registry.findings(selectors.meeting_findings, count=selectors.meeting_finding_counts,
+                          stream=selectors.meeting_finding_stream)
         # Which required meetings are missing this period, as a section of the street's and community's pages.
         registry.page_section("street", selectors.street_page_section)
         registry.page_section("community", selectors.community_page_section)

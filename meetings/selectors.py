@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 
 from communities.models import Community
 from communities.selectors import communities_for_user
-from governance.findings import Breach, finding
+from governance.findings import Breach, finding, in_chunks
 from governance.rules import RuleBook
 from governance.scope import scoped
 from meetings import checks
@@ -198,13 +198,10 @@ def meeting_compliance_for_user(*, user, rules: RuleBook, street_id: int | None 
     return meeting_compliance(streets=streets, communities=communities, rules=rules)
 
 
-def meeting_findings(*, user, rules: RuleBook, street_id: int | None = None,
-                     community_id: int | None = None) -> list:
-    """A required meeting the previous period ended without is a finding (overdue); the current period's
-    shortfall is shown on the compliance report, not here, since the period is still running."""
+def _overdue_findings(rows) -> list:
     found = []
-    for row in meeting_compliance_for_user(user=user, rules=rules, street_id=street_id, community_id=community_id):
-        url = reverse_lazy("meetings-compliance")
+    url = reverse_lazy("meetings-compliance")
+    for row in rows:
         for requirement in row.requirements:
             for breach in requirement.previous_breaches:
                 previous = Breach(breach.rule, breach.item, breach.message.replace(
@@ -212,6 +209,26 @@ def meeting_findings(*, user, rules: RuleBook, street_id: int | None = None,
                     excess=breach.excess)
                 found.append(finding(previous, subject=row.name, street=row.street, url=url))
     return found
+
+
+def meeting_finding_stream(*, user, rules: RuleBook, street_id: int | None = None, community_id: int | None = None,
+                           need: int | None = None):
+    """`meeting_findings`, lazily: the streets' at once, then the communities read in chunks (`in_chunks`)."""
+    streets, communities = _units_for_user(user=user, street_id=street_id, community_id=community_id)
+    communities = communities.select_related("street").order_by("street_id", "code")
+    if need is None:
+        yield from _overdue_findings(meeting_compliance(streets=streets, communities=communities, rules=rules))
+        return
+    yield from _overdue_findings(meeting_compliance(streets=streets, communities=[], rules=rules))
+    yield from in_chunks(communities, lambda chunk: _overdue_findings(
+        meeting_compliance(streets=[], communities=chunk, rules=rules)), need=need)
+
+
+def meeting_findings(*, user, rules: RuleBook, street_id: int | None = None,
+                     community_id: int | None = None) -> list:
+    """A required meeting the previous period ended without is a finding (overdue); the current period's
+    shortfall is shown on the compliance report, not here, since the period is still running."""
+    return list(meeting_finding_stream(user=user, rules=rules, street_id=street_id, community_id=community_id))
 
 
 def meeting_finding_counts(*, user, rules: RuleBook, street_id: int | None = None,

@@ -11,7 +11,7 @@ class ServiceStationsConfig(AppConfig):
         from governance.models import COMMUNITY_WORKER_KINDS, STATION_KINDS
         from governance.roles import Role, crud, domain_models
         from service_stations import selectors
-        from service_stations.findings import station_finding_counts, station_findings
+        from service_stations.findings import station_finding_counts, station_finding_stream, station_findings
         from service_stations.models import (
             Appointment,
             Notification,
@@ -33,7 +33,7 @@ class ServiceStationsConfig(AppConfig):
         registry.post_unit("station", ServiceStation)
         registry.post_check(STATION_KINDS, station_post_check)
         registry.post_check(STATION_KINDS | COMMUNITY_WORKER_KINDS, doubling_check)
-        registry.findings(station_findings, count=station_finding_counts)
+        registry.findings(station_findings, count=station_finding_counts, stream=station_finding_stream)
         registry.page_section("street", selectors.street_page_section)
         # Cases keep their history (shown on the case page, applicant masked by role), but stay off the district
         # audit trail: its reviewers (组织部, 民政局) would read ID numbers and phones in clear there.

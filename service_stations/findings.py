@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count
 from django.urls import reverse_lazy
 
-from governance.findings import Finding, covers_of, finding
+from governance.findings import Finding, covers_of, finding, in_chunks
 from governance.models import STATION_KINDS
 from governance.rules import RuleBook
 from governance.selectors import active_posts
@@ -41,36 +41,55 @@ def _stations(*, user, street_id, community_id):
     return stations
 
 
+def station_finding_stream(*, user, rules: RuleBook, street_id: int | None = None, community_id: int | None = None,
+                           need: int | None = None):
+    """`station_findings`, lazily: the stations read in chunks (`in_chunks`) for their own findings, then again
+    for their communities served by more than one station, each chunk in a constant number of queries."""
+    stations = _stations(user=user, street_id=street_id, community_id=community_id).order_by("code")
+    if need is None:
+        stations = list(stations)  # the whole list: read once for both passes
+
+    def own(chunk):
+        staffing = station_staffing(station_ids=[s.pk for s in chunk], rules=rules)
+        found = []
+        for station in chunk:
+            staff, approvals = staffing[station.pk]
+            communities = list(station.communities.all())
+            url = reverse_lazy("community-page", args=[communities[0].pk]) if communities else ""
+            for breach in checks.staff_cap(count=len(staff), rules=rules, approvals_by_cover=approvals) or []:
+                found.append(finding(breach, subject=station.name, street=station.street, url=url))
+            # 三(二): one community or two adjacent ones (in the station's street).
+            for breach in checks.station_communities(count=len(communities), rules=rules, outside_street=sum(
+                    1 for c in communities if c.street_id != station.street_id)) or []:
+                found.append(finding(breach, subject=station.name, street=station.street, url=url))
+        return found
+
+    reported: set = set()  # kept across the chunks: a community is reported once, under its first station
+
+    def shared(chunk):
+        # 三(二): a community belongs to one station (one grouped query over the chunk's stations).
+        through = ServiceStation.communities.through.objects
+        served = through.filter(servicestation_id__in=[s.pk for s in chunk]).values("community_id")
+        counts = dict(through.filter(community_id__in=served).values("community_id")
+                      .annotate(n=Count("servicestation_id")).filter(n__gt=1).values_list("community_id", "n"))
+        found = []
+        for station in chunk:
+            for community in station.communities.all():
+                if community.pk in counts and community.pk not in reported:
+                    reported.add(community.pk)
+                    for breach in checks.community_stations(community_id=community.pk, community_name=community.name,
+                                                            count=counts[community.pk], rules=rules) or []:
+                        found.append(finding(breach, subject=community.name, street=station.street,
+                                             url=reverse_lazy("community-page", args=[community.pk])))
+        return found
+
+    yield from in_chunks(stations, own, need=need)
+    yield from in_chunks(stations, shared, need=need)
+
+
 def station_findings(*, user, rules: RuleBook, street_id: int | None = None,
                      community_id: int | None = None) -> list[Finding]:
-    stations = list(_stations(user=user, street_id=street_id, community_id=community_id))
-    staffing = station_staffing(station_ids=[s.pk for s in stations], rules=rules)
-    found = []
-    for station in stations:
-        staff, approvals = staffing[station.pk]
-        communities = list(station.communities.all())
-        url = reverse_lazy("community-page", args=[communities[0].pk]) if communities else ""
-        for breach in checks.staff_cap(count=len(staff), rules=rules, approvals_by_cover=approvals) or []:
-            found.append(finding(breach, subject=station.name, street=station.street, url=url))
-        # 三(二): one community or two adjacent ones (in the station's street).
-        for breach in checks.station_communities(count=len(communities), rules=rules, outside_street=sum(
-                1 for c in communities if c.street_id != station.street_id)) or []:
-            found.append(finding(breach, subject=station.name, street=station.street, url=url))
-    # 三(二): a community belongs to one station (one grouped query over the stations in scope).
-    through = ServiceStation.communities.through.objects
-    shared = through.filter(servicestation_id__in=[s.pk for s in stations]).values("community_id")
-    counts = dict(through.filter(community_id__in=shared).values("community_id")
-                  .annotate(n=Count("servicestation_id")).filter(n__gt=1).values_list("community_id", "n"))
-    reported = set()
-    for station in stations:
-        for community in station.communities.all():
-            if community.pk in counts and community.pk not in reported:
-                reported.add(community.pk)
-                for breach in checks.community_stations(community_id=community.pk, community_name=community.name,
-                                                        count=counts[community.pk], rules=rules) or []:
-                    found.append(finding(breach, subject=community.name, street=station.street,
-                                         url=reverse_lazy("community-page", args=[community.pk])))
-    return found
+    return list(station_finding_stream(user=user, rules=rules, street_id=street_id, community_id=community_id))
 
 
 def station_finding_counts(*, user, rules: RuleBook, street_id: int | None = None,
