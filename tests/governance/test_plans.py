@@ -123,3 +123,14 @@ def test_a_count_does_not_sort(district):
     with connection.execute_wrapper(lambda execute, q, p, many, ctx: sql.append(q) or execute(q, p, many, ctx)):
         community_staffing(community_ids=[district["ca"].pk])
     assert sql and not any("ORDER BY" in q for q in sql), sql
+
+
+@pytest.mark.django_db
+def test_the_jit_compiler_is_off_for_the_systems_connections():
+    """Compiling a counting query over a grown district cost more than running it (issue 14); DATABASE_JIT=1
+    turns it back on."""
+    if connection.vendor != "postgresql":
+        skip_or_fail("the JIT compiler is PostgreSQL's: set DATABASE_URL=postgres://... (SQLite in use)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
