@@ -155,12 +155,13 @@ def overdue_overview(request):
     """Overdue counts by station: a street's staff see their street's stations, district roles all."""
     _need(request, "service_stations.view_servicecase", _("您的角色不能查看办件。"))
     today = timezone.localdate()
-    rows = selectors.overdue_counts(user=request.user, today=today)
-    rows_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    peak = max([r["open"] for r in rows] + [1])
+    stations = selectors.overdue_stations(user=request.user, today=today)
+    page = Paginator(stations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.overdue_rows(page.object_list)
+    totals = selectors.overdue_totals(user=request.user, today=today)  # the whole scope's, whatever the page
     return render(request, "service_stations/overdue.html", {
-        "rows": rows_page, "today": today, "peak": peak, "chart_overdue": overdue_chart(rows),
-        "totals": {k: sum(r[k] for r in rows) for k in ("open", "overdue", "due_today")}})
+        "rows": page, "today": today, "peak": totals["peak"], "chart_overdue": overdue_chart(page.object_list),
+        "totals": totals})
 
 
 @login_required
