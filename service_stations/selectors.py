@@ -262,6 +262,24 @@ def checklist_for_user(*, user) -> QuerySet[StationChecklistEntry]:
                   street="station__street_id", station="station_id")
 
 
+def checklist_stations(*, user) -> QuerySet[ServiceStation]:
+    """The stations of the checklist overview, by street and code. District-wide, the plain table: no DISTINCT
+    (the communities' join of stations_for_user), which sorted every station of the district before its LIMIT."""
+    stations = ServiceStation.objects.select_related("street").order_by("street__code", "code")
+    if scope_for(user).district_wide:
+        return stations
+    return stations.filter(pk__in=stations_for_user(user=user).values("pk"))
+
+
+def checklist_met_counts(*, user) -> dict[str, int]:
+    """How many stations in the user's scope meet each standard: one grouped count (the scope's filter only
+    where there is a scope)."""
+    entries = StationChecklistEntry.objects.filter(met=True)
+    if not scope_for(user).district_wide:
+        entries = entries.filter(station_id__in=stations_for_user(user=user).values("pk"))
+    return dict(entries.order_by().values_list("item").annotate(n=Count("*")))
+
+
 def station_workers(*, station: ServiceStation):
     """The logins granted this station (its station workers), for rotas and appointments."""
     from django.contrib.auth import get_user_model
