@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 def overdue_chart(rows: list[dict]) -> dict:
     """Open cases by station, stacked: overdue, due today, the rest (三(二)3 限时办结); rows from
-    selectors.overdue_counts, every station in scope (the table beside it pages)."""
+    selectors.overdue_rows: the stations of the table's page (a district of thousands of
+    stations is not one chart)."""
     return {
         "categories": [row["station"].name for row in rows],
         "series": [

@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.compiled_query import BoundQuery, CompiledQuery
@@ -166,23 +167,52 @@ def queue_rows(rows) -> list[dict]:
     return [{**row, "status_label": _STATUS_LABELS.get(row["status"], row["status"])} for row in rows]
 
 
-def overdue_counts(*, user, today: datetime.date, street_id=None) -> list[dict]:
-    """Per station in the user's scope: open, overdue and due-today counts (one grouped query, plus stations)."""
-    cases = cases_for_user(user=user).filter(status__in=OPEN_STATUSES)
-    if street_id:
-        cases = cases.filter(street_id=street_id)
-    counts = {
-        row["station_id"]: row for row in cases.order_by().values("station_id").annotate(
-            open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)),
-            due_today=Count("pk", filter=Q(due_date=today)))
-    }
+def _open_cases(*, user, street_id=None) -> QuerySet[ServiceCase]:
+    cases = ServiceCase.objects.filter(status__in=OPEN_STATUSES)
+    cases = scoped(cases, user, street="street_id", station="station_id")
+    return cases.filter(street_id=street_id) if street_id else cases
+
+
+def _station_count(**filters) -> Coalesce:
+    """One station's open cases matching `filters`, as a count read off the index case_open_station_due."""
+    cases = (ServiceCase.objects.filter(station_id=OuterRef("pk"), status__in=OPEN_STATUSES, **filters).order_by()
+             .values("station_id").annotate(n=Count("*")).values("n"))
+    return Coalesce(Subquery(cases), 0)
+
+
+def overdue_stations(*, user, today: datetime.date, street_id=None) -> QuerySet[ServiceStation]:
+    """The stations in the user's scope, by street and code, each with its open, overdue and due-today counts.
+
+    Lazy: a page of it runs one query, the counts computed for that page's stations only (after the limit)."""
     stations = ServiceStation.objects.select_related("street").order_by("street__code", "code")
     stations = scoped(stations, user, street="street_id", station="pk")
     if street_id:
         stations = stations.filter(street_id=street_id)
-    return [{"station": s, "open": counts.get(s.pk, {}).get("open", 0),
-             "overdue": counts.get(s.pk, {}).get("overdue", 0), "due_today": counts.get(s.pk, {}).get("due_today", 0)}
-            for s in stations]
+    return stations.annotate(open=_station_count(), overdue=_station_count(due_date__lt=today),
+                             due_today=_station_count(due_date=today))
+
+
+def overdue_totals(*, user, today: datetime.date, street_id=None) -> dict:
+    """The whole scope's open, overdue and due-today cases, and the most open cases at one station (`peak`, at
+    least 1): one query over the index of open cases by station, however many stations a page shows (counted
+    as COUNT(*) and COUNT(due_date), columns of the index, so that the scan reads the index only)."""
+    per_station = _open_cases(user=user, street_id=street_id).order_by().values("station_id").annotate(
+        n_open=Count("*"), n_overdue=Count("due_date", filter=Q(due_date__lt=today)),
+        n_due_today=Count("due_date", filter=Q(due_date=today)))
+    totals = per_station.aggregate(open=Sum("n_open"), overdue=Sum("n_overdue"), due_today=Sum("n_due_today"),
+                                   peak=Max("n_open"))
+    return {"open": totals["open"] or 0, "overdue": totals["overdue"] or 0, "due_today": totals["due_today"] or 0,
+            "peak": max(totals["peak"] or 0, 1)}
+
+
+def overdue_rows(stations) -> list[dict]:
+    """Rows of overdue_stations as the page and its chart read them."""
+    return [{"station": s, "open": s.open, "overdue": s.overdue, "due_today": s.due_today} for s in stations]
+
+
+def overdue_counts(*, user, today: datetime.date, street_id=None) -> list[dict]:
+    """Per station in the user's scope, every one: open, overdue and due-today counts (benchmarks; pages page)."""
+    return overdue_rows(overdue_stations(user=user, today=today, street_id=street_id))
 
 
 def can_see_identity(*, user, station_id: int) -> bool:
@@ -230,6 +260,24 @@ def on_duty(*, user, station: ServiceStation | None = None, now: datetime.dateti
 def checklist_for_user(*, user) -> QuerySet[StationChecklistEntry]:
     return scoped(StationChecklistEntry.objects.select_related("station", "station__street"), user,
                   street="station__street_id", station="station_id")
+
+
+def checklist_stations(*, user) -> QuerySet[ServiceStation]:
+    """The stations of the checklist overview, by street and code. District-wide, the plain table: no DISTINCT
+    (the communities' join of stations_for_user), which sorted every station of the district before its LIMIT."""
+    stations = ServiceStation.objects.select_related("street").order_by("street__code", "code")
+    if scope_for(user).district_wide:
+        return stations
+    return stations.filter(pk__in=stations_for_user(user=user).values("pk"))
+
+
+def checklist_met_counts(*, user) -> dict[str, int]:
+    """How many stations in the user's scope meet each standard: one grouped count (the scope's filter only
+    where there is a scope)."""
+    entries = StationChecklistEntry.objects.filter(met=True)
+    if not scope_for(user).district_wide:
+        entries = entries.filter(station_id__in=stations_for_user(user=user).values("pk"))
+    return dict(entries.order_by().values_list("item").annotate(n=Count("*")))
 
 
 def station_workers(*, station: ServiceStation):

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -155,12 +154,13 @@ def overdue_overview(request):
     """Overdue counts by station: a street's staff see their street's stations, district roles all."""
     _need(request, "service_stations.view_servicecase", _("您的角色不能查看办件。"))
     today = timezone.localdate()
-    rows = selectors.overdue_counts(user=request.user, today=today)
-    rows_page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    peak = max([r["open"] for r in rows] + [1])
+    stations = selectors.overdue_stations(user=request.user, today=today)
+    page = Paginator(stations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.overdue_rows(page.object_list)
+    totals = selectors.overdue_totals(user=request.user, today=today)  # the whole scope's, whatever the page
     return render(request, "service_stations/overdue.html", {
-        "rows": rows_page, "today": today, "peak": peak, "chart_overdue": overdue_chart(rows),
-        "totals": {k: sum(r[k] for r in rows) for k in ("open", "overdue", "due_today")}})
+        "rows": page, "today": today, "peak": totals["peak"], "chart_overdue": overdue_chart(page.object_list),
+        "totals": totals})
 
 
 @login_required
@@ -188,18 +188,15 @@ def checklist(request, pk):
 def checklist_overview(request):
     """What is missing, station by station, across the user's scope (district-wide for district roles)."""
     _need(request, "service_stations.view_stationchecklistentry", _("您的角色不能查看规范化建设清单。"))
-    stations = selectors.stations_for_user(user=request.user).order_by("street__code", "code")
-    page = Paginator(stations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.checklist_stations(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     met: dict[int, set] = {}
     for station_id, item in StationChecklistEntry.objects.filter(
-            station_id__in=[s.pk for s in page], met=True).values_list("station_id", "item"):
+            station_id__in=[s.pk for s in page], met=True).order_by().values_list("station_id", "item"):
         met.setdefault(station_id, set()).add(item)
     rows = [{"station": s, "missing": [label for item, label in ChecklistItem.choices if item not in met.get(s.pk, set())]}
             for s in page]
     # District-wide: how many stations in scope miss each standard (one grouped query).
-    scope_ids = stations.values("pk")
-    met_counts = dict(StationChecklistEntry.objects.filter(station_id__in=scope_ids, met=True).order_by()
-                      .values_list("item").annotate(n=Count("pk")))
+    met_counts = selectors.checklist_met_counts(user=request.user)
     total = page.paginator.count
     by_item = [(label, total - met_counts.get(item, 0)) for item, label in ChecklistItem.choices]
     return render(request, "service_stations/checklist_overview.html", {
