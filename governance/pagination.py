@@ -78,6 +78,8 @@ class CheapCountPaginator(Paginator):
                 return self._get_page(rows, 1, self)
             if bounded is not None and bounded <= COUNT_EXACT_LIMIT:
                 self.__dict__["count"] = bounded
+            elif bounded is not None:
+                self._bounded = bounded  # past the limit: `count` goes straight to the estimate, not counting again
             return self._get_page(rows[: self.per_page], 1, self)
         return super().page(number)
 
@@ -86,7 +88,9 @@ class CheapCountPaginator(Paginator):
         queryset = self.object_list
         if not hasattr(queryset, "query"):
             return len(queryset)
-        bounded = queryset.order_by()[:COUNT_EXACT_LIMIT + 1].count()
+        bounded = getattr(self, "_bounded", None)
+        if bounded is None:
+            bounded = queryset.order_by()[:COUNT_EXACT_LIMIT + 1].count()
         if bounded <= COUNT_EXACT_LIMIT:
             return bounded
         estimate = estimated_rows(queryset)

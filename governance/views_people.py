@@ -4,7 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,9 +34,48 @@ from governance.views_posts import _unit, unit_kinds
 ROSTER_PAGE_SIZE = 50
 
 
+class PinyinRoster:
+    """A roster's people in pinyin order, for a Paginator, read a page at a time (issue 14).
+
+    Sorting every person by pinyin in Python read the whole street (15,000 people in a grown district) on every
+    page. People sharing a name sort together (by pk, as the list did), so the order is the order of the names:
+    one grouped query gives each name's count — the roster's exact count, and where each name's people start —
+    and a page reads only the people of the names it covers (`__getitem__`, one query, sliced in the database)."""
+
+    def __init__(self, people):
+        self.people = people
+        counts = people.order_by().values_list("name").annotate(n=Count("pk")).values_list("name", "n")
+        self.names = by_pinyin(counts, key=lambda row: row[0])  # [(name, people of that name)], pinyin order
+
+    def count(self):
+        return sum(n for _name, n in self.names)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice) or window.step not in (None, 1):
+            raise TypeError("PinyinRoster reads a page: [start:stop]")
+        start, stop = window.start or 0, self.count() if window.stop is None else window.stop
+        names, before, seen = [], 0, 0
+        for name, n in self.names:  # the names whose people fall in [start, stop)
+            if seen + n > start and seen < stop:
+                if not names:
+                    before = seen
+                names.append(name)
+            seen += n
+            if seen >= stop:
+                break
+        if not names or stop <= start:
+            return []
+        rank = Case(*(When(name=name, then=Value(i)) for i, name in enumerate(names)), output_field=IntegerField())
+        return list(self.people.filter(name__in=names).annotate(roster_rank=rank)
+                    .order_by("roster_rank", "pk")[start - before:stop - before])
+
+
 def _roster(request, unit_kind, pk):
-    """(unit, page name, form, people ids in pinyin order) of a roster after its filters; ids None when a
-    filter is bad (form.errors says which)."""
+    """(unit, page name, form, people in pinyin order) of a roster after its filters: a PinyinRoster, or None
+    when a filter is bad (form.errors says which)."""
     if not request.user.has_perm("governance.view_person"):
         raise PermissionDenied(_("您的角色不能查看人员名册。"))
     unit, people, _unit_fields, (page, _page_pk) = _unit(request, unit_kind, pk)
@@ -45,14 +94,12 @@ def _roster(request, unit_kind, pk):
         people = people.filter(Exists(held.filter(kind=data["kind"])))
     if data.get("category"):
         people = people.filter(Exists(held.filter(staff_category=data["category"])))
-    # Chinese names in pinyin order (one query for the ids and names, whatever the number of people).
-    ids = [pk for pk, _name in by_pinyin(people.values_list("pk", "name"), key=lambda row: row[1])]
-    return unit, page, form, ids
+    # Chinese names in pinyin order, a page at a time (one query for the names, one for a page's people).
+    return unit, page, form, PinyinRoster(people)
 
 
-def _with_posts(request, ids):
-    people = {p.pk: p for p in people_for_user(user=request.user).filter(pk__in=ids)}
-    rows = [people[pk] for pk in ids if pk in people]
+def _with_posts(rows):
+    """`rows` (people) with their current posts (`current_posts`), in one query."""
     prefetch_related_objects(rows, Prefetch(
         "posts", queryset=active_posts().select_related("community", "station", "grid").order_by("start_date", "pk"),
         to_attr="current_posts",
@@ -62,12 +109,12 @@ def _with_posts(request, ids):
 
 @login_required
 def people_roster(request, unit_kind, pk):
-    unit, page, form, ids = _roster(request, unit_kind, pk)
+    unit, page, form, roster = _roster(request, unit_kind, pk)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"unit": unit, "unit_kind": unit_kind, "page": page, "form": form, "query": query.urlencode(),
-               "q": form.cleaned_data.get("q", "") if ids is not None else ""}
-    if ids is None:
+               "q": form.cleaned_data.get("q", "") if roster is not None else ""}
+    if roster is None:
         context["error"] = form.error_text()
         return render(request, "governance/people_roster.html", context, status=400)
     # 50 a page; current posts in one query whatever the number of people on it.
@@ -75,9 +122,9 @@ def people_roster(request, unit_kind, pk):
     everything = request.GET.get("all") == "1"
     query.pop("all", None)
     context["query"] = query.urlencode()
-    rows = Paginator(ids, max(len(ids), 1) if everything else ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = Paginator(roster, max(roster.count(), 1) if everything else ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     context["print_all"] = everything
-    rows.object_list = _with_posts(request, rows.object_list)
+    rows.object_list = _with_posts(list(rows.object_list))
     context["people"] = rows
     return render(request, "governance/people_roster.html", context)
 
@@ -89,16 +136,16 @@ def _post_label(post) -> str:
 
 @login_required
 def people_roster_export(request, unit_kind, pk):
-    unit, page, form, ids = _roster(request, unit_kind, pk)
-    if ids is None:
+    unit, page, form, roster = _roster(request, unit_kind, pk)
+    if roster is None:
         return render(request, "governance/people_roster.html", {
             "unit": unit, "unit_kind": unit_kind, "page": page, "form": form, "error": form.error_text()}, status=400)
     columns = [Column(_("姓名"), 10), Column(_("性别"), 6), Column(_("联系电话"), 14), Column(_("现任职务"), 30), Column(_("人员类别"), 14),
                Column(_("中共党员"), 8), Column(_("人大代表"), 8), Column(_("连续从事社区工作起始日期"), 14, "date")]
 
     def rows():
-        for start in range(0, len(ids), 500):  # a chunk of people and their posts at a time
-            for person in _with_posts(request, ids[start:start + 500]):
+        for start in range(0, roster.count(), 500):  # a chunk of people and their posts at a time
+            for person in _with_posts(roster[start:start + 500]):
                 yield [person.name, person.get_gender_display(), person.phone,
                        "\n".join(_post_label(p) for p in person.current_posts),
                        "、".join(sorted({str(p.get_staff_category_display()) for p in person.current_posts if p.staff_category})),

@@ -68,3 +68,14 @@ def test_with_bounded_count_leaves_out_what_it_could_change(db):
     assert pagination.with_bounded_count(Post.objects.none()) is None
     assert pagination.with_bounded_count(Post.objects.all()[:5]) is None
     assert pagination.with_bounded_count(Post.objects.union(Post.objects.all())) is None
+
+
+def test_a_first_page_past_the_threshold_does_not_count_again(posts, monkeypatch, django_assert_num_queries):
+    # The page's own bounded count already says "past the limit": only the estimate (PostgreSQL) follows it.
+    monkeypatch.setattr(pagination, "COUNT_EXACT_LIMIT", 3)
+    monkeypatch.setattr(pagination.GovernancePagination, "page_size", 2)
+    posts.get("/api/v1/posts/")
+    # token, the page with its bounded count, the planner's estimate (SQLite: the exact count) — not a 2nd count
+    with django_assert_num_queries(3):
+        body = posts.get("/api/v1/posts/").json()
+    assert len(body["results"]) == 2 and body["count"] >= 4

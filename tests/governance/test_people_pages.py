@@ -203,3 +203,23 @@ def test_the_roster_pages_fifty_people_and_finds_by_name():
 
     assert len(first.context["people"]) == 50 and len(second.context["people"]) == 6
     assert [p.name for p in found.context["people"]] == ["马建华"]
+
+
+@pytest.mark.django_db
+def test_the_roster_pages_read_a_page_of_names_in_pinyin_order():
+    # Names shared by several people straddle the page boundary: every page is the pinyin order's next 50 people
+    # (a name's people by pk), read without the whole street, and the count is exact.
+    from governance.sorting import by_pinyin
+
+    street = f.street()
+    people = [f.person(street=street, name=name) for _ in range(13) for name in ("王明", "陈明", "李明", "Anna", "张三")]
+    f.person(street=f.street(), name="陈明")  # another street's
+    client = login(f.user(Role.STREET_STAFF, street))
+    expected = [p.pk for p in by_pinyin(sorted(people, key=lambda p: p.pk))]
+
+    pages = [client.get(f"/streets/{street.pk}/people/?page={n}").context["people"] for n in (1, 2)]
+    everything = client.get(f"/streets/{street.pk}/people/?all=1").context["people"]
+
+    assert [p.pk for page in pages for p in page] == expected == [p.pk for p in everything]
+    assert [len(page) for page in pages] == [50, 15] and pages[0].paginator.count == 65
+    assert client.get(f"/streets/{street.pk}/people/?q=明&page=2").context["people"].paginator.count == 39
