@@ -5,6 +5,7 @@ covers: one for the rules, one or two for the rows, two for community staffing, 
 staffing, one for the long-service award candidates.
 """
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -864,12 +865,28 @@ def _safe_award_filter(rules: RuleBook, year: int, first_year: int) -> Q:
 
 # --- sections of the street and community pages (registered in AssessmentsConfig.ready()) ---------
 
-def street_page_section(request, street: Street, *, rules: RuleBook, communities: list[Community], **_shared) -> dict:
+def street_page_section(request, street: Street, *, rules: RuleBook, communities: list[Community],
+                        street_communities: QuerySet[Community] | None = None, **_shared) -> dict:
+    """The street's quota and gaps, with the rows of the communities the page shows (its first few) and the
+    totals of all of them summed in SQL (issue 14): the whole list is on the quota page, filtered to the street."""
     try:
         rules.require(ALL_RULES)
     except RuleViolation:
         return {"quota_report": None}
-    return {"quota_report": street_reports(streets=[street], communities=communities, rules=rules)[0]}
+    if street_communities is None:
+        return {"quota_report": street_reports(streets=[street], communities=communities, rules=rules)[0]}
+    totals = street_community_totals(street_communities, street=street, rules=rules)
+    if totals is None:  # a rule value without an SQL form: every community built for the totals, a few shown
+        whole = street_reports(streets=[street], communities=list(street_communities), rules=rules)[0]
+        shown = {c.pk for c in communities}
+        return {"quota_report": dataclasses.replace(
+            whole, communities=[r for r in whole.communities if r.community.pk in shown], totals=whole.community_totals)}
+    q = street_quota(rules=rules)
+    s = street_staffing(street_ids=[street.pk], on=rules.on, rules=rules)[street.pk]
+    return {"quota_report": StreetQuotaReport(
+        street=street, quota=q, staffing=s, gaps=_street_gaps(q, s, street, rules),
+        communities=community_reports(communities=communities, rules=rules), totals=totals,
+        career_posts_total=street_career_posts_total(street=street, rules=rules))}
 
 
 def community_page_section(request, community: Community, *, rules: RuleBook, **_shared) -> dict:

@@ -247,13 +247,17 @@ def meeting_finding_counts(*, user, rules: RuleBook, street_id: int | None = Non
 # --- sections of the street and community pages (registered in MeetingsConfig.ready()) ---
 
 
-def street_page_section(request, street, *, rules: RuleBook, communities: list, **_shared) -> dict:
-    """The required meetings of the street and its communities in the current period, what is missing and
-    what ended short: two queries whatever the number of communities or meetings."""
+def street_page_section(request, street, *, rules: RuleBook, communities: list, communities_total: int | None = None,
+                        **_shared) -> dict:
+    """The required meetings of the street and the communities the page shows (its first few) in the current
+    period, what is missing and what ended short: two queries whatever the number of communities or meetings;
+    every community is on the compliance page (issue 14)."""
     if not request.user.has_perm("meetings.view_meeting"):
         return {"meeting_compliance": None}
     # The page read the street and its communities in the user's scope: passed on, not read again.
-    return {"meeting_compliance": meeting_compliance(streets=[street], communities=communities, rules=rules)}
+    total = len(communities) if communities_total is None else communities_total
+    return {"meeting_compliance": meeting_compliance(streets=[street], communities=communities, rules=rules),
+            "meeting_communities_shown": len(communities), "meeting_communities_total": total}
 
 
 def community_page_section(request, community, *, rules: RuleBook, **_shared) -> dict:

@@ -32,9 +32,16 @@ def stations_for_user(*, user) -> QuerySet[ServiceStation]:
     return scoped(qs, user, street="street_id", community="communities__id", station="pk").distinct()
 
 
+STREET_PAGE_STATIONS = 30
+
+
 def street_page_section(request, street, **_shared) -> dict:
-    """The street page's list of its service stations (registered in ServiceStationsConfig.ready())."""
-    return {"stations": list(stations_for_user(user=request.user).filter(street=street))}
+    """The street page's list of its service stations (registered in ServiceStationsConfig.ready()): the first
+    few by code and how many there are (a count: the scope's join makes the rows distinct), whatever their
+    number (issue 14)."""
+    stations = stations_for_user(user=request.user).filter(street=street).order_by("code", "pk")
+    shown = list(stations[:STREET_PAGE_STATIONS])
+    return {"stations": shown, "stations_total": stations.count()}
 
 
 # --- the calendar ------------------------------------------------------------------------------------
