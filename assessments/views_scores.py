@@ -55,6 +55,12 @@ def _page(request, items):
     return Paginator(items, PAGE).get_page(request.GET.get("page"))
 
 
+def _cycles_page(request, cycles):
+    """A page of cycles in their listed order with the pk as tie-break: several cycles share a scheme and a
+    period (one per street or community), so without it page 2 could repeat or skip some."""
+    return _page(request, cycles.order_by(*AssessmentCycle._meta.ordering, "pk"))
+
+
 def _require(request, perm: str, message: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied(message)
@@ -130,7 +136,7 @@ def my_scores(request):
     if cycle is not None:
         mine = assessments_for_user(user=request.user).filter(cycle=cycle)
         totals = _page(request, cycle_totals(cycle=cycle, assessments=mine))
-    return render(request, "assessments/my_scores.html", {"cycles": _page(request, cycles) if cycle is None else None,
+    return render(request, "assessments/my_scores.html", {"cycles": _cycles_page(request, cycles) if cycle is None else None,
                                                           "cycle": cycle, "totals": totals})
 
 
@@ -162,8 +168,17 @@ class CycleOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = schemes_for_user(user=user).filter(is_active=True)
         self.fields["street"].queryset = streets_for_user(user=user)
-        self.fields["community"].queryset = communities_for_user(user=user).order_by("code")
         scope = scope_for(user)
+        communities = communities_for_user(user=user).order_by("code")
+        if scope.district_wide or scope.street_ids:
+            # The district's (or a street's) communities grow with it: entered by code, found with one indexed
+            # read, never listed (a select of every community is what made this page unbounded).
+            field = self.fields["community"]
+            field.to_field_name = "code"
+            field.widget = forms.TextInput(attrs={"maxlength": 20, "autocomplete": "off"})
+            field.label = gettext_lazy("范围（社区代码）")
+            field.error_messages["invalid_choice"] = gettext_lazy("没有这个代码的社区，或它不在您的范围内。")
+        self.fields["community"].queryset = communities
         if not scope.district_wide:  # a street opens for its street, a community for itself (the service decides)
             if scope.street_ids:
                 self.fields["street"].empty_label = None
@@ -204,7 +219,7 @@ def cycle_open(request):
 def cycles_list(request):
     """本单位考核周期: the cycles a street or community sees, its own and the district's, with their progress."""
     _require(request, "assessments.view_assessmentcycle", _("您的角色不能查看考核周期。"))
-    cycles = _page(request, cycles_for_user(user=request.user))
+    cycles = _cycles_page(request, cycles_for_user(user=request.user))
     progress = cycles_progress(cycle_ids=[c.pk for c in cycles])
     rows = [{"cycle": c, "progress": progress.get(c.pk)} for c in cycles]
     return render(request, "assessments/cycles.html", {
@@ -223,7 +238,7 @@ def review_index(request):
         cycle = _cycle_open_posted(request, form)
         if cycle is not None:
             return redirect("assessment-review-cycle", pk=cycle.pk)
-    cycles = _page(request, cycles_for_user(user=request.user))
+    cycles = _cycles_page(request, cycles_for_user(user=request.user))
     progress = cycles_progress(cycle_ids=[c.pk for c in cycles])
     rows = [{"cycle": c, "progress": progress.get(c.pk)} for c in cycles]
     return render(request, "assessments/review_index.html", {"cycles": cycles, "rows": rows, "form": form})
