@@ -1,6 +1,8 @@
 """Reads for meetings, scoped to the user, and the compliance of the required meetings per period."""
 
 import datetime
+import functools
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -122,18 +124,12 @@ def _requirement(kind, rules, on, held, previous_held) -> Requirement:
     start, end = period_bounds(on, period)
     previous_start, previous_end = previous_period(on, period)
     return Requirement(
-        kind=kind, label=MeetingKind(kind).label, rule=rules[_RULE_KEYS[kind]],
+        kind=kind, label=MeetingKind(kind).label, rule=rules[checks.FREQUENCY_RULES[kind]],
         period=period, start=start, end=end, held=held, previous_start=previous_start, previous_end=previous_end,
         previous_held=previous_held, breaches=check(held=held, rules=rules) or [],
         previous_breaches=check(held=previous_held, rules=rules) or [],
     )
 
-
-_RULE_KEYS = {
-    MeetingKind.BIG_COMMITTEE: "big_committee.meetings_per_year",
-    MeetingKind.JOINT_COMMITTEE: "joint_committee.meetings_per_quarter",
-    MeetingKind.DELIBERATION: "residents.deliberation_per_month",
-}
 
 
 def _counts(meetings: QuerySet, unit: str, kinds: list, on: datetime.date, *, last_of: str | None = None) -> dict:
@@ -196,6 +192,77 @@ def meeting_compliance_for_user(*, user, rules: RuleBook, street_id: int | None 
                                 community_id: int | None = None) -> list[UnitCompliance]:
     streets, communities = _units_for_user(user=user, street_id=street_id, community_id=community_id)
     return meeting_compliance(streets=streets, communities=communities, rules=rules)
+
+
+UNIT_KINDS = {  # the units of the compliance report, the meeting's field naming them, their required meetings
+    "streets": ("street_id", [MeetingKind.BIG_COMMITTEE]),
+    "communities": ("community_id", [MeetingKind.JOINT_COMMITTEE, MeetingKind.DELIBERATION]),
+}
+
+
+def _with_held(units: QuerySet, which: str, rules: RuleBook, on: datetime.date) -> tuple[QuerySet, dict]:
+    """`units` (streets or communities) with, per required meeting, the meetings held in the current and the
+    previous period as columns; and per column the condition (checks.frequency_short) that it falls short."""
+    unit, kinds = UNIT_KINDS[which]
+    columns, short = {}, {}
+    for kind in kinds:
+        period = checks.FREQUENCY_CHECKS[kind][0]
+        for when, (start, end) in (("current", period_bounds(on, period)), ("previous", previous_period(on, period))):
+            name = f"{kind}__{when}"
+            columns[name] = checks.frequency_held(kind, unit=unit, start=start, end=end)
+            short[name] = checks.frequency_short(kind, name, rules=rules)
+    return units.annotate(**columns), short
+
+
+class ComplianceUnits:
+    """The compliance report's units (the streets in scope, then their communities), read a page at a time for
+    a Paginator: `count()` and the totals come from one aggregate query per kind of unit, a slice computes only
+    its own streets and communities (`meeting_compliance`). With `gaps`, only the units with something missing
+    or overdue. Issue 14: a page costs the same whatever the number of units."""
+
+    def __init__(self, *, streets: QuerySet, communities: QuerySet, rules: RuleBook, gaps: bool = False,
+                 on: datetime.date | None = None):
+        self.rules, self.on = rules, on or rules.on
+        self.units, self.sizes, self.requirements = {}, {}, {}
+        self.totals = {"units": 0, "with_gaps": 0}
+        for which, units in (("streets", streets.order_by("code", "pk")),
+                             ("communities", communities.order_by("street_id", "code", "pk"))):
+            units, short = _with_held(units, which, rules, self.on)
+            gap = functools.reduce(operator.or_, short.values())
+            counted = units.order_by().aggregate(
+                units=Count("pk"), with_gaps=Count("pk", filter=gap),
+                **{name: Count("pk", filter=condition) for name, condition in short.items()})
+            counted_units = counted.pop("units")
+            self.totals["units"] += counted_units
+            self.totals["with_gaps"] += counted["with_gaps"]
+            for kind in UNIT_KINDS[which][1]:
+                self.requirements[kind] = {"kind": kind, "label": MeetingKind(kind).label,
+                                           "missing": counted[f"{kind}__current"],
+                                           "overdue": counted[f"{kind}__previous"]}
+            self.units[which] = units.filter(gap) if gaps else units
+            self.sizes[which] = counted["with_gaps"] if gaps else counted_units
+        self.gaps = gaps
+
+    def count(self) -> int:
+        return self.sizes["streets"] + self.sizes["communities"]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[UnitCompliance]:
+        start, stop = window.start or 0, window.stop
+        streets, communities = self.units["streets"], self.units["communities"]
+        split = self.sizes["streets"]
+        page_streets = list(streets[start:min(stop, split)]) if start < split else []
+        page_communities = list(communities.select_related("street")[max(start - split, 0):stop - split]) \
+            if stop > split else []
+        return meeting_compliance(streets=page_streets, communities=page_communities, rules=self.rules, on=self.on)
+
+
+def meeting_compliance_units(*, user, rules: RuleBook, gaps: bool = False) -> ComplianceUnits:
+    """The compliance report of the units in the user's scope, to page (`ComplianceUnits`)."""
+    return ComplianceUnits(streets=streets_for_user(user=user), communities=communities_for_user(user=user),
+                           rules=rules, gaps=gaps)
 
 
 def _overdue_findings(rows) -> list:
