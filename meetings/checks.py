@@ -4,6 +4,7 @@ findings page and the reminders call the frequency checks; the recording service
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext as _
 
 from governance.findings import Breach, breaches_by_street, flag
@@ -33,10 +34,10 @@ def frequency_held(kind: str, *, unit: str, start, end):
     return Coalesce(Subquery(held), 0)
 
 
-def frequency_short(kind: str, held: str, *, rules: RuleBook) -> Q:
-    """The condition form of the frequency checks (issue 14): the row's count `held` (an annotation made with
+def frequency_short(kind: str, held, *, rules: RuleBook) -> Q:
+    """The condition form of the frequency checks (issue 14): the row's count `held` (an expression made with
     `frequency_held`) is fewer meetings of `kind` than its rule asks — `_frequency`'s test, in SQL."""
-    return Q(**{f"{held}__lt": rules[FREQUENCY_RULES[kind]].value})
+    return Q(LessThan(held, rules[FREQUENCY_RULES[kind]].value))
 
 
 def _frequency_counts(rule, units, *, kind: str, unit: str, start, end, street: str) -> dict:

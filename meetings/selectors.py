@@ -200,18 +200,17 @@ UNIT_KINDS = {  # the units of the compliance report, the meeting's field naming
 }
 
 
-def _with_held(units: QuerySet, which: str, rules: RuleBook, on: datetime.date) -> tuple[QuerySet, dict]:
-    """`units` (streets or communities) with, per required meeting, the meetings held in the current and the
-    previous period as columns; and per column the condition (checks.frequency_short) that it falls short."""
+def _short(which: str, rules: RuleBook, on: datetime.date) -> dict:
+    """Per required meeting of the units (streets or communities) and per period (current, previous), the
+    condition (checks.frequency_short) that a unit held fewer than its rule asks."""
     unit, kinds = UNIT_KINDS[which]
-    columns, short = {}, {}
+    short = {}
     for kind in kinds:
         period = checks.FREQUENCY_CHECKS[kind][0]
         for when, (start, end) in (("current", period_bounds(on, period)), ("previous", previous_period(on, period))):
-            name = f"{kind}__{when}"
-            columns[name] = checks.frequency_held(kind, unit=unit, start=start, end=end)
-            short[name] = checks.frequency_short(kind, name, rules=rules)
-    return units.annotate(**columns), short
+            held = checks.frequency_held(kind, unit=unit, start=start, end=end)
+            short[f"{kind}_{when}"] = checks.frequency_short(kind, held, rules=rules)
+    return short
 
 
 class ComplianceUnits:
@@ -227,7 +226,7 @@ class ComplianceUnits:
         self.totals = {"units": 0, "with_gaps": 0}
         for which, units in (("streets", streets.order_by("code", "pk")),
                              ("communities", communities.order_by("street_id", "code", "pk"))):
-            units, short = _with_held(units, which, rules, self.on)
+            short = _short(which, rules, self.on)
             gap = functools.reduce(operator.or_, short.values())
             counted = units.order_by().aggregate(
                 units=Count("pk"), with_gaps=Count("pk", filter=gap),
@@ -237,8 +236,8 @@ class ComplianceUnits:
             self.totals["with_gaps"] += counted["with_gaps"]
             for kind in UNIT_KINDS[which][1]:
                 self.requirements[kind] = {"kind": kind, "label": MeetingKind(kind).label,
-                                           "missing": counted[f"{kind}__current"],
-                                           "overdue": counted[f"{kind}__previous"]}
+                                           "missing": counted[f"{kind}_current"],
+                                           "overdue": counted[f"{kind}_previous"]}
             self.units[which] = units.filter(gap) if gaps else units
             self.sizes[which] = counted["with_gaps"] if gaps else counted_units
         self.gaps = gaps
