@@ -6,12 +6,12 @@ import operator
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Max, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse_lazy
 
 from communities.models import Community
 from communities.selectors import communities_for_user
-from governance.findings import Breach, finding, in_chunks
+from governance.findings import Breach, finding, flag, in_chunks
 from governance.rules import RuleBook
 from governance.scope import scoped
 from meetings import checks
@@ -200,17 +200,35 @@ UNIT_KINDS = {  # the units of the compliance report, the meeting's field naming
 }
 
 
-def _short(which: str, rules: RuleBook, on: datetime.date) -> dict:
+def _short(which: str, rules: RuleBook, on: datetime.date, *, joined: bool = False) -> dict:
     """Per required meeting of the units (streets or communities) and per period (current, previous), the
-    condition (checks.frequency_short) that a unit held fewer than its rule asks."""
+    condition (checks.frequency_short) that a unit held fewer than its rule asks: on a correlated count of
+    the unit's meetings (to filter rows), or `joined`, on a count over the units joined to their meetings
+    (to total every unit in one grouped pass)."""
     unit, kinds = UNIT_KINDS[which]
     short = {}
     for kind in kinds:
         period = checks.FREQUENCY_CHECKS[kind][0]
         for when, (start, end) in (("current", period_bounds(on, period)), ("previous", previous_period(on, period))):
-            held = checks.frequency_held(kind, unit=unit, start=start, end=end)
+            held = (Count("required", filter=Q(required__kind=kind, required__held_on__gte=start,
+                                               required__held_on__lte=end)) if joined
+                    else checks.frequency_held(kind, unit=unit, start=start, end=end))
             short[f"{kind}_{when}"] = checks.frequency_short(kind, held, rules=rules)
     return short
+
+
+def _totals(units: QuerySet, which: str, rules: RuleBook, on: datetime.date) -> dict:
+    """How many `units` there are, how many have a gap, and how many fall short of each required meeting in
+    the current and the previous period: one grouped query (the units joined to their meetings)."""
+    short = _short(which, rules, on, joined=True)
+    kinds = UNIT_KINDS[which][1]
+    since = min(previous_period(on, checks.FREQUENCY_CHECKS[kind][0])[0] for kind in kinds)
+    units = units.annotate(required=FilteredRelation(  # only the meetings counted: the join stays small
+        "meetings", condition=Q(meetings__kind__in=kinds, meetings__held_on__gte=since)))
+    flags = {f"short_{name}": flag(condition) for name, condition in short.items()}
+    counted = units.order_by().annotate(short_any=flag(functools.reduce(operator.or_, short.values())), **flags) \
+        .aggregate(units=Count("pk"), with_gaps=Sum("short_any"), **{name: Sum(f"short_{name}") for name in short})
+    return {name: n or 0 for name, n in counted.items()}
 
 
 class ComplianceUnits:
@@ -226,11 +244,8 @@ class ComplianceUnits:
         self.totals = {"units": 0, "with_gaps": 0}
         for which, units in (("streets", streets.order_by("code", "pk")),
                              ("communities", communities.order_by("street_id", "code", "pk"))):
-            short = _short(which, rules, self.on)
-            gap = functools.reduce(operator.or_, short.values())
-            counted = units.order_by().aggregate(
-                units=Count("pk"), with_gaps=Count("pk", filter=gap),
-                **{name: Count("pk", filter=condition) for name, condition in short.items()})
+            gap = functools.reduce(operator.or_, _short(which, rules, self.on).values())
+            counted = _totals(units, which, rules, self.on)
             counted_units = counted.pop("units")
             self.totals["units"] += counted_units
             self.totals["with_gaps"] += counted["with_gaps"]
