@@ -188,12 +188,6 @@ def _units_for_user(*, user, street_id, community_id):
     return streets, communities
 
 
-def meeting_compliance_for_user(*, user, rules: RuleBook, street_id: int | None = None,
-                                community_id: int | None = None) -> list[UnitCompliance]:
-    streets, communities = _units_for_user(user=user, street_id=street_id, community_id=community_id)
-    return meeting_compliance(streets=streets, communities=communities, rules=rules)
-
-
 UNIT_KINDS = {  # the units of the compliance report, the meeting's field naming them, their required meetings
     "streets": ("street_id", [MeetingKind.BIG_COMMITTEE]),
     "communities": ("community_id", [MeetingKind.JOINT_COMMITTEE, MeetingKind.DELIBERATION]),
