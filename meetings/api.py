@@ -17,7 +17,7 @@ from meetings.models import CoBuildingAgreement, JointCommitteeList, Meeting, Me
 from meetings.selectors import (
     agreements_for_user,
     four_lists_for_user,
-    meeting_compliance_for_user,
+    meeting_compliance_units,
     meeting_decisions_for_user,
     meetings_for_user,
 )
@@ -146,8 +146,22 @@ class ComplianceRowSerializer(serializers.Serializer):
     requirements = RequirementSerializer(many=True)
 
 
+class RequirementTotalSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    missing = serializers.IntegerField(help_text="units in scope short of this meeting in the current period")
+    overdue = serializers.IntegerField(help_text="units in scope whose previous period ended short of it")
+
+
+class ComplianceTotalsSerializer(serializers.Serializer):
+    units = serializers.IntegerField(help_text="streets and communities in scope")
+    with_gaps = serializers.IntegerField(help_text="of them, those with a meeting missing or overdue")
+    requirements = RequirementTotalSerializer(many=True)
+
+
 class CompliancePageSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+    totals = ComplianceTotalsSerializer(help_text="over every unit in scope, not only this page")
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = ComplianceRowSerializer(many=True)
@@ -162,7 +176,8 @@ class ComplianceView(APIView):
     """For each street and community in the caller's scope, the required meetings held in the current period
     (year for the big working committee, quarter for the joint party committee, month for the residents'
     deliberation), whether one is missing, and whether the previous period ended short (overdue).
-    `?gaps=1` lists only units with something missing; 50 units a page."""
+    `?gaps=1` lists only units with something missing; 50 units a page (streets first, then communities by
+    street and code), with `totals` over every unit in scope (how many miss or are overdue on each meeting)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -175,16 +190,16 @@ class ComplianceView(APIView):
             raise PermissionDenied()
         query = ComplianceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)  # a value that is not a boolean or a page number is a 400
-        rows = meeting_compliance_for_user(user=request.user, rules=RuleBook())
-        if query.validated_data.get("gaps"):
-            rows = [row for row in rows if row.has_gaps]
-        paginator = Paginator(rows, 50)
+        units = meeting_compliance_units(user=request.user, rules=RuleBook(),
+                                         gaps=bool(query.validated_data.get("gaps")))
+        paginator = Paginator(units, 50)
         number = query.validated_data.get("page", 1)
         if number > max(paginator.num_pages, 1):
             raise NotFound(_("页码超出范围。"))
         page = paginator.get_page(number)
         url = request.build_absolute_uri()
         return Response({"count": page.paginator.count,
+                         "totals": {**units.totals, "requirements": list(units.requirements.values())},
                          "next": replace_query_param(url, "page", page.next_page_number()) if page.has_next() else None,
                          "previous": (replace_query_param(url, "page", page.previous_page_number())
                                       if page.has_previous() else None),

@@ -4,6 +4,7 @@ findings page and the reminders call the frequency checks; the recording service
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext as _
 
 from governance.findings import Breach, breaches_by_street, flag
@@ -23,16 +24,28 @@ def _frequency(rule, held: int, kind: str, period: str) -> list[Breach]:
         excess=rule.value - held, short=True)]
 
 
-def _frequency_counts(rule, units, *, kind: str, unit: str, start, end, street: str) -> dict:
-    """The counting form of `_frequency` (issue 14), per street: the units of `units` (streets or communities,
-    `unit` naming the meeting's field for them) that held fewer meetings of `kind` from `start` to `end`
-    than the rule asks; one grouped query."""
+def frequency_held(kind: str, *, unit: str, start, end):
+    """SQL, for a street or community row (`unit` naming the meeting's field for it): how many meetings of
+    `kind` it held from `start` to `end` (a correlated count the (unit, kind, held_on) index answers)."""
     from meetings.models import Meeting
 
     held = (Meeting.objects.filter(**{unit: OuterRef("pk")}, kind=kind, held_on__gte=start, held_on__lte=end)
             .order_by().values(unit).annotate(n=Count("pk")).values("n"))
-    return breaches_by_street(units.annotate(held=Coalesce(Subquery(held), 0)), flag(Q(held__lt=rule.value)),
-                              street=street)
+    return Coalesce(Subquery(held), 0)
+
+
+def frequency_short(kind: str, held, *, rules: RuleBook) -> Q:
+    """The condition form of the frequency checks (issue 14): the row's count `held` (an expression made with
+    `frequency_held`) is fewer meetings of `kind` than its rule asks — `_frequency`'s test, in SQL."""
+    return Q(LessThan(held, rules[FREQUENCY_RULES[kind]].value))
+
+
+def _frequency_counts(rule, units, *, kind: str, unit: str, start, end, street: str) -> dict:
+    """The counting form of `_frequency` (issue 14), per street: the units of `units` (streets or communities,
+    `unit` naming the meeting's field for them) that held fewer meetings of `kind` from `start` to `end`
+    than the rule asks; one grouped query."""
+    return breaches_by_street(units.annotate(held=frequency_held(kind, unit=unit, start=start, end=end)),
+                              flag(Q(held__lt=rule.value)), street=street)
 
 
 @rule_check("big_committee.meetings_per_year", app_label=APP)
@@ -91,6 +104,12 @@ def representatives_reports(*, meeting, rules: RuleBook) -> list[Breach]:
                             field="assessment"))
     return found
 
+
+FREQUENCY_RULES = {  # the rule each frequency check reads
+    MeetingKind.BIG_COMMITTEE: "big_committee.meetings_per_year",
+    MeetingKind.JOINT_COMMITTEE: "joint_committee.meetings_per_quarter",
+    MeetingKind.DELIBERATION: "residents.deliberation_per_month",
+}
 
 FREQUENCY_COUNTERS = {  # the counting forms, with the units they count
     MeetingKind.BIG_COMMITTEE: ("streets", big_committee_counts),

@@ -48,6 +48,10 @@ class Meeting(Versioned):
         indexes = [
             models.Index(fields=["street", "kind", "held_on"]),
             models.Index(fields=["community", "kind", "held_on"]),
+            # the lists' order (newest first), district-wide and in a street's or a community's scope (issue 14)
+            models.Index(fields=["-held_on", "-id"], name="meeting_list_order"),
+            models.Index(fields=["street", "-held_on", "-id"], name="meeting_street_list_order"),
+            models.Index(fields=["community", "-held_on", "-id"], name="meeting_community_list_order"),
         ]
         constraints = [
             models.CheckConstraint(

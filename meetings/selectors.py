@@ -1,15 +1,17 @@
 """Reads for meetings, scoped to the user, and the compliance of the required meetings per period."""
 
 import datetime
+import functools
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Max, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse_lazy
 
 from communities.models import Community
 from communities.selectors import communities_for_user
-from governance.findings import Breach, finding, in_chunks
+from governance.findings import Breach, finding, flag, in_chunks
 from governance.rules import RuleBook
 from governance.scope import scoped
 from meetings import checks
@@ -122,18 +124,12 @@ def _requirement(kind, rules, on, held, previous_held) -> Requirement:
     start, end = period_bounds(on, period)
     previous_start, previous_end = previous_period(on, period)
     return Requirement(
-        kind=kind, label=MeetingKind(kind).label, rule=rules[_RULE_KEYS[kind]],
+        kind=kind, label=MeetingKind(kind).label, rule=rules[checks.FREQUENCY_RULES[kind]],
         period=period, start=start, end=end, held=held, previous_start=previous_start, previous_end=previous_end,
         previous_held=previous_held, breaches=check(held=held, rules=rules) or [],
         previous_breaches=check(held=previous_held, rules=rules) or [],
     )
 
-
-_RULE_KEYS = {
-    MeetingKind.BIG_COMMITTEE: "big_committee.meetings_per_year",
-    MeetingKind.JOINT_COMMITTEE: "joint_committee.meetings_per_quarter",
-    MeetingKind.DELIBERATION: "residents.deliberation_per_month",
-}
 
 
 def _counts(meetings: QuerySet, unit: str, kinds: list, on: datetime.date, *, last_of: str | None = None) -> dict:
@@ -192,10 +188,89 @@ def _units_for_user(*, user, street_id, community_id):
     return streets, communities
 
 
-def meeting_compliance_for_user(*, user, rules: RuleBook, street_id: int | None = None,
-                                community_id: int | None = None) -> list[UnitCompliance]:
-    streets, communities = _units_for_user(user=user, street_id=street_id, community_id=community_id)
-    return meeting_compliance(streets=streets, communities=communities, rules=rules)
+UNIT_KINDS = {  # the units of the compliance report, the meeting's field naming them, their required meetings
+    "streets": ("street_id", [MeetingKind.BIG_COMMITTEE]),
+    "communities": ("community_id", [MeetingKind.JOINT_COMMITTEE, MeetingKind.DELIBERATION]),
+}
+
+
+def _short(which: str, rules: RuleBook, on: datetime.date, *, joined: bool = False) -> dict:
+    """Per required meeting of the units (streets or communities) and per period (current, previous), the
+    condition (checks.frequency_short) that a unit held fewer than its rule asks: on a correlated count of
+    the unit's meetings (to filter rows), or `joined`, on a count over the units joined to their meetings
+    (to total every unit in one grouped pass)."""
+    unit, kinds = UNIT_KINDS[which]
+    short = {}
+    for kind in kinds:
+        period = checks.FREQUENCY_CHECKS[kind][0]
+        for when, (start, end) in (("current", period_bounds(on, period)), ("previous", previous_period(on, period))):
+            held = (Count("required", filter=Q(required__kind=kind, required__held_on__gte=start,
+                                               required__held_on__lte=end)) if joined
+                    else checks.frequency_held(kind, unit=unit, start=start, end=end))
+            short[f"{kind}_{when}"] = checks.frequency_short(kind, held, rules=rules)
+    return short
+
+
+def _totals(units: QuerySet, which: str, rules: RuleBook, on: datetime.date) -> dict:
+    """How many `units` there are, how many have a gap, and how many fall short of each required meeting in
+    the current and the previous period: one grouped query (the units joined to their meetings)."""
+    short = _short(which, rules, on, joined=True)
+    kinds = UNIT_KINDS[which][1]
+    since = min(previous_period(on, checks.FREQUENCY_CHECKS[kind][0])[0] for kind in kinds)
+    units = units.annotate(required=FilteredRelation(  # only the meetings counted: the join stays small
+        "meetings", condition=Q(meetings__kind__in=kinds, meetings__held_on__gte=since)))
+    flags = {f"short_{name}": flag(condition) for name, condition in short.items()}
+    counted = units.order_by().annotate(short_any=flag(functools.reduce(operator.or_, short.values())), **flags) \
+        .aggregate(units=Count("pk"), with_gaps=Sum("short_any"), **{name: Sum(f"short_{name}") for name in short})
+    return {name: n or 0 for name, n in counted.items()}
+
+
+class ComplianceUnits:
+    """The compliance report's units (the streets in scope, then their communities), read a page at a time for
+    a Paginator: `count()` and the totals come from one aggregate query per kind of unit, a slice computes only
+    its own streets and communities (`meeting_compliance`). With `gaps`, only the units with something missing
+    or overdue. Issue 14: a page costs the same whatever the number of units."""
+
+    def __init__(self, *, streets: QuerySet, communities: QuerySet, rules: RuleBook, gaps: bool = False,
+                 on: datetime.date | None = None):
+        self.rules, self.on = rules, on or rules.on
+        self.units, self.sizes, self.requirements = {}, {}, {}
+        self.totals = {"units": 0, "with_gaps": 0}
+        for which, units in (("streets", streets.order_by("code", "pk")),
+                             ("communities", communities.order_by("street_id", "code", "pk"))):
+            gap = functools.reduce(operator.or_, _short(which, rules, self.on).values())
+            counted = _totals(units, which, rules, self.on)
+            counted_units = counted.pop("units")
+            self.totals["units"] += counted_units
+            self.totals["with_gaps"] += counted["with_gaps"]
+            for kind in UNIT_KINDS[which][1]:
+                self.requirements[kind] = {"kind": kind, "label": MeetingKind(kind).label,
+                                           "missing": counted[f"{kind}_current"],
+                                           "overdue": counted[f"{kind}_previous"]}
+            self.units[which] = units.filter(gap) if gaps else units
+            self.sizes[which] = counted["with_gaps"] if gaps else counted_units
+        self.gaps = gaps
+
+    def count(self) -> int:
+        return self.sizes["streets"] + self.sizes["communities"]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[UnitCompliance]:
+        start, stop = window.start or 0, window.stop
+        streets, communities = self.units["streets"], self.units["communities"]
+        split = self.sizes["streets"]
+        page_streets = list(streets[start:min(stop, split)]) if start < split else []
+        page_communities = list(communities.select_related("street")[max(start - split, 0):stop - split]) \
+            if stop > split else []
+        return meeting_compliance(streets=page_streets, communities=page_communities, rules=self.rules, on=self.on)
+
+
+def meeting_compliance_units(*, user, rules: RuleBook, gaps: bool = False) -> ComplianceUnits:
+    """The compliance report of the units in the user's scope, to page (`ComplianceUnits`)."""
+    return ComplianceUnits(streets=streets_for_user(user=user), communities=communities_for_user(user=user),
+                           rules=rules, gaps=gaps)
 
 
 def _overdue_findings(rows) -> list:

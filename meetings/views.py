@@ -18,7 +18,7 @@ from governance.views import get_scoped_or_404
 from meetings.forms import MeetingForm
 from meetings.models import MeetingDecision
 from meetings.selectors import (
-    meeting_compliance_for_user,
+    meeting_compliance_units,
     meeting_decisions_for_user,
     meetings_for_user,
     reminders_for_user,
@@ -96,11 +96,9 @@ def compliance(request):
     """Which required meetings each street and community in scope is missing this period, and which
     periods ended short (overdue); with the reminders sent. 50 units a page."""
     _can_view(request)
-    rows = meeting_compliance_for_user(user=request.user, rules=RuleBook())
     gaps_only = request.GET.get("gaps") == "1"
-    if gaps_only:
-        rows = [row for row in rows if row.has_gaps]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    units = meeting_compliance_units(user=request.user, rules=RuleBook(), gaps=gaps_only)
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
     reminders = list(reminders_for_user(user=request.user)[:20])
     return render(request, "meetings/compliance.html", {
-        "rows": page, "gaps_only": gaps_only, "extra": "&gaps=1" if gaps_only else "", "reminders": reminders})
+        "rows": page, "totals": units.totals, "requirements": units.requirements.values(), "gaps_only": gaps_only, "extra": "&gaps=1" if gaps_only else "", "reminders": reminders})

@@ -157,3 +157,44 @@ def test_the_pages_show_meetings_and_what_is_missing(world, client):
     assert client.post(f"/meetings/decisions/{other.pk}/done/", {"outcome": "完成"}).status_code == 404
     other.refresh_from_db()
     assert other.status == "open"
+
+
+# Measured: the compliance report reads the units' totals (one aggregate per kind of unit), the page's units and
+# their meetings whatever the number of units in scope (issue 14).
+COMPLIANCE_API_BOUND = 12
+
+
+def test_the_compliance_report_pages_the_units_and_totals_them_all(world, api_for, django_assert_max_num_queries):
+    from communities.models import Community
+    from governance.rules import RuleBook
+    from meetings.selectors import meeting_compliance
+    from streets.models import Street
+
+    today = RuleBook().on
+    extra = [f.community(world["a"]) for _ in range(60)]  # street a: 1 street + 61 communities, over two pages
+    for community in extra[:5]:  # five communities hold this period's meetings
+        for kind in (K.JOINT_COMMITTEE, K.DELIBERATION):
+            meeting_record(acting_user=None, kind=kind, community=community, held_on=today, attendees="x", agenda="y")
+    client = api_for(f.user(Role.STREET_STAFF, world["a"]))
+    with django_assert_max_num_queries(COMPLIANCE_API_BOUND):
+        first = client.get(f"{API}/meetings/compliance/")
+    assert first.status_code == 200
+    second = client.get(first.json()["next"])
+    assert second.status_code == 200 and second.json()["next"] is None
+    units = [(r["street"], r["community"]) for page in (first, second) for r in page.json()["results"]]
+    assert len(first.json()["results"]) == 50 and first.json()["count"] == 62
+    assert len(units) == len(set(units)) == 62  # page 2 holds the rest, nothing twice
+    assert set(units) == {(world["a"].pk, None)} | {(world["a"].pk, c.pk) for c in [world["ca"], *extra]}
+    # the totals are over every unit in scope (not the page) and agree with the checks row by row
+    rows = meeting_compliance(streets=Street.objects.filter(pk=world["a"].pk),
+                              communities=Community.objects.filter(street=world["a"]), rules=RuleBook())
+    totals = second.json()["totals"]
+    assert totals["units"] == 62 and totals["with_gaps"] == sum(row.has_gaps for row in rows)
+    for total in totals["requirements"]:
+        found = [r for row in rows for r in row.requirements if r.kind == total["kind"]]
+        assert (total["missing"], total["overdue"]) == (sum(r.missing for r in found), sum(r.overdue for r in found))
+    missing = {t["kind"]: t["missing"] for t in totals["requirements"]}
+    assert missing[K.DELIBERATION] == 61 - 5  # five held one this month
+    gaps = client.get(f"{API}/meetings/compliance/?gaps=1&page=2").json()
+    assert gaps["count"] == totals["with_gaps"] and len(gaps["results"]) == totals["with_gaps"] - 50
+    assert client.get(f"{API}/meetings/compliance/?page=3").status_code == 404
