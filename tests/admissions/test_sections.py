@@ -123,7 +123,10 @@ def test_the_pages_with_their_sections_run_a_constant_number_of_queries(lists, c
     grow(12)  # more than a section shows
     with django_assert_max_num_queries(bound) as large:
         assert client.get(url).status_code == 200
-    assert len(large.captured_queries) == len(small.captured_queries)
+    # Not more queries with more rows. A street page's findings are read lazily, up to the page's last finding
+    # (governance.findings.in_chunks): with more findings the page fills from fewer providers, so it may run
+    # fewer queries, never more.
+    assert len(large.captured_queries) <= len(small.captured_queries)
 
 
 def test_the_roles_find_the_new_pages_where_they_work(lists, client):
