@@ -33,11 +33,14 @@ def estimates(using) -> bool:
 
 def countable(queryset) -> bool:
     """Whether `count_sql` can count `queryset` (through its primary keys) and `with_bounded_count` add the
-    count as a column: not a queryset of values, a combination (UNION), DISTINCT, GROUP BY, or a slice, whose
-    rows that column or those keys could change."""
+    count as a column: not a queryset of values, a combination (UNION), GROUP BY, or a slice, whose rows that
+    column or those keys could change. A plain DISTINCT of model rows is countable (its rows are distinct
+    exactly when their keys are: a scoped list joined through a many-to-many), not DISTINCT ON nor DISTINCT
+    with annotations (which a join could make differ for one key)."""
     query = queryset.query
-    return not (queryset._iterable_class is not ModelIterable or query.combinator or query.distinct
-                or query.is_sliced or query.group_by is not None or query.is_empty())
+    return not (queryset._iterable_class is not ModelIterable or query.combinator or query.is_sliced
+                or query.group_by is not None or query.is_empty()
+                or (query.distinct and (query.distinct_fields or query.annotations)))
 
 
 def count_sql(queryset):
