@@ -4,6 +4,9 @@ with no number is a 400.
 Up to COUNT_EXACT_LIMIT rows the count is exact (counted with a bounded query, `LIMIT COUNT_EXACT_LIMIT + 1`);
 past it, on PostgreSQL, the count is the planner's estimate of the query's rows and the response says so
 (`"count_is_estimate": true`): counting 200,000 posts exactly on every page costs more than the page.
+Both come in one statement (`count_sql`), on a full first page inside the page query itself: a list runs as
+many queries at 100 rows as at 100,000. The estimate is read by a SQL function, `governance_count_estimate`
+(migration governance/0018, where its safety is set out), which EXPLAINs the SQL the ORM compiled.
 """
 
 from django.conf import settings
