@@ -136,8 +136,9 @@ class CheapCountPaginator(Paginator):
             return bounded if bounded <= COUNT_EXACT_LIMIT else queryset.count()
         connection = connections[queryset.db]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {ESTIMATE_FUNCTION}(%s)",
-                           [connection.ops.compose_sql(*queryset.order_by().query.sql_with_params())])
+            # as a subquery: a combination compiles to "(SELECT …) UNION (…)", which the function refuses
+            whole = connection.ops.compose_sql(*queryset.order_by().query.sql_with_params())
+            cursor.execute(f"SELECT {ESTIMATE_FUNCTION}(%s)", [f"SELECT 1 FROM ({whole}) {BOUNDED_COUNT}"])
             estimate = cursor.fetchone()[0]
         return self._counted(max(estimate or 0, bounded))
 

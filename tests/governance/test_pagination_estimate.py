@@ -126,3 +126,24 @@ def test_the_function_is_not_granted_to_public(postgres):
         cursor.execute("SELECT proacl::text[] FROM pg_proc WHERE proname = %s", [pagination.ESTIMATE_FUNCTION])
         (acl,) = cursor.fetchone()
     assert acl and not any(entry.startswith("=") for entry in acl)  # no PUBLIC entry ("=X/owner")
+
+
+def test_a_distinct_list_past_the_limit_estimates_in_its_page_query(two_streets, lowered, django_assert_num_queries):
+    a = two_streets["a"]
+    for _ in range(5):
+        f.station(a, f.community(a), f.community(a))  # each joined twice by the street's scope: DISTINCT
+    api = api_as(f.user(Role.STREET_STAFF, a))
+    # token, the page with its count (the estimate of the DISTINCT rows), the communities of the page
+    body = _queries(api, "/api/v1/service-stations/", django_assert_num_queries, 3)
+    assert body["count_is_estimate"] is True and body["count"] >= 4 and len(body["results"]) == 2
+
+
+def test_a_list_it_cannot_count_by_keys_still_estimates(posts, lowered, django_assert_num_queries):
+    # A union (or values, GROUP BY) takes no count column: a bounded count, then the function's estimate.
+    from governance.models import Post
+
+    union = Post.objects.filter(pk__gt=0).union(Post.objects.filter(pk__lt=0), all=True).order_by("id")
+    paginator = pagination.CheapCountPaginator(union, 2)
+    with django_assert_num_queries(2):
+        count = paginator.count
+    assert paginator.count_is_estimate is True and count >= 4
