@@ -11,7 +11,8 @@ What keeps it safe, in the function and around it:
   only the role that ran the migrations (the application's) may call it;
 - the application passes it only SQL it compiled itself, rendered by the driver (`connection.ops.compose_sql`,
   psycopg's own quoting of every parameter), and sends that text as a bound parameter of the page query; no
-  caller formats user input into it (`governance.pagination.count_sql` is the one caller).
+  caller formats user input into it (`governance.pagination` is the one caller: `count_sql`, and the
+  paginator's count of a list it cannot count by its keys, which wraps the compiled SQL as a subquery).
 """
 
 from django.db import migrations
