@@ -204,7 +204,10 @@ class HonoursConsultation(Versioned):
         verbose_name = "评选表彰征求意见"
         verbose_name_plural = "评选表彰征求意见"
         ordering = ["-opened_on", "-pk"]
-        indexes = [models.Index(fields=["street", "-opened_on"])]
+        indexes = [  # behind the list's order, district-wide and a street's: the page's joins come after its limit
+            models.Index(fields=["-opened_on", "-id"], name="honours_newest_first"),
+            models.Index(fields=["street", "-opened_on", "-id"], name="honours_street_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(decision_date__gt=models.F("opened_on")),
                                    name="honours_decided_after_opening",
