@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from admissions import services
 from admissions.models import AdmissionItem, AdmissionList, HonoursConsultation, HonoursOpinion, TaskAssignment
 from admissions.selectors import admission_lists_for_user, departments_filing_for_user, honours_for_user, tasks_for_user
-from governance.api import ScopedFieldsMixin, ServiceModelViewSet, if_match_version
+from governance.api import ChoiceLabelField, LeanReadMixin, ScopedFieldsMixin, ServiceModelViewSet, if_match_version
 from governance.models import Department
 from governance.scope import scope_for
 
@@ -62,11 +62,11 @@ class AdmissionListViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(AdmissionListSerializer(admission_list, context=self.get_serializer_context()).data)
 
 
-class TaskAssignmentSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+class TaskAssignmentSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSerializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
     department_name = serializers.CharField(source="department.name", read_only=True)
     target_name = serializers.CharField(source="target.name", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
     admission_item_name = serializers.CharField(source="admission_item.name", read_only=True, default=None)
 
     class Meta:
@@ -104,14 +104,14 @@ class TaskAssignmentViewSet(ServiceModelViewSet):
         self._stays_in_scope(serializer.instance)
 
 
-class HonoursOpinionSerializer(serializers.ModelSerializer):
+class HonoursOpinionSerializer(LeanReadMixin, serializers.ModelSerializer):
     class Meta:
         model = HonoursOpinion
         fields = ["id", "street", "community", "opinion", "recommends_veto", "recorded_at"]
         read_only_fields = fields
 
 
-class HonoursConsultationSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+class HonoursConsultationSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSerializer):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
     opinions = HonoursOpinionSerializer(many=True, read_only=True)
     vetoes = serializers.SerializerMethodField()

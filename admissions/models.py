@@ -95,6 +95,10 @@ class TaskAssignment(Versioned):
                                       related_name="tasks_assigned", verbose_name="承接街道")
     target_community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="tasks_assigned", verbose_name="承接社区")
+    # The street the task lands in: its target street, or its target community's (set by services.task_assign),
+    # so that a street's scope is one indexed column, as a post carries its street (issue 14).
+    street = models.ForeignKey("streets.Street", on_delete=models.PROTECT, related_name="+", verbose_name="所在街道",
+                               editable=False, db_index=False)  # indexed by task_street_newest_first
     deadline = models.DateField("完成期限")
     description = models.TextField("内容", blank=True)
     admission_item = models.ForeignKey(AdmissionItem, on_delete=models.PROTECT, null=True, blank=True,
@@ -122,6 +126,7 @@ class TaskAssignment(Versioned):
         indexes = [
             models.Index(fields=["-filed_at", "-id"], name="task_newest_first"),  # the district's list
             models.Index(fields=["target_street", "-filed_at"]),
+            models.Index(fields=["street", "-filed_at", "-id"], name="task_street_newest_first"),  # a street's list
             models.Index(fields=["target_community", "-filed_at"]),
             models.Index(fields=["department", "status"]),
         ]
@@ -131,6 +136,8 @@ class TaskAssignment(Versioned):
                 | (Q(target_street__isnull=True) & Q(target_community__isnull=False)),
                 name="task_one_target", violation_error_message="请选择一个承接街道或一个承接社区。",
             ),
+            models.CheckConstraint(condition=Q(target_street__isnull=True) | Q(street=models.F("target_street")),
+                                   name="task_street_is_target", violation_error_message="街道须为承接街道。"),
             models.CheckConstraint(
                 condition=Q(status="accepted", admission_item__isnull=False)
                 | (Q(status="approved_exception") & ~Q(approval_document="")),
@@ -197,7 +204,10 @@ class HonoursConsultation(Versioned):
         verbose_name = "评选表彰征求意见"
         verbose_name_plural = "评选表彰征求意见"
         ordering = ["-opened_on", "-pk"]
-        indexes = [models.Index(fields=["street", "-opened_on"])]
+        indexes = [  # behind the list's order, district-wide and a street's: the page's joins come after its limit
+            models.Index(fields=["-opened_on", "-id"], name="honours_newest_first"),
+            models.Index(fields=["street", "-opened_on", "-id"], name="honours_street_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(decision_date__gt=models.F("opened_on")),
                                    name="honours_decided_after_opening",

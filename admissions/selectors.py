@@ -53,7 +53,7 @@ def tasks_for_user(*, user) -> QuerySet[TaskAssignment]:
     return scoped(
         TaskAssignment.objects.select_related(
             "department", "target_street", "target_community__street", "admission_item__admission_list", "filed_by"),
-        user, street=("target_street_id", "target_community__street_id"), community="target_community_id",
+        user, street="street_id", community="target_community_id",  # street: the task's (its target's) street
     )
 
 

@@ -81,6 +81,8 @@ def _department_check(*, acting_user, department) -> None:
 def _target_check(task: TaskAssignment) -> None:
     if (task.target_street_id is None) == (task.target_community_id is None):
         raise ValidationError({"target_street": [_("请选择一个承接街道或一个承接社区。")]})
+    # The street the task lands in, kept on the task so that a street's scope is one indexed column (issue 14).
+    task.street_id = task.target_street_id or task.target_community.street_id
 
 
 def task_breaches(task: TaskAssignment, rules: RuleBook) -> list[Breach]:

@@ -52,7 +52,7 @@ def bulk(n_tasks: int, n_meetings: int) -> None:
                   else {"target_street_id": community.street_id})
         tasks.append(TaskAssignment(title=f"事项{i}", department_id=item.department_id, deadline=datetime.date(2030, 1, 1),
                                     admission_item=item, status="accepted", rule="admission.street_list", clause="二(一)",
-                                    **target))
+                                    street_id=community.street_id, **target))  # the street it lands in
         if i % 4 == 0:
             refusals.append(TaskRefusal(title=f"拒{i}", department_id=item.department_id, target_community=community,
                                         rule="admission.community_list", clause="三(五)", message="未列入"))

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from governance.api import ScopedFieldsMixin, ServiceModelViewSet
+from governance.api import ChoiceLabelField, LeanReadMixin, ScopedFieldsMixin, ServiceModelViewSet
 from governance.rules import RuleBook
 from meetings import services
 from meetings.models import CoBuildingAgreement, JointCommitteeList, Meeting, MeetingDecision
@@ -23,8 +23,8 @@ from meetings.selectors import (
 )
 
 
-class MeetingDecisionSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+class MeetingDecisionSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSerializer):
+    status_label = ChoiceLabelField("status")
 
     class Meta:
         model = MeetingDecision

@@ -209,3 +209,29 @@ def test_a_department_changes_only_its_own_consultations(tasks, api_for):
     assert own.patch(url, {"title": "改名"}, format="json").status_code == 200
     consultation.refresh_from_db()
     assert consultation.title == "改名"
+
+
+def test_the_lean_serialisers_answer_what_drf_answers(tasks, rf):
+    # Issue 14: the lists' serialisers read plain columns straight from the row (LeanReadMixin, ChoiceLabelField);
+    # every field, in order, is what DRF's own path answers.
+    from rest_framework import serializers
+
+    from admissions.api import HonoursConsultationSerializer, TaskAssignmentSerializer
+    from admissions.selectors import honours_for_user, tasks_for_user
+    from admissions.services import honours_opinion_record
+
+    consultation = honours_consultation_open(acting_user=None, department=tasks["dept"], title="文明单位评选",
+                                             candidates="某单位", street=tasks["a"], community=tasks["ca"],
+                                             decision_date=timezone.localdate() + datetime.timedelta(days=30))
+    honours_opinion_record(acting_user=None, consultation=consultation, street=tasks["a"], opinion="否决",
+                           recommends_veto=True)
+    request = rf.get("/")
+    request.user = f.user(Role.DISTRICT_ADMIN)
+    for serializer_class, rows in ((TaskAssignmentSerializer, tasks_for_user(user=request.user)),
+                                   (HonoursConsultationSerializer, honours_for_user(user=request.user))):
+        serializer = serializer_class(context={"request": request})
+        assert rows
+        for row in rows:
+            lean, drf = serializer.to_representation(row), serializers.Serializer.to_representation(serializer, row)
+            assert lean == drf
+            assert list(lean) == list(drf)

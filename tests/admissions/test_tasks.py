@@ -4,8 +4,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from admissions.models import Level, TaskAssignment, TaskKind, TaskRefusal
+from admissions.selectors import tasks_for_user
 from admissions.services import admission_item_create, admission_list_create, task_file, task_preview
 from governance.exceptions import RuleViolation
 from governance.roles import Role
@@ -133,3 +136,27 @@ def test_the_shipped_default_lists_are_in_force_and_marked_for_confirmation(db):
         shipped = admission_list_in_force(level=level)
         assert shipped.is_default and shipped.confirmed_at is None
         assert shipped.items.count() >= 10
+
+
+def test_a_task_carries_the_street_it_lands_in_and_a_street_sees_the_same_tasks_as_through_its_targets(lists):
+    # Issue 14: a street's scope reads the task's own street column (one index) instead of an OR across the
+    # communities join; the column is the target street, or the target community's street.
+    made = {}
+    for side in ("a", "b"):
+        made[side] = task_file(acting_user=None, **task_body(lists, side=side, admission_item=lists["street_item"]))
+        made[f"c{side}"] = task_file(acting_user=None, **task_body(
+            lists, level="community", side=side, admission_item=lists["community_item"]))
+    assert {k: t.street_id for k, t in made.items()} == {
+        "a": lists["a"].pk, "ca": lists["a"].pk, "b": lists["b"].pk, "cb": lists["b"].pk}
+    for side in ("a", "b"):
+        street = lists[side]
+        old = TaskAssignment.objects.filter(Q(target_street=street) | Q(target_community__street=street))
+        new = tasks_for_user(user=f.user(Role.STREET_STAFF, street))
+        assert list(new.values_list("pk", flat=True)) == list(old.values_list("pk", flat=True))
+        assert set(new.values_list("pk", flat=True)) == {made[side].pk, made[f"c{side}"].pk}
+
+
+def test_a_task_whose_street_is_not_its_target_street_is_refused_by_the_database(lists):
+    task = task_file(acting_user=None, **task_body(lists, admission_item=lists["street_item"]))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TaskAssignment.objects.filter(pk=task.pk).update(street=lists["b"])

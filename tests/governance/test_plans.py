@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.db import connection
 
+from admissions.selectors import honours_for_user, tasks_for_user
 from communities.models import Community
 from communities.selectors import communities_for_user
 from governance.models import Person, Post, PostKind, StaffCategory, StationedUnit
@@ -88,6 +89,10 @@ LISTS = [
     (people_for_user, "community_staff", "person_community_order"),
     (communities_for_user, "street_staff", "community_street_order"),
     (stationed_units_for_user, "street_staff", "stationed_unit_unique_name_per_street"),
+    (tasks_for_user, "street_staff", "task_street_newest_first"),
+    (tasks_for_user, "admin", "task_newest_first"),
+    (honours_for_user, "street_staff", "honours_street_newest_first"),
+    (honours_for_user, "admin", "honours_newest_first"),
 ]
 
 

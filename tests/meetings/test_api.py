@@ -198,3 +198,21 @@ def test_the_compliance_report_pages_the_units_and_totals_them_all(world, api_fo
     gaps = client.get(f"{API}/meetings/compliance/?gaps=1&page=2").json()
     assert gaps["count"] == totals["with_gaps"] and len(gaps["results"]) == totals["with_gaps"] - 50
     assert client.get(f"{API}/meetings/compliance/?page=3").status_code == 404
+
+
+def test_the_decisions_lean_serialiser_answers_what_drf_answers(world, rf):
+    # Issue 14: plain columns read straight from the row, the status label from a dict made once.
+    from rest_framework import serializers
+
+    from meetings.api import MeetingDecisionSerializer
+    from meetings.selectors import meeting_decisions_for_user
+
+    request = rf.get("/")
+    request.user = f.user(Role.DISTRICT_ADMIN)
+    serializer = MeetingDecisionSerializer(context={"request": request})
+    rows = list(meeting_decisions_for_user(user=request.user))
+    assert rows
+    for row in rows:
+        lean, drf = serializer.to_representation(row), serializers.Serializer.to_representation(serializer, row)
+        assert lean == drf and list(lean) == list(drf)
+        assert lean["status_label"] == row.get_status_display()
