@@ -127,7 +127,18 @@ def community_staffing_totals(*, communities: QuerySet[Community], on: datetime.
     (issue 14). tests/assessments/test_quota_totals.py holds both to the same sums.
 
     `street_id`: the street all of `communities` lie in. A community's post carries its street, so the posts
-    are then read through the street's index instead of a scan of the district's posts."""
+    are then read through the street's index instead of a scan of the district's posts. Summed once per change
+    of the data (governance/derived.py)."""
+    from governance import derived
+
+    return derived.figure("communities.staffing_totals", (derived.queryset_key(communities.order_by()),
+                                                          on.isoformat(), street_id),
+                          lambda: _community_staffing_totals(communities=communities, on=on, street_id=street_id),
+                          using=communities.db)
+
+
+def _community_staffing_totals(*, communities: QuerySet[Community], on: datetime.date,
+                               street_id: int | None) -> dict[str, int]:
     two_committees = Q(kind__in=sorted(TWO_COMMITTEES_KINDS)) & ~(
         Q(kind__in=sorted(PARTY_KINDS)) & (Q(is_secondment=True) | Q(is_concurrent=True)))
     pairs = (

@@ -178,6 +178,12 @@ def scope_key(user) -> tuple:
     return ("district",) if scope.district_wide else tuple(tuple(sorted(getattr(scope, level))) for level in LEVELS)
 
 
+def queryset_key(queryset) -> tuple:
+    """A queryset as a key: its SQL and params (which rows it reads, the scope's filter included)."""
+    sql, params = queryset.query.sql_with_params()
+    return (queryset.db, sql, tuple(repr(p) for p in params))
+
+
 def _key(name: str, gen: int, key) -> str:
     from governance.registry import _DISABLED
 
