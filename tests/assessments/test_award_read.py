@@ -75,7 +75,9 @@ def test_the_page_asked_for_comes_with_the_totals(boundary_workers, django_asser
     assert isinstance(awards, AwardRows) and len(awards) == len(whole) == 10
     with django_assert_num_queries(1):  # the page's posts only
         assert rows_of(awards[4:10]) == whole[4:10]
-    with django_assert_num_queries(2):  # a slice before the page read: its ids, then its posts
+    # a slice before the page read: its ids, then its posts (on PostgreSQL, the data generation read first:
+    # governance/derived.py)
+    with django_assert_num_queries(2 + (connection.vendor == "postgresql")):
         assert rows_of(awards[0:3]) == whole[0:3]
     assert rows_of([awards[9]]) == whole[9:10] and rows_of(awards[-1:]) == whole[-1:]
 
