@@ -184,10 +184,13 @@ def queryset_key(queryset) -> tuple:
     return (queryset.db, sql, tuple(repr(p) for p in params))
 
 
-def _key(name: str, gen: int, key) -> str:
+def _key(name: str, gen: int, key, using: str) -> str:
     from governance.registry import _DISABLED
 
-    raw = repr((key, timezone.localdate().isoformat(), tuple(sorted(_DISABLED))))
+    # the database too: two databases (a deployment's copies, the benchmark's sizes) may share one Redis, and
+    # their generations say nothing of each other
+    database = connections[using].settings_dict.get("NAME")
+    raw = repr((key, database, timezone.localdate().isoformat(), tuple(sorted(_DISABLED))))
     return f"{_PREFIX}:{name}:{gen}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -197,7 +200,7 @@ def figure(name: str, key, compute: Callable[[], T], *, using: str = "default", 
     gen = generation(using) if cacheable else None
     if gen is None:
         return compute()
-    full = _key(name, gen, key)
+    full = _key(name, gen, key, using)
     stored = cache.get(full)
     if isinstance(stored, tuple) and len(stored) == 1:
         return stored[0]
