@@ -45,6 +45,7 @@ from communities.selectors import (
     community_staffing_totals,
     with_figures_as_of,
 )
+from governance import derived
 from governance.compiled_query import CompiledQuery
 from governance.exceptions import RuleViolation
 from governance.models import COMMUNITY_WORKER_KINDS, Person, PolicyRule, Post
@@ -433,19 +434,24 @@ def long_service_awards(*, user, year: int, rules: RuleBook | None = None) -> li
     return _awards_from(posts, year=year, rules=rules, first_year=first_year)
 
 
-def award_posts_sql(*, community_ids_qs, year: int, rules: RuleBook, first_year: int) -> QuerySet[Post] | None:
+def award_posts_sql(*, community_ids_qs, year: int, rules: RuleBook, first_year: int,
+                    held_in=None) -> QuerySet[Post] | None:
     """The posts `_awards_from` awards on, decided in SQL (issue 14): for each person due an award in `year`
     (assessments.quotas.long_service_award_sql), the first of their candidate posts (by start date, then id)
     held on the day the award falls due. Annotated with the award's expressions. None when the rule has no SQL
-    form (the caller decides in Python)."""
+    form (the caller decides in Python). `held_in` (community ids): only the awarded posts of those communities,
+    the same rows as the whole read's there (a person's earlier posts are still looked for in all of
+    `community_ids_qs`)."""
     try:
         award = long_service_award_sql(service_start="person__community_service_start",
                                        has_violation_record="person__has_violation_record", year=year, rules=rules,
                                        first_year=first_year)
     except SqlFormUnavailable:
         return None
-    held = (_award_held(community_ids_qs=community_ids_qs, year=year, who=_award_filter(rules, year, first_year))
-            .annotate(**award).alias(start_key=date_key_sql("start_date"), end_key=date_key_sql("end_date"))
+    held = _award_held(community_ids_qs=community_ids_qs, year=year, who=_award_filter(rules, year, first_year))
+    if held_in is not None:
+        held = held.filter(community_id__in=held_in)
+    held = (held.annotate(**award).alias(start_key=date_key_sql("start_date"), end_key=date_key_sql("end_date"))
             # `who` (_award_filter) keeps only people with an award_years (a tier) in `year`
             .filter(start_key__lte=F("award_due_on"))
             .filter(Q(end_date__isnull=True) | Q(end_key__gte=F("award_due_on"))))
@@ -494,17 +500,20 @@ def _scope_communities(*, district_wide: bool, street_ids=(), community_ids=()) 
     return Community.objects.filter(q)
 
 
-def _awarded_build(*, year: int, first_year: int, tiers, district_wide: bool, street_ids=(), community_ids=()):
-    """award_posts_sql as a values() read of what the totals and the order need (AWARDED)."""
+def _awarded_build(*, year: int, first_year: int, tiers, district_wide: bool, street_ids=(), community_ids=(),
+                   held_in=()):
+    """award_posts_sql as a values() read of what the totals and the order need (AWARDED); with `held_in`, of
+    those communities' awarded posts only (a page's)."""
     rules = _TiersOnly(tiers)
     communities = _scope_communities(district_wide=district_wide, street_ids=street_ids, community_ids=community_ids)
-    posts = award_posts_sql(community_ids_qs=communities.values("pk"), year=year, rules=rules, first_year=first_year)
+    posts = award_posts_sql(community_ids_qs=communities.values("pk"), year=year, rules=rules, first_year=first_year,
+                            held_in=held_in or None)
     name = Collate("person__name", "C" if connections[posts.db].vendor == "postgresql" else "BINARY")
     return posts.order_by().values(
         a_pk=F("pk"), a_street=F("community__street_id"), a_payable=F("award_payable"),
         a_paid=Case(When(person__has_violation_record=False, then=Value(1)), default=Value(0),
                     output_field=IntegerField()),
-        a_street_code=F("community__street__code"), a_community_code=F("community__code"),
+        a_community=F("community_id"), a_street_code=F("community__street__code"), a_community_code=F("community__code"),
         a_anniversary=F("award_anniversary"), a_name=name, a_person=F("person_id"))
 
 
@@ -512,15 +521,21 @@ def _awarded_build(*, year: int, first_year: int, tiers, district_wide: bool, st
 # expressions are not compiled again on each request (issue 14).
 AWARDED = CompiledQuery(_awarded_build)
 
-# One pass over the awarded posts for the totals by street and a page of the list (the anti-join and the
-# award expressions evaluated once): rows (0, street, awards, award_count, rows, NULL), then (1, ..., post id)
-# for the page, in the budget's order (street, community, anniversary, name, person).
+# One pass over the awarded posts for the totals and a page of the list (the anti-join and the award expressions
+# evaluated once): rows (0, street, community, its rank in the budget's order of communities, awards, award_count,
+# rows, NULL) per community with awards, then (1, ..., post id) for the page, in the budget's order (street,
+# community, anniversary, name, person).
 _TOTALS_AND_PAGE = """WITH awarded AS ({awarded})
-SELECT 0 AS part, a_street, SUM(a_payable), SUM(a_paid), COUNT(*), CAST(NULL AS bigint) FROM awarded GROUP BY a_street
+SELECT 0 AS part, a_street, a_community, DENSE_RANK() OVER (ORDER BY a_street_code, a_community_code),
+  SUM(a_payable), SUM(a_paid), COUNT(*), CAST(NULL AS bigint)
+  FROM awarded GROUP BY a_street, a_community, a_street_code, a_community_code
 UNION ALL
-SELECT * FROM (SELECT 1 AS part, CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS bigint),
-  CAST(NULL AS bigint), a_pk FROM awarded
+SELECT * FROM (SELECT 1 AS part, CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS bigint),
+  CAST(NULL AS bigint), CAST(NULL AS bigint), a_pk FROM awarded
   ORDER BY a_street_code, a_community_code, a_anniversary, a_name, a_person LIMIT %s OFFSET %s) page"""
+# A page of the list alone, from the awarded posts of the communities it spans (AwardTotals.span).
+_PAGE = """WITH awarded AS ({awarded})
+SELECT a_pk FROM awarded ORDER BY a_street_code, a_community_code, a_anniversary, a_name, a_person LIMIT %s OFFSET %s"""
 
 
 def _award_scope(user) -> dict:
@@ -532,21 +547,81 @@ def _award_scope(user) -> dict:
     return {"shape": {"district_wide": False}, "params": params}
 
 
+@dataclass(frozen=True)
+class AwardTotals:
+    """The award list's totals (awards_and_totals): by street, and the rows of each group of communities in the
+    budget's order (communities of the same street and community code form one group), so that a page of the list
+    reads only the awarded posts of the communities it spans."""
+
+    by_street: dict  # street id -> {"awards", "award_count", "rows"}
+    groups: tuple  # ((community ids), rows) in the budget's order
+
+    def span(self, start: int, limit: int) -> tuple[tuple[int, ...], int]:
+        """The communities whose awarded posts hold the list's [start:start + limit], and where in their rows the
+        slice starts."""
+        at, ids, offset = 0, [], 0
+        for communities, rows in self.groups:
+            if at + rows > start and at < start + limit:
+                if not ids:
+                    offset = start - at
+                ids.extend(communities)
+            at += rows
+        return tuple(ids), offset
+
+
+def _award_totals(found) -> AwardTotals:
+    by_street: dict = {}
+    groups: dict = {}
+    for _part, street, community, rank, awards, paid, rows, _pk in found:
+        line = by_street.setdefault(street, {"awards": 0, "award_count": 0, "rows": 0})
+        line["awards"] += int(awards or 0)
+        line["award_count"] += int(paid or 0)
+        line["rows"] += int(rows)
+        ids, n = groups.get(rank, ((), 0))
+        groups[rank] = ((*ids, community), n + int(rows))
+    return AwardTotals(by_street=by_street, groups=tuple(groups[rank] for rank in sorted(groups)))
+
+
+def _padded(ids: tuple[int, ...]) -> tuple[int, ...]:
+    """`ids` repeated up to a power of two: a compiled read is compiled once per length of a tuple param."""
+    size = 1
+    while size < len(ids):
+        size *= 2
+    return ids + (ids[0],) * (size - len(ids))
+
+
 def awards_and_totals(*, user, year: int, tiers, first_year: int, start: int, limit: int, using: str = "default"
                       ) -> tuple[dict[int, dict], list[int]]:
-    """The award totals by street (award_totals_by_street) and the post ids of the list's [start:start + limit],
-    in one query over the compiled award read."""
-    scope = _award_scope(user)
-    sql, values = AWARDED.sql(shape={"year": year, "first_year": first_year, "tiers": tiers, **scope["shape"]},
-                              **scope["params"])
-    if not sql:  # nothing in scope
-        return {}, []
+    """The award totals by street (award_totals_by_street) and the post ids of the list's [start:start + limit].
+    The totals are counted once per change of the data (governance/derived.py), in one query with the page; with
+    the totals known, a page reads only the awarded posts of the communities it spans (issue 14)."""
+
+    awarded_scope = _award_scope(user)
+    shape = {"year": year, "first_year": first_year, "tiers": tiers, **awarded_scope["shape"]}
+    page: dict = {}
+
+    def one_pass() -> AwardTotals:
+        sql, values = AWARDED.sql(shape=shape, **awarded_scope["params"])
+        if not sql:  # nothing in scope
+            page["ids"] = []
+            return AwardTotals(by_street={}, groups=())
+        with connections[using].cursor() as cursor:
+            cursor.execute(_TOTALS_AND_PAGE.format(awarded=sql), [*values, limit, start])
+            found = cursor.fetchall()
+        page["ids"] = [row[7] for row in found if row[0] == 1]
+        return _award_totals([row for row in found if row[0] == 0])
+
+    key = (derived.scope_key(user), year, first_year, tuple(map(tuple, tiers)))
+    totals = derived.figure("assessments.award_totals", key, one_pass, using=using)
+    if "ids" in page:
+        return totals.by_street, page["ids"]
+    held_in, offset = totals.span(start, limit)
+    if not held_in:
+        return totals.by_street, []
+    sql, values = AWARDED.sql(shape=shape, held_in=_padded(held_in), **awarded_scope["params"])
     with connections[using].cursor() as cursor:
-        cursor.execute(_TOTALS_AND_PAGE.format(awarded=sql), [*values, limit, start])
-        found = cursor.fetchall()
-    totals = {row[1]: {"awards": int(row[2] or 0), "award_count": int(row[3] or 0), "rows": int(row[4])}
-              for row in found if row[0] == 0}
-    return totals, [row[5] for row in found if row[0] == 1]
+        cursor.execute(_PAGE.format(awarded=sql), [*values, limit, offset])
+        return totals.by_street, [row[0] for row in cursor.fetchall()]
 
 
 class AwardRows(Sequence):
@@ -737,6 +812,14 @@ def community_totals_by_street(communities: QuerySet[Community], *, rules: RuleB
     except SqlFormUnavailable:
         return None
     base = communities.select_related(None).order_by()
+    # summed once per change of the data (governance/derived.py): the key is the communities' query (the scope)
+    # and the rules' date (their versions are data)
+    return derived.figure("assessments.community_totals", (derived.queryset_key(base), rules.figure_key),
+                          lambda: _community_totals_by_street(base, exprs=exprs, rules=rules),
+                          using=base.db, cacheable=rules.figure_key is not None)
+
+
+def _community_totals_by_street(base: QuerySet[Community], *, exprs: dict, rules: RuleBook) -> dict[int, dict]:
 
     def sums(queryset) -> dict[int, dict]:
         rows = queryset.values("street_id").annotate(

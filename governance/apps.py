@@ -40,3 +40,9 @@ class GovernanceConfig(AppConfig):
 
         authz_cache.connect()
         post_migrate.connect(authz_cache.on_any_change, dispatch_uid="governance.authz_cache.migrate")
+
+        # District-wide figures cached under the data generation (governance/derived.py): every connection's
+        # writes move it on.
+        from governance import derived
+
+        derived.connect()

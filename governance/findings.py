@@ -134,12 +134,32 @@ def findings_for(*, user, on: datetime.date | None = None, rules: RuleBook | Non
 
 # --- counts and pages (issue 14: the district's counts are counted, not built) ---------------------------
 
-def _counts_of(provider, *, user, rules: RuleBook, street_id, community_id, built: dict) -> Counter:
-    """One provider's findings per (street id, approved): its counting form if it registered one, else by
-    building its findings (kept in `built`, so that a page of them is not built twice)."""
-    count = registry.finding_counts.get(provider)
-    if count is not None:
-        return Counter(count(user=user, rules=rules, street_id=street_id, community_id=community_id))
+def _counted(*, user, rules: RuleBook, street_id, community_id) -> dict:
+    """Every counting form's counts ({provider: Counter}), counted once per change of the data: kept under the
+    data generation (governance/derived.py), keyed by the user's scope, the unit asked for and the rules' date."""
+    from governance import derived
+
+    counters = [(provider, registry.finding_counts[provider]) for provider in registry.findings
+                if provider in registry.finding_counts]
+
+    def count() -> dict:
+        return {_name(provider): Counter(fn(user=user, rules=rules, street_id=street_id, community_id=community_id))
+                for provider, fn in counters}
+
+    key = (derived.scope_key(user), street_id, community_id, rules.figure_key, [_name(p) for p, _fn in counters])
+    by_name = derived.figure("findings.counts", key, count, cacheable=rules.figure_key is not None)
+    return {provider: by_name[_name(provider)] for provider, _fn in counters}
+
+
+def _name(provider) -> str:
+    return f"{provider.__module__}.{provider.__qualname__}"
+
+
+def _counts_of(provider, *, user, rules: RuleBook, street_id, community_id, built: dict, counted: dict) -> Counter:
+    """One provider's findings per (street id, approved): its counting form's (`counted`, from _counted) if it
+    registered one, else by building its findings (kept in `built`, so that a page of them is not built twice)."""
+    if provider in counted:
+        return counted[provider]
     found = provider(user=user, rules=rules, street_id=street_id, community_id=community_id)
     built[provider] = found
     return Counter((f.street_id, f.approved) for f in found)
@@ -148,13 +168,14 @@ def _counts_of(provider, *, user, rules: RuleBook, street_id, community_id, buil
 def finding_counts(*, user, on: datetime.date | None = None, rules: RuleBook | None = None,
                    street_id: int | None = None, community_id: int | None = None) -> Counter:
     """How many findings `findings_for` lists, per (street id, approved), counted by the providers' counting
-    forms (SQL aggregates, a constant number of queries) where they have one."""
+    forms (SQL aggregates, a constant number of queries, cached under the data generation) where they have one."""
     rules = rules or RuleBook(on=on)
     total: Counter = Counter()
     built: dict = {}
+    counted = _counted(user=user, rules=rules, street_id=street_id, community_id=community_id)
     for provider in registry.findings:
         total.update(_counts_of(provider, user=user, rules=rules, street_id=street_id, community_id=community_id,
-                                built=built))
+                                built=built, counted=counted))
     return total
 
 
@@ -197,8 +218,9 @@ def findings_page(*, user, rules: RuleBook | None = None, street_id: int | None 
     the counting forms. `street_names(ids)` returns {street id: name} for the counted streets."""
     rules = rules or RuleBook()
     built: dict = {}
+    counted = _counted(user=user, rules=rules, street_id=street_id, community_id=None)
     per_provider = [(provider, _counts_of(provider, user=user, rules=rules, street_id=street_id, community_id=None,
-                                          built=built)) for provider in registry.findings]
+                                          built=built, counted=counted)) for provider in registry.findings]
     open_count = sum(n for _p, counts in per_provider for (_s, approved), n in counts.items() if not approved)
     approved_count = sum(n for _p, counts in per_provider for (_s, approved), n in counts.items() if approved)
     streets = {s for _p, counts in per_provider for (s, _a), n in counts.items() if n}

@@ -114,6 +114,15 @@ class RuleBook:
         return rules
 
     @property
+    def figure_key(self) -> tuple | None:
+        """What a figure computed from this book depends on of it (governance/derived.py): the date and the keys
+        it reads (the rule versions are data, which moves the data generation); None with overrides (a what-if:
+        never cached)."""
+        if self._overrides:
+            return None
+        return (self.on.isoformat(), None if self._keys is None else tuple(sorted(self._keys)))
+
+    @property
     def _rules(self) -> dict[str, RuleValue]:
         return self._loaded if self._loaded is not None else self._load()
 

@@ -210,6 +210,12 @@ CACHES = {
 # memory, a grant revoked in one worker (or a Celery task) would not reach another's copy.
 AUTHZ_CACHE = env_bool("GOVERNANCE_AUTHZ_CACHE", bool(os.environ.get("DJANGO_CACHE_URL")))
 
+# District-wide figures (the findings' counts, the quota totals) kept in that cache under the data generation
+# that every write moves on (governance/derived.py): right in every process with local memory too, since the
+# generation is read from the database. The TTL bounds how long a write that bypasses Django (psql) goes unseen.
+DERIVED_CACHE = env_bool("GOVERNANCE_DERIVED_CACHE", True)
+DERIVED_CACHE_TTL = int(os.environ.get("GOVERNANCE_DERIVED_CACHE_TTL", "300"))
+
 # Content-Security-Policy (django-csp): scripts and styles only from this site's own files, nothing from
 # any other origin, no inline script anywhere. The API docs pages add inline styles and a blob: worker
 # (Swagger UI and ReDoc build their styles at run time), see governance/api_urls.py.

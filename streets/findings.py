@@ -20,10 +20,12 @@ def street_findings(*, user, rules: RuleBook, street_id: int | None = None,
         streets = streets.filter(pk=street_id)
     streets = list(streets)
     staffing = street_staffing(street_ids=[s.pk for s in streets], rules=rules)
-    # who leads a community party committee in each street (三(一)2): one query
+    # which of the streets' party-member deputies lead a community party committee there (三(一)2): one query,
+    # read by the deputies (a few a street), not over the district's community secretaries (issue 14)
     secretaries: dict[int, set] = {s.pk: set() for s in streets}
+    deputies = sorted(set().union(*(staffing[s.pk].party_member_deputies for s in streets)))
     for street_id, person_id in active_posts(on=rules.on).filter(
-            kind=PostKind.COMMUNITY_SECRETARY, community__street_id__in=list(secretaries),
+            kind=PostKind.COMMUNITY_SECRETARY, community__street_id__in=list(secretaries), person_id__in=deputies,
     ).values_list("community__street_id", "person_id"):
         secretaries[street_id].add(person_id)
     return [

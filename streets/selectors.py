@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from governance.findings import covers_of
 from governance.models import (
@@ -144,6 +144,22 @@ def street_staffing(*, street_ids, on: datetime.date | None = None, rules: RuleB
                      name=name)
     cache.update(result)
     return {sid: cache.get(sid) or result[sid] for sid in street_ids}
+
+
+def street_community_sums(*, street_ids) -> dict[int, tuple[int, int]]:
+    """{street id: (communities, households)} of these streets (all their communities): one grouped query over
+    the district's communities, summed once per change of the data (governance/derived.py, issue 14)."""
+    from governance import derived
+
+    ids = sorted(street_ids)
+
+    def sums() -> dict[int, tuple[int, int]]:
+        rows = (Street.objects.filter(pk__in=ids).order_by()
+                .annotate(n=Count("communities"), households=Sum("communities__households"))
+                .values_list("pk", "n", "households"))
+        return {pk: (n, households or 0) for pk, n, households in rows}
+
+    return derived.figure("streets.community_sums", tuple(ids), sums)
 
 
 # The rules street_career_posts_total reads (a list of streets reads only these: RuleBook(keys=...)).

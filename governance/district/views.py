@@ -1,7 +1,6 @@
 """Pages that span the district and compose the apps: home by role, the district overview, the findings."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 
 from communities.selectors import communities_for_user
@@ -12,7 +11,7 @@ from governance.roles import Role, user_role
 from governance.rules import RuleBook
 from governance.scope import scope_for
 from governance.views import require_district_wide
-from streets.selectors import street_staffing, streets_for_user
+from streets.selectors import street_community_sums, street_staffing, streets_for_user
 
 
 @login_required
@@ -41,11 +40,11 @@ def home(request):
 def district_overview(request):
     require_district_wide(request)
     rules = RuleBook()
-    streets = list(
-        streets_for_user(user=request.user).annotate(
-            community_count=Count("communities", distinct=True), households=Sum("communities__households"),
-        )
-    )
+    streets = list(streets_for_user(user=request.user))
+    # the streets' communities and households, summed once per change of the data (issue 14)
+    sums = street_community_sums(street_ids=[s.pk for s in streets])
+    for street in streets:
+        street.community_count, street.households = sums.get(street.pk, (0, 0))
     staffing = street_staffing(street_ids=[s.pk for s in streets], rules=rules)
     # 待处理: an approved breach needs no action. Counted by the checks' counting forms, not built (issue 14).
     by_street: dict[int | None, int] = {}
