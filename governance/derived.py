@@ -8,7 +8,7 @@ data changes, so it is computed once per change, not once per request:
     figure("findings.counts", (scope_key(user), street_id, rules.on), lambda: ...)
 
 The figure is stored under a key that carries the **data generation**: a PostgreSQL sequence
-(`governance_data_generation`, migration governance/0018) that every write Django sends moves on. Reading it is
+(`governance_data_generation`, migration governance/0019) that every write Django sends moves on. Reading it is
 one cheap query per figure (`SELECT last_value`: a sequence is not transactional, every session sees its
 latest value at once). How it moves:
 

@@ -17,7 +17,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("governance", "0017_person_service_start"),
+        ("governance", "0018_count_estimate"),
     ]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
