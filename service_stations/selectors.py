@@ -28,8 +28,12 @@ from service_stations.models import (
 
 def stations_for_user(*, user) -> QuerySet[ServiceStation]:
     qs = ServiceStation.objects.select_related("street").prefetch_related("communities")
-    # A station shared by two communities (三(二)) joins twice: distinct.
-    return scoped(qs, user, street="street_id", community="communities__id", station="pk").distinct()
+    stations = scoped(qs, user, street="street_id", community="communities__id", station="pk")
+    # Only a community's grant joins the communities, where a station shared by two of them (三(二)) comes twice:
+    # distinct there alone. A DISTINCT elsewhere sorted every station in scope before the page (and kept the
+    # paginator from reading its count with the page), for rows that cannot repeat (issue 14).
+    scope = scope_for(user)
+    return stations.distinct() if not scope.district_wide and scope.community_ids else stations
 
 
 STREET_PAGE_STATIONS = 30
