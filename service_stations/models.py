@@ -372,3 +372,21 @@ class StationChecklistEntry(Versioned):
         verbose_name_plural = "规范化建设标准项"
         ordering = ["station", "item"]
         constraints = [models.UniqueConstraint(fields=["station", "item"], name="station_checklist_item_once")]
+
+
+class ChecklistTally(models.Model):
+    """How many of a street's stations meet each standard (五统一、十个一): kept by the services as the entries
+    change (services.checklist_set, station_update, station_delete; `checklist_tally_rebuild` after bulk writes),
+    so that the checklist overview counts from 15 rows a street, not from every station's entries (issue 14)."""
+
+    street = models.ForeignKey("streets.Street", on_delete=models.CASCADE, related_name="+", verbose_name="街道")
+    item = models.CharField("标准项", max_length=20, choices=ChecklistItem.choices)
+    met = models.IntegerField("已达标服务站数", default=0)
+
+    class Meta:
+        verbose_name = "规范化建设达标统计"
+        verbose_name_plural = "规范化建设达标统计"
+        constraints = [models.UniqueConstraint(fields=["street", "item"], name="checklist_tally_once")]
+
+    def __str__(self):
+        return f"{self.street_id} {self.item} {self.met}"

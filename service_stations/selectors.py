@@ -17,6 +17,7 @@ from service_stations.models import (
     CalendarDay,
     CalendarYear,
     CaseStatus,
+    ChecklistTally,
     Notification,
     ServiceCase,
     ServiceItem,
@@ -283,11 +284,22 @@ def checklist_stations(*, user) -> QuerySet[ServiceStation]:
 
 
 def checklist_met_counts(*, user) -> dict[str, int]:
-    """How many stations in the user's scope meet each standard: one grouped count (the scope's filter only
-    where there is a scope)."""
-    entries = StationChecklistEntry.objects.filter(met=True)
-    if not scope_for(user).district_wide:
-        entries = entries.filter(station_id__in=stations_for_user(user=user).values("pk"))
+    """How many stations in the user's scope meet each standard (those met by none left out): for the district
+    or whole streets, the sum of the streets' tallies (ChecklistTally, 15 rows a street, whatever the number of
+    stations); for a scope of communities or stations, one grouped count of their entries."""
+    scope = scope_for(user)
+    if scope.district_wide or (scope.street_ids and not scope.community_ids and not scope.station_ids):
+        tallies = ChecklistTally.objects.filter(met__gt=0)
+        if not scope.district_wide:
+            tallies = tallies.filter(street_id__in=sorted(scope.street_ids))
+        return dict(tallies.order_by().values_list("item").annotate(n=Sum("met")))
+    return checklist_met_counts_counted(user=user)
+
+
+def checklist_met_counts_counted(*, user) -> dict[str, int]:
+    """checklist_met_counts counted from the entries themselves (a scope of communities or stations; the tests
+    hold the tallies to it)."""
+    entries = StationChecklistEntry.objects.filter(met=True, station_id__in=stations_for_user(user=user).values("pk"))
     return dict(entries.order_by().values_list("item").annotate(n=Count("*")))
 
 
