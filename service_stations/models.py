@@ -379,7 +379,9 @@ class ChecklistTally(models.Model):
     change (services.checklist_set, station_update, station_delete; `checklist_tally_rebuild` after bulk writes),
     so that the checklist overview counts from 15 rows a street, not from every station's entries (issue 14)."""
 
-    street = models.ForeignKey("streets.Street", on_delete=models.CASCADE, related_name="+", verbose_name="街道")
+    # The unique (street, item) index serves the street's lookups: no index of its own.
+    street = models.ForeignKey("streets.Street", on_delete=models.CASCADE, related_name="+", verbose_name="街道",
+                               db_index=False)
     item = models.CharField("标准项", max_length=20, choices=ChecklistItem.choices)
     met = models.IntegerField("已达标服务站数", default=0)
 

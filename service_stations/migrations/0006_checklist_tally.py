@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('item', models.CharField(choices=[('training', '统一培训工作人员'), ('dress', '统一着装要求'), ('equipment', '统一配置设施设备'), ('rules', '统一制定工作制度'), ('item_list', '统一明确政务服务受理事项清单'), ('premises', '有一个阵地'), ('sign', '有一块标牌'), ('computer', '有一台电脑'), ('network', '有一个专网'), ('ledger', '有一本台账'), ('phone', '有一部电话'), ('notice_board', '有一个公告栏'), ('worker', '有一名工作人员'), ('guide', '有一套办事指南'), ('card', '有一张便民服务卡')], max_length=20, verbose_name='标准项')),
                 ('met', models.IntegerField(default=0, verbose_name='已达标服务站数')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='streets.street', verbose_name='街道')),
+                ('street', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='streets.street', verbose_name='街道')),
             ],
             options={
                 'verbose_name': '规范化建设达标统计',
