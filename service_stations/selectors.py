@@ -275,12 +275,12 @@ def checklist_for_user(*, user) -> QuerySet[StationChecklistEntry]:
 
 
 def checklist_stations(*, user) -> QuerySet[ServiceStation]:
-    """The stations of the checklist overview, by street and code. District-wide, the plain table: no DISTINCT
-    (the communities' join of stations_for_user), which sorted every station of the district before its LIMIT."""
-    stations = ServiceStation.objects.select_related("street").order_by("street__code", "code")
-    if scope_for(user).district_wide:
-        return stations
-    return stations.filter(pk__in=stations_for_user(user=user).values("pk"))
+    """The stations of the checklist overview, by street and code: the scope's filter on the stations themselves
+    (a street's through its index), a DISTINCT only behind a community's grant, where it sorts few rows."""
+    stations = stations_for_user(user=user).prefetch_related(None)
+    if stations.query.distinct:  # a community's grant: the communities' join made distinct, read by its ids
+        stations = ServiceStation.objects.select_related("street").filter(pk__in=stations.values("pk"))
+    return stations.order_by("street__code", "code")
 
 
 def checklist_met_counts(*, user) -> dict[str, int]:
