@@ -240,6 +240,9 @@ def grow(scale: int, *, out=sys.stdout) -> dict:
             apps.copy(k, {"community": cmap, "grid": gmap, "station": smap, "person": pmap}, copy)
         if k % 10 == 0 or k == scale:
             print(f"  grown to x{k}", file=out, flush=True)
+    from service_stations.services import checklist_tally_rebuild
+
+    checklist_tally_rebuild()  # the copied checklist entries were bulk-written: their streets' tallies counted once
     return counts()
 
 

@@ -26,6 +26,14 @@ class ServiceStationAdmin(ServiceSaveAdmin):
     search_fields = ["name", "code"]
     filter_horizontal = ["communities"]
 
+    def delete_model(self, request, obj):
+        services.station_delete(station=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for station in queryset:
+                services.station_delete(station=station)
+
 
 class RevisionInline(admin.TabularInline):
     model = ServiceItemRevision

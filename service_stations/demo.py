@@ -25,7 +25,13 @@ from service_stations.models import (
     StationChecklistEntry,
 )
 from service_stations.selectors import working_calendar
-from service_stations.services import _revision_save, case_build, case_transition_data, checklist_set
+from service_stations.services import (
+    _revision_save,
+    case_build,
+    case_transition_data,
+    checklist_set,
+    checklist_tally_rebuild,
+)
 from service_stations.validators import id_number_check_digit
 
 NAMES = ["马秀兰", "王建国", "李桂英", "张志强", "刘海燕", "杨玉萍", "赵国庆", "周红梅"]
@@ -93,6 +99,8 @@ def demo_station_data(*, rng: random.Random) -> int:
             raise ValueError(f"shift of {shift.station} ends before it starts")
     bulk_create_validated(shifts, Shift)
     bulk_create_validated(checklist, StationChecklistEntry)
+    if checklist:
+        checklist_tally_rebuild(street_ids={station.street_id for station in stations})
     for entry in to_update:  # an entry someone marked unmet: the service, as before
         checklist_set(station=entry.station, acting_user=None, item=entry.item, met=True)
     return len(cases)

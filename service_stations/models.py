@@ -25,6 +25,8 @@ class ServiceStation(Versioned):
         verbose_name_plural = "社区服务站"
         ordering = ["code"]
         permissions = [("access_station", "可访问本服务站")]
+        # A street's stations by code (its API list, the overdue and checklist overviews by street and code).
+        indexes = [models.Index(fields=["street", "code"], name="station_street_code")]
 
     def __str__(self):
         return self.name
@@ -209,9 +211,13 @@ class ServiceCase(Versioned):
             models.Index(fields=["station", "due_date"], condition=Q(status__in=["received", "handling"]),
                          name="case_open_station_due"),
             models.Index(fields=["due_date"], condition=Q(status__in=["received", "handling"]), name="case_open_due"),
-            # The case lists: a station's or a street's, newest first.
-            models.Index(fields=["station", "-received_at"], name="case_station_received"),
-            models.Index(fields=["street", "-received_at"], name="case_street_received"),
+            # A street's open cases by station, read off the index alone (the overdue overview's totals).
+            models.Index(fields=["street", "station", "due_date"], condition=Q(status__in=["received", "handling"]),
+                         name="case_open_street_station_due"),
+            # The case lists, newest first (the order with its tie-break): the district's, a station's, a street's.
+            models.Index(fields=["-received_at", "-id"], name="case_received"),
+            models.Index(fields=["station", "-received_at", "-id"], name="case_station_received"),
+            models.Index(fields=["street", "-received_at", "-id"], name="case_street_received"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""),
@@ -327,7 +333,8 @@ class Shift(Versioned):
         verbose_name = "值班安排"
         verbose_name_plural = "值班安排"
         ordering = ["date", "start"]
-        indexes = [models.Index(fields=["station", "date"])]
+        # The district's list in its order; a station's rota by date.
+        indexes = [models.Index(fields=["date", "start"], name="shift_date_start"), models.Index(fields=["station", "date"])]
         constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="shift_end_after_start",
                                               violation_error_message=gettext_lazy("结束时间须晚于开始时间。"))]
 
@@ -365,3 +372,23 @@ class StationChecklistEntry(Versioned):
         verbose_name_plural = "规范化建设标准项"
         ordering = ["station", "item"]
         constraints = [models.UniqueConstraint(fields=["station", "item"], name="station_checklist_item_once")]
+
+
+class ChecklistTally(models.Model):
+    """How many of a street's stations meet each standard (五统一、十个一): kept by the services as the entries
+    change (services.checklist_set, station_update, station_delete; `checklist_tally_rebuild` after bulk writes),
+    so that the checklist overview counts from 15 rows a street, not from every station's entries (issue 14)."""
+
+    # The unique (street, item) index serves the street's lookups: no index of its own.
+    street = models.ForeignKey("streets.Street", on_delete=models.CASCADE, related_name="+", verbose_name="街道",
+                               db_index=False)
+    item = models.CharField("标准项", max_length=20, choices=ChecklistItem.choices)
+    met = models.IntegerField("已达标服务站数", default=0)
+
+    class Meta:
+        verbose_name = "规范化建设达标统计"
+        verbose_name_plural = "规范化建设达标统计"
+        constraints = [models.UniqueConstraint(fields=["street", "item"], name="checklist_tally_once")]
+
+    def __str__(self):
+        return f"{self.street_id} {self.item} {self.met}"

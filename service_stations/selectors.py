@@ -17,6 +17,7 @@ from service_stations.models import (
     CalendarDay,
     CalendarYear,
     CaseStatus,
+    ChecklistTally,
     Notification,
     ServiceCase,
     ServiceItem,
@@ -28,8 +29,12 @@ from service_stations.models import (
 
 def stations_for_user(*, user) -> QuerySet[ServiceStation]:
     qs = ServiceStation.objects.select_related("street").prefetch_related("communities")
-    # A station shared by two communities (三(二)) joins twice: distinct.
-    return scoped(qs, user, street="street_id", community="communities__id", station="pk").distinct()
+    stations = scoped(qs, user, street="street_id", community="communities__id", station="pk")
+    # Only a community's grant joins the communities, where a station shared by two of them (三(二)) comes twice:
+    # distinct there alone. A DISTINCT elsewhere sorted every station in scope before the page (and kept the
+    # paginator from reading its count with the page), for rows that cannot repeat (issue 14).
+    scope = scope_for(user)
+    return stations.distinct() if not scope.district_wide and scope.community_ids else stations
 
 
 STREET_PAGE_STATIONS = 30
@@ -270,20 +275,31 @@ def checklist_for_user(*, user) -> QuerySet[StationChecklistEntry]:
 
 
 def checklist_stations(*, user) -> QuerySet[ServiceStation]:
-    """The stations of the checklist overview, by street and code. District-wide, the plain table: no DISTINCT
-    (the communities' join of stations_for_user), which sorted every station of the district before its LIMIT."""
-    stations = ServiceStation.objects.select_related("street").order_by("street__code", "code")
-    if scope_for(user).district_wide:
-        return stations
-    return stations.filter(pk__in=stations_for_user(user=user).values("pk"))
+    """The stations of the checklist overview, by street and code: the scope's filter on the stations themselves
+    (a street's through its index), a DISTINCT only behind a community's grant, where it sorts few rows."""
+    stations = stations_for_user(user=user).prefetch_related(None)
+    if stations.query.distinct:  # a community's grant: the communities' join made distinct, read by its ids
+        stations = ServiceStation.objects.select_related("street").filter(pk__in=stations.values("pk"))
+    return stations.order_by("street__code", "code")
 
 
 def checklist_met_counts(*, user) -> dict[str, int]:
-    """How many stations in the user's scope meet each standard: one grouped count (the scope's filter only
-    where there is a scope)."""
-    entries = StationChecklistEntry.objects.filter(met=True)
-    if not scope_for(user).district_wide:
-        entries = entries.filter(station_id__in=stations_for_user(user=user).values("pk"))
+    """How many stations in the user's scope meet each standard (those met by none left out): for the district
+    or whole streets, the sum of the streets' tallies (ChecklistTally, 15 rows a street, whatever the number of
+    stations); for a scope of communities or stations, one grouped count of their entries."""
+    scope = scope_for(user)
+    if scope.district_wide or (scope.street_ids and not scope.community_ids and not scope.station_ids):
+        tallies = ChecklistTally.objects.filter(met__gt=0)
+        if not scope.district_wide:
+            tallies = tallies.filter(street_id__in=sorted(scope.street_ids))
+        return dict(tallies.order_by().values_list("item").annotate(n=Sum("met")))
+    return checklist_met_counts_counted(user=user)
+
+
+def checklist_met_counts_counted(*, user) -> dict[str, int]:
+    """checklist_met_counts counted from the entries themselves (a scope of communities or stations; the tests
+    hold the tallies to it)."""
+    entries = StationChecklistEntry.objects.filter(met=True, station_id__in=stations_for_user(user=user).values("pk"))
     return dict(entries.order_by().values_list("item").annotate(n=Count("*")))
 
 

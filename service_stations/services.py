@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from service_stations.models import (
     CaseReminder,
     CaseStatus,
     Channel,
+    ChecklistTally,
     Notification,
     ServiceCase,
     ServiceItem,
@@ -77,12 +78,26 @@ def station_create(*, acting_user, communities=(), **fields) -> ServiceStation:
 @transaction.atomic
 def station_update(*, station: ServiceStation, acting_user, expected_version: int | None = None,
                    communities=None, **fields) -> ServiceStation:
+    street_before = ServiceStation.objects.select_for_update().values_list("street_id", flat=True).get(pk=station.pk)
     station = model_update(instance=station, acting_user=acting_user, data=fields, expected_version=expected_version)
+    if station.street_id != street_before:  # its standards met now count in the other street
+        met = list(station.checklist.filter(met=True).values_list("item", flat=True))
+        _checklist_tally_add({(street_before, item): -1 for item in met})
+        _checklist_tally_add({(station.street_id, item): 1 for item in met})
     if communities is not None:
         station_setting_check(station_id=station.pk, street_id=station.street_id,
                               before=station.communities.all(), after=communities)
         station.communities.set(communities)
     return station
+
+
+@transaction.atomic
+def station_delete(*, station: ServiceStation) -> None:
+    """Delete a station (its checklist goes with it, and so its standards met leave the street's tally)."""
+    station = ServiceStation.objects.select_for_update().get(pk=station.pk)
+    met = station.checklist.filter(met=True).values_list("item", flat=True)
+    _checklist_tally_add({(station.street_id, item): -1 for item in met})
+    station.delete()
 
 
 def station_post_check(post: Post, rules: RuleBook) -> None:
@@ -377,13 +392,49 @@ def shift_update(*, shift: Shift, acting_user, expected_version: int | None = No
 @transaction.atomic
 def checklist_set(*, station: ServiceStation, acting_user, item: str, met: bool, note: str = "",
                   expected_version: int | None = None) -> StationChecklistEntry:
-    """Mark one standard (五统一、十个一, 三(二)) as met or not for a station."""
-    entry = StationChecklistEntry.objects.filter(station=station, item=item).first()
+    """Mark one standard (五统一、十个一, 三(二)) as met or not for a station; the street's tally follows."""
+    # The station's street as it is now, the station locked: a move to another street (station_update) moves
+    # the tallies of the entries it sees, so it must not run between this entry's write and its tally's.
+    street_id = ServiceStation.objects.select_for_update().values_list("street_id", flat=True).get(pk=station.pk)
+    entry = StationChecklistEntry.objects.select_for_update().filter(station=station, item=item).first()
     if entry is None:
-        return instance_save(StationChecklistEntry(station=station, item=item, met=met, note=note),
-                             acting_user=acting_user)
-    return model_update(instance=entry, acting_user=acting_user, data={"met": met, "note": note},
-                        expected_version=expected_version)
+        entry = instance_save(StationChecklistEntry(station=station, item=item, met=met, note=note),
+                              acting_user=acting_user)
+        was_met = False
+    else:
+        was_met = entry.met
+        entry = model_update(instance=entry, acting_user=acting_user, data={"met": met, "note": note},
+                             expected_version=expected_version)
+    if entry.met != was_met:
+        _checklist_tally_add({(street_id, item): 1 if entry.met else -1})
+    return entry
+
+
+def _checklist_tally_add(deltas: dict[tuple[int, str], int]) -> None:
+    """Add each delta to its (street, standard) tally: the row made once if missing, then one UPDATE a row, which
+    two writers at once apply one after the other (the row's lock), in a fixed order (no deadlock)."""
+    deltas = {key: n for key, n in sorted(deltas.items()) if n}
+    if not deltas:
+        return
+    ChecklistTally.objects.bulk_create([ChecklistTally(street_id=street_id, item=item) for street_id, item in deltas],
+                                       ignore_conflicts=True)
+    for (street_id, item), n in deltas.items():
+        ChecklistTally.objects.filter(street_id=street_id, item=item).update(met=F("met") + n)
+
+
+@transaction.atomic
+def checklist_tally_rebuild(*, street_ids=None) -> None:
+    """Count the tallies again from the entries (after bulk writes: the demo, the benchmark's copies; and the
+    migration that made them): every street's, or those given."""
+    entries = StationChecklistEntry.objects.filter(met=True)
+    tallies = ChecklistTally.objects.all()
+    if street_ids is not None:
+        entries = entries.filter(station__street_id__in=sorted(street_ids))
+        tallies = tallies.filter(street_id__in=sorted(street_ids))
+    counts = entries.order_by().values_list("station__street_id", "item").annotate(n=Count("*"))
+    tallies.delete()
+    ChecklistTally.objects.bulk_create([ChecklistTally(street_id=street_id, item=item, met=n)
+                                        for street_id, item, n in counts])
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -86,3 +86,24 @@ def test_two_workers_moving_one_case_at_once_cannot_both_succeed(attempt):
     fresh = ServiceCase.objects.get(pk=taken.pk)
     assert (fresh.status, fresh.version) == (winner.data["status"], 2)
     assert [h.status for h in fresh.history.order_by("history_id")] == [CaseStatus.RECEIVED, winner.data["status"]]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_standards_met_at_once_at_a_street_s_stations_all_count_in_its_tally(attempt):
+    # Given four stations of one street, and the tally of a standard not yet made
+    from service_stations.models import ChecklistTally
+    from service_stations.selectors import checklist_met_counts_counted
+    from service_stations.services import checklist_set
+
+    street = f.street()
+    stations = [f.station(street, f.community(street)) for _ in range(4)]
+
+    def mark(station):
+        return lambda: checklist_set(station=station, acting_user=None, item="training", met=True)
+
+    # When each marks the standard met at the same moment, on a connection of its own
+    raised = race(*[mark(s) for s in stations])
+    # Then every write counts, once: the tally is the entries' count
+    assert raised == [None] * 4, raised
+    assert ChecklistTally.objects.get(street=street, item="training").met == 4
+    assert checklist_met_counts_counted(user=f.user(Role.STREET_STAFF, street)) == {"training": 4}
