@@ -201,3 +201,23 @@ def communities_as_of(communities: list[Community], on: datetime.date) -> list[C
             copy.figures_recorded_at = row["history_date"]
         result.append(copy)
     return result
+
+
+SEARCH_LIMIT = 20
+SEARCH_MAX_LENGTH = 50
+
+
+def community_search(*, user, query: str, street_id: int | None = None, limit: int = SEARCH_LIMIT) -> tuple[list, bool]:
+    """The communities of the user's scope (of one street if given) whose name, code or street's name contains
+    `query`, in the communities' order (street, code: the index behind it, so a common word stops after the
+    first rows), at most `limit`; and whether there were more. One query, whatever the district's size."""
+    communities = (communities_for_user(user=user).select_related(None).select_related("street")
+                   .only("name", "code", "street__name"))
+    if street_id is not None:
+        communities = communities.filter(street_id=street_id)
+    query = query.strip()[:SEARCH_MAX_LENGTH]
+    if query:
+        communities = communities.filter(
+            Q(name__icontains=query) | Q(code__icontains=query) | Q(street__name__icontains=query))
+    found = list(communities.order_by("street_id", "code")[:limit + 1])
+    return found[:limit], len(found) > limit
