@@ -221,6 +221,33 @@ def test_the_honours_and_task_forms_take_the_picker(two_streets):
     assert f"/communities/search/?street={two_streets['b'].pk}" in html
 
 
+FORMS = [(Role.DISTRICT_ADMIN, url) for url in (
+    "/meetings/new/", "/meetings/four-lists/new/", "/meetings/agreements/new/", "/admissions/honours/new/",
+    "/admissions/tasks/new/", "/assessments/review/", "/meetings/four-lists/?page=9", "/meetings/agreements/")] + [
+    (Role.STREET_STAFF, url) for url in (
+        "/meetings/new/", "/meetings/four-lists/new/", "/meetings/agreements/new/", "/assessments/cycles/open/",
+        "/grid-changes/new/", "/meetings/agreements/")]
+
+
+@pytest.mark.parametrize(("role", "url"), FORMS)
+def test_no_form_or_filter_lists_the_communities(two_streets, role, url, django_assert_max_num_queries):
+    """More communities cost no query and no byte: none of them is in the page (a district or street user)."""
+    client = login(role, two_streets["a"] if role == Role.STREET_STAFF else None)
+    client.get(url)
+    with django_assert_max_num_queries(40) as small:
+        before = client.get(url)
+    for i in range(12):
+        f.community(two_streets["a"], name=f"新增{i}号社区")
+    with django_assert_max_num_queries(40) as large:
+        after = client.get(url)
+    assert before.status_code == after.status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+    page = after.content.decode()
+    if url.startswith("/meetings/four-lists/?"):  # its rows are communities, 50 a page: only its filter counts
+        page = page.split("<tbody>")[0]
+    assert "新增" not in page and "data-community-picker" in page
+
+
 # --- the list filters ---
 
 
