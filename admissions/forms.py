@@ -3,7 +3,7 @@
 from django import forms
 
 from admissions.models import AdmissionItem, TaskAssignment, TaskKind
-from communities.models import Community
+from communities.picker import CommunityField
 from governance.forms import VersionedForm
 from governance.models import Department
 from streets.models import Street
@@ -15,7 +15,7 @@ class TaskFilingForm(forms.Form):
     kind = forms.ChoiceField(choices=TaskKind.choices, initial=TaskKind.TASK, label="类型")
     target_street = forms.ModelChoiceField(queryset=Street.objects.none(), required=False, label="承接街道",
                                            help_text="街道或社区二选一。")
-    target_community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False, label="承接社区")
+    target_community = CommunityField(required=False, label="承接社区")
     admission_item = forms.ModelChoiceField(queryset=AdmissionItem.objects.none(), required=False,
                                             label="所属准入事项",
                                             help_text="未列入准入清单的事项，街道（二(一)）、社区（三(五)）不作为责任主体。")
@@ -29,12 +29,11 @@ class TaskFilingForm(forms.Form):
     higher_level_reference = forms.CharField(max_length=200, required=False, label="上级保留依据",
                                              help_text="考核评比须为中央、自治区或银川市同意保留的，填写其文件（三(五)）。")
 
-    def __init__(self, *args, departments, streets, communities, items, **kwargs):
+    def __init__(self, *args, departments, streets, communities, items, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         self.fields["target_street"].queryset = streets
-        self.fields["target_community"].queryset = communities.select_related("street")
-        self.fields["target_community"].label_from_instance = lambda c: f"{c.street.name} · {c.name}"
+        self.fields["target_community"].scope_to(communities, user=user)
         self.fields["admission_item"].queryset = items
         self.fields["admission_item"].label_from_instance = (
             lambda i: f"［{i.admission_list.get_level_display()}］{i.number}. {i.name}（{i.department.name}）")
@@ -54,17 +53,15 @@ class HonoursForm(forms.Form):
     title = forms.CharField(max_length=200, label="评选表彰名称")
     candidates = forms.CharField(label="拟评选对象", widget=forms.Textarea(attrs={"rows": 3}))
     street = forms.ModelChoiceField(queryset=Street.objects.none(), label="征求意见街道")
-    community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False, label="征求意见社区",
-                                       help_text="评选对象在社区的，同时征求社区意见。")
+    community = CommunityField(required=False, label="征求意见社区", help_text="评选对象在社区的，同时征求社区意见。")
     decision_date = forms.DateField(label="研究评选日期", widget=forms.DateInput(attrs={"type": "date"}),
                                     help_text="须在征求意见（今天）后至少 10 个工作日（二(四)2）。")
 
-    def __init__(self, *args, departments, streets, communities, **kwargs):
+    def __init__(self, *args, departments, streets, communities, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         self.fields["street"].queryset = streets
-        self.fields["community"].queryset = communities.select_related("street")
-        self.fields["community"].label_from_instance = lambda c: f"{c.street.name} · {c.name}"
+        self.fields["community"].scope_to(communities, user=user)
 
 
 class HonoursEditForm(VersionedForm):
@@ -79,14 +76,13 @@ class HonoursEditForm(VersionedForm):
 class HonoursOpinionForm(forms.Form):
     """A street's or community's opinion; a street speaks without naming a community."""
 
-    community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False, label="提出意见的社区",
-                                       help_text="以街道名义提出意见的，不选。")
+    community = CommunityField(required=False, label="提出意见的社区", help_text="以街道名义提出意见的，不选。")
     opinion = forms.CharField(max_length=2000, label="意见", widget=forms.Textarea(attrs={"rows": 3}))
     recommends_veto = forms.BooleanField(required=False, label="建议一票否决")
 
-    def __init__(self, *args, communities, community_required: bool, **kwargs):
+    def __init__(self, *args, communities, community_required: bool, user, street_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities
         self.fields["community"].required = community_required
+        self.fields["community"].scope_to(communities, user=user, street_id=street_id)
         if community_required:
             self.fields["community"].help_text = ""

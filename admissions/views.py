@@ -59,6 +59,7 @@ def _filing_form(request, data=None):
         streets=streets_for_user(user=request.user), communities=communities_for_user(user=request.user),
         items=admission_items_for_user(user=request.user).filter(
             admission_list__in=[lst.pk for lvl in Level.values if (lst := admission_list_in_force(level=lvl))]),
+        user=request.user,
     )
 
 

@@ -72,7 +72,8 @@ def _opinion_form(request, consultation, data=None):
     communities = communities_for_user(user=request.user).filter(street_id=consultation.street_id)
     if consultation.community_id and not as_street:
         communities = communities.filter(pk=consultation.community_id)
-    return HonoursOpinionForm(data, communities=communities, community_required=not as_street)
+    return HonoursOpinionForm(data, communities=communities, community_required=not as_street, user=request.user,
+                              street_id=consultation.street_id)
 
 
 @login_required
@@ -109,7 +110,7 @@ def honours_new(request):
         raise PermissionDenied(_("您的角色不能发起评选表彰征求意见。"))
     form = HonoursForm(request.POST or None, departments=departments_filing_for_user(user=request.user),
                        streets=streets_for_user(user=request.user),
-                       communities=communities_for_user(user=request.user))
+                       communities=communities_for_user(user=request.user), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             consultation = honours_consultation_open(acting_user=request.user, **form.cleaned_data)

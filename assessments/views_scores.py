@@ -38,7 +38,7 @@ from assessments.score_selectors import (
     sheets_for_user,
     todo_rows,
 )
-from communities.models import Community
+from communities.picker import CommunityField
 from communities.selectors import communities_for_user
 from governance.exceptions import Conflict
 from governance.filter_values import id_param
@@ -153,9 +153,8 @@ class CycleOpenForm(forms.Form):
                               help_text=gettext_lazy("年度为1；半年为1-2；季度为1-4。"))
     street = forms.ModelChoiceField(queryset=Street.objects.none(), required=False, label=gettext_lazy("范围（街道）"),
                                     empty_label=gettext_lazy("全区"))
-    community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False,
-                                       label=gettext_lazy("范围（社区）"), empty_label=gettext_lazy("不限"),
-                                       help_text=gettext_lazy("社区考核本社区专职网格员等社区一级人员（三(四)3）。"))
+    community = CommunityField(required=False, label=gettext_lazy("范围（社区）"), empty_label=gettext_lazy("不限"),
+                               help_text=gettext_lazy("社区考核本社区专职网格员等社区一级人员（三(四)3）。"))
     deadline = forms.DateField(required=False, label=gettext_lazy("报送截止日期"),
                                widget=forms.DateInput(attrs={"type": "date"}),
                                help_text=gettext_lazy("留空：驻区单位为当年12月20日（二(四)2），其他为期末。"))
@@ -169,16 +168,9 @@ class CycleOpenForm(forms.Form):
         self.fields["scheme"].queryset = schemes_for_user(user=user).filter(is_active=True)
         self.fields["street"].queryset = streets_for_user(user=user)
         scope = scope_for(user)
-        communities = communities_for_user(user=user).order_by("code")
-        if scope.district_wide or scope.street_ids:
-            # The district's (or a street's) communities grow with it: entered by code, found with one indexed
-            # read, never listed (a select of every community is what made this page unbounded).
-            field = self.fields["community"]
-            field.to_field_name = "code"
-            field.widget = forms.TextInput(attrs={"maxlength": 20, "autocomplete": "off"})
-            field.label = gettext_lazy("范围（社区代码）")
-            field.error_messages["invalid_choice"] = gettext_lazy("没有这个代码的社区，或它不在您的范围内。")
-        self.fields["community"].queryset = communities
+        # The district's (or a street's) communities grow with it: a district or street user picks by search
+        # (a select of every community is what made this page unbounded), a community user from a select.
+        self.fields["community"].scope_to(communities_for_user(user=user), user=user)
         if not scope.district_wide:  # a street opens for its street, a community for itself (the service decides)
             if scope.street_ids:
                 self.fields["street"].empty_label = None

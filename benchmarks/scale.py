@@ -106,6 +106,15 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("/meetings/compliance/"),
     Endpoint("/meetings/four-lists/"),
     Endpoint("/meetings/agreements/"),
+    # The forms that take a community (communities.picker: a search, not a select of every community)
+    Endpoint("/meetings/new/"),
+    Endpoint("/meetings/four-lists/new/"),
+    Endpoint("/meetings/agreements/new/"),
+    Endpoint("/admissions/tasks/new/", roles=("admin",)),  # a department's (and the administrator's) forms
+    Endpoint("/admissions/honours/new/", roles=("admin",)),
+    Endpoint("/assessments/cycles/open/"),
+    Endpoint("/communities/search/?q=社区"),
+    Endpoint("/grid-changes/new/", roles=("street",)),  # (its grids and workers are still selects)
     # Admissions, tasks, honours
     Endpoint("/api/v1/admission-lists/", "api"),
     Endpoint("/api/v1/task-assignments/", "api"),

@@ -214,3 +214,36 @@ def communities_as_of(communities: list[Community], on: datetime.date) -> list[C
             copy.figures_recorded_at = row["history_date"]
         result.append(copy)
     return result
+
+
+SEARCH_LIMIT = 20
+SEARCH_MAX_LENGTH = 50
+
+
+def community_search(*, user, query: str, street_id: int | None = None, limit: int = SEARCH_LIMIT) -> tuple[list, bool]:
+    """The communities of the user's scope (of one street if given) whose name, code or street's name contains
+    `query`, in the communities' order (street, code: the index behind it, so a common word stops after the
+    first rows), at most `limit`; and whether there were more. Two queries (the streets named, the
+    communities), whatever the district's size."""
+    communities = (communities_for_user(user=user).select_related(None).select_related("street")
+                   .only("name", "code", "street__name"))
+    if street_id is not None:
+        communities = communities.filter(street_id=street_id)
+    query = query.strip()[:SEARCH_MAX_LENGTH]
+    if query:
+        # The streets named first (a handful of rows), so that each arm of the OR is one indexed condition on
+        # the communities (trigram indexes on name and code, communities/0005, on PostgreSQL; the street's
+        # b-tree): a word matching few communities reads those, not the district (Street through the FK, so
+        # that communities does not import streets).
+        streets = Community._meta.get_field("street").related_model.objects.filter(name__icontains=query)
+        street_ids = list(streets.values_list("pk", flat=True))
+        if len(query) >= 3:  # UPPER(x) LIKE UPPER('%q%'), the trigram indexes' expressions
+            typed = Q(name__icontains=query) | Q(code__icontains=query)
+        else:
+            # One or two characters make no trigram: the index would hand over every community to sort. A plain
+            # LIKE, which no trigram index serves, lets the planner walk (street, code) and stop at the first
+            # matches instead (codes are ASCII: both cases are asked).
+            typed = Q(name__contains=query) | Q(code__contains=query.lower()) | Q(code__contains=query.upper())
+        communities = communities.filter(typed | Q(street_id__in=street_ids))
+    found = list(communities.order_by("street_id", "code")[:limit + 1])
+    return found[:limit], len(found) > limit

@@ -1,7 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from communities.picker import community_label
 from communities.selectors import communities_for_user, community_staffing
+from communities.selectors import community_search as search
+from governance.filter_values import id_param
 from governance.findings import findings_for
 from governance.models import PARTY_KINDS, POST_ORDER, RESIDENTS_COMMITTEE_KINDS, PostKind
 from governance.registry import page_sections
@@ -28,3 +33,19 @@ def community_detail(request, pk):
         **page_sections("community", request, community, rules=rules),
     }
     return render(request, "communities/community_detail.html", context)
+
+
+@login_required
+def community_search(request):
+    """The community picker's search (communities.picker): `?q=` part of a community's name or code or of its
+    street's name, `?street=` one street; the first matches of the user's scope, in the communities' order,
+    `{"results": [{"id", "label", "street", "code"}], "more": whether there are more}`. One query."""
+    query = request.GET.get("q", "")
+    if "\x00" in query:
+        return JsonResponse({"error": _("查找内容含有无效字符。")}, status=400)
+    found, more = search(user=request.user, query=query, street_id=id_param(request.GET.get("street")))
+    return JsonResponse({
+        "results": [{"id": c.pk, "label": community_label(c), "street": c.street.name, "code": c.code}
+                    for c in found],
+        "more": more,
+    })

@@ -31,6 +31,7 @@ urlpatterns = [
     path("audit/export.xlsx", views_audit.audit_export, name="audit-export"),
     path("streets/<int:pk>/", street_views.street_detail, name="street-page"),
     path("communities/<int:pk>/", community_views.community_detail, name="community-page"),
+    path("communities/search/", community_views.community_search, name="community-search"),
     path("streets/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "street"}, name="street-post-new"),
     path("communities/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "community"}, name="community-post-new"),
     path("stations/<int:pk>/posts/new/", views_posts.post_new, {"unit_kind": "station"}, name="station-post-new"),

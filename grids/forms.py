@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.picker import CommunityField
 from governance.forms import VersionedForm
 from governance.models import Department
 from grids.models import EventCategory, GridChangeRequest, GridPartyOrganization, GridUnit, PartyModelPost
@@ -63,7 +64,7 @@ class EventActionForm(VersionedForm):
 
 
 class GridChangeForm(forms.Form):
-    community = forms.ModelChoiceField(label=_("社区"), queryset=None)
+    community = CommunityField(label=_("社区"))
     kind = forms.ChoiceField(label=_("调整类型"), choices=GridChangeRequest.Kind.choices)
     grid = forms.ModelChoiceField(label=_("网格"), queryset=None, required=False)
     others = forms.ModelMultipleChoiceField(label=_("并入的网格（合并时）"), queryset=None, required=False)
@@ -73,9 +74,9 @@ class GridChangeForm(forms.Form):
         help_text=_("每行一个：名称,户数,覆盖范围。例如：东苑社区第4网格,480,1—4号楼"))
     reason = forms.CharField(label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, communities, grids, people, **kwargs):
+    def __init__(self, *args, communities, grids, people, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities
+        self.fields["community"].scope_to(communities, user=user)
         self.fields["grid"].queryset = grids
         self.fields["others"].queryset = grids
         self.fields["worker"].queryset = people

@@ -193,7 +193,7 @@ def grid_change_new(request):
     communities = communities_for_user(user=request.user)
     grids = selectors.active_grids_for_user(user=request.user)
     people = people_for_user(user=request.user).filter(community__isnull=False)
-    form = GridChangeForm(request.POST or None, communities=communities, grids=grids, people=people)
+    form = GridChangeForm(request.POST or None, communities=communities, grids=grids, people=people, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

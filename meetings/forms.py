@@ -2,7 +2,7 @@
 
 from django import forms
 
-from communities.models import Community
+from communities.picker import CommunityField
 from governance.forms import VersionedForm
 from governance.models import StationedUnit
 from meetings.models import FourListKind, Meeting, MeetingKind
@@ -13,7 +13,7 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(choices=MeetingKind.choices, label="会议类型")
     street = forms.ModelChoiceField(queryset=Street.objects.none(), required=False, label="街道",
                                     help_text="大工委联席会议填写街道；社区会议选择社区即可。")
-    community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False, label="社区")
+    community = CommunityField(required=False, label="社区")
     held_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
     attendees = forms.CharField(label="参会人员", widget=forms.Textarea(attrs={"rows": 2}))
     agenda = forms.CharField(label="议题", widget=forms.Textarea(attrs={"rows": 3}))
@@ -27,11 +27,10 @@ class MeetingForm(forms.Form):
                                 help_text="每行一项：决定事项｜责任人｜完成期限（YYYY-MM-DD，可省略）。",
                                 widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, streets, communities, **kwargs):
+    def __init__(self, *args, streets, communities, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["street"].queryset = streets
-        self.fields["community"].queryset = communities.select_related("street")
-        self.fields["community"].label_from_instance = lambda c: f"{c.street.name} · {c.name}"
+        self.fields["community"].scope_to(communities, user=user)
 
     def clean_decisions(self):
         rows = []
@@ -62,17 +61,16 @@ def _date(**kwargs):
 class FourListForm(forms.Form):
     """One of the joint party committee's four lists, agreed for a year (三(一)3)."""
 
-    community = forms.ModelChoiceField(queryset=Community.objects.none(), label="社区")
+    community = CommunityField(label="社区")
     year = forms.IntegerField(min_value=2018, max_value=2100, label="年度")
     kind = forms.ChoiceField(choices=FourListKind.choices, label="清单")
     content = forms.CharField(max_length=20000, label="内容", widget=forms.Textarea(attrs={"rows": 8}),
                               help_text="每行一项。")
     agreed_on = _date(label="协商确定日期")
 
-    def __init__(self, *args, communities, **kwargs):
+    def __init__(self, *args, communities, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities.select_related("street")
-        self.fields["community"].label_from_instance = lambda c: f"{c.street.name} · {c.name}"
+        self.fields["community"].scope_to(communities, user=user)
 
 
 class FourListEditForm(VersionedForm):
@@ -85,18 +83,16 @@ class AgreementForm(forms.Form):
 
     street = forms.ModelChoiceField(queryset=Street.objects.none(), required=False, label="街道",
                                     help_text="选择社区的，可不填街道。")
-    community = forms.ModelChoiceField(queryset=Community.objects.none(), required=False, label="社区",
-                                       help_text="社区与驻区单位签订的，选择社区。")
+    community = CommunityField(required=False, label="社区", help_text="社区与驻区单位签订的，选择社区。")
     stationed_unit = forms.ModelChoiceField(queryset=StationedUnit.objects.none(), label="驻区单位")
     signed_on = _date(label="签订日期")
     valid_until = _date(required=False, label="有效期至")
     content = forms.CharField(max_length=20000, label="共建内容", widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args, streets, communities, units, **kwargs):
+    def __init__(self, *args, streets, communities, units, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["street"].queryset = streets
-        self.fields["community"].queryset = communities.select_related("street")
-        self.fields["community"].label_from_instance = lambda c: f"{c.street.name} · {c.name}"
+        self.fields["community"].scope_to(communities, user=user)
         self.fields["stationed_unit"].queryset = units.select_related("street")
         self.fields["stationed_unit"].label_from_instance = lambda u: f"{u.street.name} · {u.name}"
 

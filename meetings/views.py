@@ -50,7 +50,7 @@ def meeting_new(request):
     if not request.user.has_perm("meetings.add_meeting"):
         raise PermissionDenied(_("您的角色不能记录会议。"))
     form = MeetingForm(request.POST or None, streets=streets_for_user(user=request.user),
-                       communities=communities_for_user(user=request.user))
+                       communities=communities_for_user(user=request.user), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = meeting_record(acting_user=request.user, **form.meeting_fields())

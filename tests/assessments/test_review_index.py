@@ -59,26 +59,33 @@ def test_review_page_queries_do_not_grow_with_cycles(client, world, worker_schem
         assert client.get("/assessments/review/?page=2").status_code == 200
 
 
-def test_the_opening_form_takes_a_community_by_code_and_lists_none(client, world, grid_scheme):
+def test_the_opening_form_picks_a_community_and_lists_none(client, world, grid_scheme):
+    """The district's communities are picked by search (communities.picker), never listed; a wrong, overlong
+    or NUL value is a form error; the picked id, the code or the exact name typed opens the cycle."""
     client.force_login(world["orgdept"])
     page = client.get("/assessments/review/").content.decode()
     assert world["ca"].name not in page and world["cb"].name not in page  # no select of every community
+    assert "data-community-picker" in page
     data = {"scheme": grid_scheme.pk, "year": 2024, "part": 2}
-    for wrong in ("no-such-code", "x" * 300, str(world["ca"].pk)):
-        response = client.post("/assessments/review/", {**data, "community": wrong})
-        assert response.status_code == 200 and "没有这个代码的社区" in response.content.decode()
-    assert client.post("/assessments/review/", {**data, "community": "a\x00b"}).status_code == 200
+    for wrong in ({"community_text": "no-such-code"}, {"community_text": "x" * 300}, {"community": "9" * 40},
+                  {"community": "a\x00b"}, {"community_text": "a\x00b"}):
+        response = client.post("/assessments/review/", {**data, **wrong})
+        assert response.status_code == 200 and "找不到该社区" in response.content.decode()
     assert not AssessmentCycle.objects.exists()
-    response = client.post("/assessments/review/", {**data, "community": world["ca"].code})
+    response = client.post("/assessments/review/", {**data, "community_text": world["ca"].code})
     assert response.status_code == 302 and AssessmentCycle.objects.get().community == world["ca"]
+    response = client.post("/assessments/review/", {**data, "part": 3, "community": world["cb"].pk})
+    assert response.status_code == 302 and AssessmentCycle.objects.get(part=3).community == world["cb"]
 
 
-def test_a_street_enters_only_its_own_communities_codes(client, world, grid_scheme):
+def test_a_street_picks_only_its_own_communities(client, world, grid_scheme):
     client.force_login(world["street_user_a"])
     page = client.get("/assessments/cycles/open/").content.decode()
-    assert world["ca"].name not in page
+    assert world["ca"].name not in page and "data-community-picker" in page
     data = {"scheme": grid_scheme.pk, "year": 2024, "part": 2, "street": world["a"].pk}
-    response = client.post("/assessments/cycles/open/", {**data, "community": world["cb"].code})
-    assert response.status_code == 200 and not AssessmentCycle.objects.exists()  # another street's community
-    response = client.post("/assessments/cycles/open/", {**data, "community": world["ca"].code})
+    for other in ({"community_text": world["cb"].code}, {"community": world["cb"].pk}):  # another street's
+        response = client.post("/assessments/cycles/open/", {**data, **other})
+        assert response.status_code == 200 and "找不到该社区" in response.content.decode()
+        assert not AssessmentCycle.objects.exists()
+    response = client.post("/assessments/cycles/open/", {**data, "community": world["ca"].pk})
     assert response.status_code == 302 and AssessmentCycle.objects.get().community == world["ca"]

@@ -84,6 +84,15 @@ def test_list_endpoint_query_count_is_constant(base, api_for, django_assert_max_
     (Role.STREET_STAFF, "/streets/{a}/"),
     (Role.DISTRICT_ADMIN, "/communities/{ca}/"),
     (Role.STREET_STAFF, "/communities/{ca}/"),
+    # The forms and filters that take a community (communities.picker) and the picker's search
+    *[(role, url) for url in ("/meetings/new/", "/meetings/four-lists/new/", "/meetings/agreements/new/",
+                              "/meetings/four-lists/", "/meetings/agreements/", "/communities/search/?q=测试")
+      for role in (Role.DISTRICT_ADMIN, Role.STREET_STAFF)],
+    (Role.DISTRICT_ADMIN, "/admissions/honours/new/"),
+    (Role.DISTRICT_ADMIN, "/admissions/tasks/new/"),
+    (Role.DISTRICT_ADMIN, "/assessments/review/"),
+    (Role.STREET_STAFF, "/assessments/cycles/open/"),
+    (Role.STREET_STAFF, "/grid-changes/new/"),
 ])
 def test_page_query_count_is_constant(base, client, django_assert_max_num_queries, role, url):
     user = f.user(role, base["a"] if role == Role.STREET_STAFF else None)

@@ -139,3 +139,24 @@ def test_the_jit_compiler_is_off_for_the_systems_connections():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_the_community_search_can_read_a_word_through_the_trigram_indexes(district):
+    # The picker's search (communities.selectors.community_search): a name or code containing what was typed
+    # can be found through the trigram indexes (communities/0005: their expressions are the lookups'), not only
+    # by reading every community. (At x100 the planner takes them for a rare word, 0.1 ms, and walks
+    # (street, code) for a common one, stopping at the first 21; this district is too small for it to choose,
+    # so the plain index scans are switched off too.)
+    from communities.selectors import community_search
+
+    sql = []
+    with connection.execute_wrapper(lambda execute, q, p, many, ctx: sql.append((q, p)) or execute(q, p, many, ctx)):
+        community_search(user=district["admin"], query="批量7社")
+    query, params = sql[-1]
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL enable_indexscan = off")
+        cur.execute(f"EXPLAIN {query}", params)
+        text = "\n".join(row[0] for row in cur.fetchall())
+    assert "community_name_trgm" in text and "community_code_trgm" in text, text
+    assert "Seq Scan on communities_community" not in text, text
