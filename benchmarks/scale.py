@@ -114,7 +114,8 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("/admissions/honours/new/", roles=("admin",)),
     Endpoint("/assessments/cycles/open/"),
     Endpoint("/communities/search/?q=社区"),
-    Endpoint("/grid-changes/new/", roles=("street",)),  # (its grids and workers are still selects)
+    Endpoint("/grid-changes/new/", roles=("street",)),
+    Endpoint("/grid-changes/new/?community={community}", roles=("street",)),  # the second step: its grids
     # Admissions, tasks, honours
     Endpoint("/api/v1/admission-lists/", "api"),
     Endpoint("/api/v1/task-assignments/", "api"),

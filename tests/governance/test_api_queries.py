@@ -93,6 +93,7 @@ def test_list_endpoint_query_count_is_constant(base, api_for, django_assert_max_
     (Role.DISTRICT_ADMIN, "/assessments/review/"),
     (Role.STREET_STAFF, "/assessments/cycles/open/"),
     (Role.STREET_STAFF, "/grid-changes/new/"),
+    (Role.STREET_STAFF, "/grid-changes/new/?community={ca}"),  # the second step: that community's grids
 ])
 def test_page_query_count_is_constant(base, client, django_assert_max_num_queries, role, url):
     user = f.user(role, base["a"] if role == Role.STREET_STAFF else None)

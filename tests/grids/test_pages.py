@@ -10,6 +10,7 @@ from django.utils import timezone
 from grids import services
 from grids.models import EventReminder, GridChangeRequest, GridEvent
 from grids.tasks import event_reminders_task
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +147,35 @@ def test_reminder_schedule_is_seeded():
     if task is None:
         pytest.skip("flushed by a transactional test")
     assert '"grid": 24' in task.kwargs
+
+
+# --- proposing a grid change: the community first, then its own grids and people ----------------------------
+
+def test_grid_change_form_asks_for_the_community_then_lists_only_its_grids(w):
+    c = client_for(w["ss_a"])
+    first = c.get("/grid-changes/new/").content.decode()
+    assert "第一步" in first and f'value="{w["grid_a"].pk}"' not in first  # no grid before a community is chosen
+    neighbour = f.grid(f.community(w["a"], name="邻近社区"), households=10)
+    page = c.get(f"/grid-changes/new/?community={w['ca'].pk}").content.decode()
+    assert f'value="{w["grid_a"].pk}"' in page and f'value="{w["grid_a2"].pk}"' in page
+    assert f'value="{neighbour.pk}"' not in page
+    r = c.post(f"/grid-changes/new/?community={w['ca'].pk}", {
+        "community": w["ca"].pk, "kind": "redraw", "grid": w["grid_a"].pk, "reason": "小区拆迁",
+        "parts": "东苑社区第1网格,2000,1—8号楼"})
+    assert r.status_code == 302
+    change = GridChangeRequest.objects.get()
+    assert change.community == w["ca"] and change.grid == w["grid_a"]
+
+
+def test_grid_change_form_refuses_another_streets_community_and_its_grids(w):
+    c = client_for(w["ss_a"])
+    page = c.get(f"/grid-changes/new/?community={w['cb'].pk}").content.decode()
+    assert "找不到该社区" in page and f'value="{w["grid_b"].pk}"' not in page
+    # A grid of another community of the user's scope than the one posted is not a choice: nothing written
+    r = c.post("/grid-changes/new/", {"community": w["ca"].pk, "kind": "redraw", "grid": w["grid_b"].pk,
+                                      "reason": "x"})
+    assert r.status_code == 200 and not GridChangeRequest.objects.exists()
+    r = c.post("/grid-changes/new/", {"community": w["cb"].pk, "kind": "redraw", "grid": w["grid_b"].pk,
+                                      "reason": "x"})
+    assert r.status_code == 200 and "找不到该社区" in r.content.decode() and not GridChangeRequest.objects.exists()
+
