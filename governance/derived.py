@@ -62,6 +62,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils import timezone
 
@@ -180,7 +181,10 @@ def scope_key(user) -> tuple:
 
 def queryset_key(queryset) -> tuple:
     """A queryset as a key: its SQL and params (which rows it reads, the scope's filter included)."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a scope that holds nothing (`.none()`): one key for all of them
+        return (queryset.db, None, ())
     return (queryset.db, sql, tuple(repr(p) for p in params))
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse_lazy
 
 from communities.models import Community
 from communities.selectors import communities_for_user
+from governance import derived
 from governance.findings import Breach, finding, flag, in_chunks
 from governance.rules import RuleBook
 from governance.scope import scoped
@@ -239,7 +240,12 @@ class ComplianceUnits:
         for which, units in (("streets", streets.order_by("code", "pk")),
                              ("communities", communities.order_by("street_id", "code", "pk"))):
             gap = functools.reduce(operator.or_, _short(which, rules, self.on).values())
-            counted = _totals(units, which, rules, self.on)
+            # counted once per change of the data (governance/derived.py): every unit of the scope joined to its
+            # meetings grows with the district; the key is the units' query (the scope), the day and the rules
+            counted = derived.figure(
+                "meetings.compliance_totals", (which, derived.queryset_key(units), self.on.isoformat(), rules.figure_key),
+                lambda units=units, which=which: _totals(units, which, rules, self.on),
+                using=units.db, cacheable=rules.figure_key is not None)
             counted_units = counted.pop("units")
             self.totals["units"] += counted_units
             self.totals["with_gaps"] += counted["with_gaps"]

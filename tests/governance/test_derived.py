@@ -326,3 +326,36 @@ def test_the_figures_are_the_same_with_the_cache_on_and_off(settings, admin_user
     assert figures() == on  # warm
     settings.DERIVED_CACHE = False
     assert figures() == on
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_meetings_compliance_totals_are_counted_once_per_change(admin_user):
+    from governance.rules import RuleBook
+    from meetings.models import MeetingKind
+    from meetings.services import meeting_record
+
+    street = f.street(name="辛街")
+    community = f.community(street)
+    api = api_as(admin_user)
+
+    def missing():
+        totals = api.get("/api/v1/meetings/compliance/").json()["totals"]
+        return {t["kind"]: t["missing"] for t in totals["requirements"]}[MeetingKind.DELIBERATION]
+
+    before = missing()
+    with CaptureQueriesContext(connection) as warm:
+        assert missing() == before
+    with CaptureQueriesContext(connection) as cold:
+        cache.clear()
+        assert missing() == before
+    assert len(warm) < len(cold)  # the totals' grouped queries are not run again
+    meeting_record(acting_user=None, kind=MeetingKind.DELIBERATION, community=community, held_on=RuleBook().on,
+                   attendees="x", agenda="y")
+    assert missing() == before - 1  # the committed meeting counts at once
+
+
+@pytest.mark.django_db
+def test_an_empty_scope_has_a_key_too():
+    assert derived.queryset_key(Community.objects.none()) == derived.queryset_key(Community.objects.none())
+    assert derived.queryset_key(Community.objects.none()) != derived.queryset_key(Community.objects.all())
