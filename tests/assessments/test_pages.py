@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 from simple_history.utils import get_history_model_for_model
@@ -156,7 +157,9 @@ def test_district_page_and_export_run_a_constant_number_of_queries(client, djang
         assert client.get("/quotas/?year=2024").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get("/quotas/?year=2024&page=2").status_code == 200
-    with django_assert_max_num_queries(13):
+    # on PostgreSQL each figure counted once per change of the data (governance/derived.py) reads the data
+    # generation first (three figures), and a test's transaction, which has written, recounts them
+    with django_assert_max_num_queries(13 + (3 if connection.vendor == "postgresql" else 0)):
         assert client.get("/quotas/export.xlsx?year=2024").status_code == 200
 
 
