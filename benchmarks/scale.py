@@ -501,6 +501,61 @@ def raw_fetch_ms(queryset, repeat: int) -> float:
     return statistics.median(times)
 
 
+TBODY = re.compile(rb"<tbody\b.*?</tbody>", re.S)
+
+
+def rows_shown(response, kind: str) -> int | None:
+    """How many rows a response shows: an API list's (or paged report's) `results`, a page's table body rows
+    (every <tbody> of it), None for an export or a response with neither. The yardstick's other half: a page of
+    7 rows at x1 and of 50 at x100 compare the rows rendered as much as the data's size (see `baseline`)."""
+    if kind == "export" or getattr(response, "streaming", False):
+        return None
+    if kind.startswith("api"):
+        try:
+            data = response.json()
+        except ValueError:
+            return None
+        results = data.get("results") if isinstance(data, dict) else data
+        return len(results) if isinstance(results, list) else None
+    bodies = TBODY.findall(response.content)
+    return sum(body.count(b"<tr") for body in bodies) if bodies else None
+
+
+def baseline(rows_by_scale: dict[int, dict]) -> int | None:
+    """The scale to compare the largest with, like for like: the smallest whose response shows as many rows as the
+    largest scale's (a street's page holds 7 rows at x1, 50 at x10 and x100: x100 is then judged against x10, ten
+    times less data and the same rows); the smallest scale when the rows are not known or equal throughout; None
+    when no smaller scale shows as many rows (no like-for-like figure)."""
+    scales = sorted(rows_by_scale)
+    last = rows_by_scale[scales[-1]]
+    if last.get("rows") is None or all(rows_by_scale[s].get("rows") is None for s in scales[:-1]):
+        return scales[0]
+    for scale in scales[:-1]:
+        if rows_by_scale[scale].get("rows") == last["rows"]:
+            return scale
+    return None
+
+
+def judged(rows_by_scale: dict[int, dict]) -> tuple[float | None, int | None, bool]:
+    """(the like-for-like ratio, its baseline scale, whether the row is flagged): a list or page is flagged when the
+    largest scale takes more than 1.5 times its baseline's time (`baseline`) or runs another number of queries
+    than the smallest scale; an export, whose time and chunked queries grow with the rows it must hold, never."""
+    scales = sorted(rows_by_scale)
+    first, last = rows_by_scale[scales[0]], rows_by_scale[scales[-1]]
+    if len(scales) < 2 or not last.get("median_ms"):
+        return None, None, False
+    base = baseline(rows_by_scale)
+    ratio = (last["median_ms"] / rows_by_scale[base]["median_ms"]
+             if base is not None and rows_by_scale[base].get("median_ms") else None)
+    if kind_of(last) == "export":
+        return ratio, base, False
+    return ratio, base, bool((ratio is not None and ratio > 1.5) or first.get("queries") != last.get("queries"))
+
+
+def kind_of(row: dict) -> str:
+    return row.get("kind") or ("export" if urlsplit(row["path"]).path.endswith(".xlsx") else "page")
+
+
 class Session:
     """One scale's database seen from its own process: the two users' clients, the street staff's units, and
     one request (or its query count) at a time, as the parent asks, so that the scales take turns."""
@@ -547,8 +602,10 @@ class Session:
             with CaptureQueriesContext(connection) as captured:
                 response = self._get(path, kind, role)
             status = response.status_code
+            rows = rows_shown(response, kind) if status == 200 else None
         except Exception as exc:  # noqa: BLE001 (reported as the row's status; the other rows go on)
-            return {"status": f"error: {type(exc).__name__}: {exc}"[:200], "queries": None, "warm_ms": None}
+            return {"status": f"error: {type(exc).__name__}: {exc}"[:200], "queries": None, "warm_ms": None,
+                    "rows": None}
         self.raw[(path, role)] = None
         if kind == "api" and status == 200:
             try:
@@ -556,7 +613,7 @@ class Session:
                 raw_fetch_ms(self.raw[(path, role)], 1)  # warm, like the request
             except Exception:  # noqa: BLE001 (a list the raw side cannot rebuild: no raw figure)
                 self.raw[(path, role)] = None
-        return {"status": status, "queries": len(captured), "warm_ms": warm_ms}
+        return {"status": status, "queries": len(captured), "warm_ms": warm_ms, "rows": rows}
 
     def time_once(self, path: str, kind: str, role: str) -> tuple[float, float | None]:
         """One timed request and, for an API list, the raw SQL of its 50 rows just after (both sides under the
@@ -646,7 +703,7 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
     ratio_head = f"x{scales[-1]}/x{scales[0]}" if len(scales) > 1 else ""
     for role in USERS:
         print(f"\nas {role} ({USERS[role]}):", file=out)
-        print(f"{'path':46} {head} {'raw ms':>8} {ratio_head:>9}", file=out, flush=True)
+        print(f"{'path':46} {head} {'raw ms':>8} {ratio_head:>9} (like for like) [rows shown]", file=out, flush=True)
         for endpoint in ENDPOINTS:
             if role not in endpoint.roles:
                 continue
@@ -671,7 +728,8 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
             for scale in scales:
                 info = prepared[scale]
                 row = {"path": paths[scale], "role": role, "scale": scale, "median_ms": None,
-                       "queries": info["queries"], "raw_ms": None, "status": info["status"]}
+                       "queries": info["queries"], "raw_ms": None, "status": info["status"],
+                       "kind": endpoint.kind, "rows": info["rows"]}
                 if scale in times:
                     row["median_ms"] = round(statistics.median(times[scale]), 2)
                     row["raw_ms"] = round(statistics.median(raws[scale]), 3) if raws[scale] else None
@@ -680,12 +738,16 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
                 else:
                     cells.append(f"{str(info['status'])[:16]:>16}")
                 results[scale].append(row)
-            first, last = results[scales[0]][-1], results[scales[-1]][-1]
+            by_scale = {scale: results[scale][-1] for scale in scales}
+            first, last = by_scale[scales[0]], by_scale[scales[-1]]
             raw = f"{first['raw_ms']:8.2f}" if first["raw_ms"] is not None else " " * 8
             ratio = (f"{last['median_ms'] / first['median_ms']:9.2f}"
                      if len(scales) > 1 and first["median_ms"] and last["median_ms"] else "")
-            flag = " <" if ratio and (float(ratio) > 1.5 or first["queries"] != last["queries"]) else ""
-            print(f"{endpoint.path:46} {' '.join(cells)} {raw} {ratio:>9}{flag}", file=out, flush=True)
+            like, base, flagged = judged(by_scale)
+            same = (f" x{base}:{like:.2f}" if like is not None and base != scales[0] else "")
+            rows = "/".join("?" if by_scale[s]["rows"] is None else str(by_scale[s]["rows"]) for s in scales)
+            print(f"{endpoint.path:46} {' '.join(cells)} {raw} {ratio:>9}{same} [{rows}]{' <' if flagged else ''}",
+                  file=out, flush=True)
             if on_row is not None:
                 on_row(results)
     return results
@@ -693,25 +755,36 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
 
 def table() -> str:
     """The results in benchmarks/results/ side by side, as a Markdown table (for the README): each scale's
-    median (queries), the raw SQL at x1, and the largest scale's time over x1's; ⚠ marks a ratio above 1.5 or
-    a query count that changed."""
+    median (queries), the rows each shows, the raw SQL at x1, the largest scale's time over x1's, and over its
+    like-for-like baseline's (`baseline`: the smallest scale showing as many rows); ⚠ marks a row `judged` flags:
+    a like-for-like ratio above 1.5 or a query count that changed (an export's growth is its rows')."""
     runs = {}
     for path in sorted(RESULTS.glob("scale-*.json"), key=lambda p: int(p.stem.split("-")[1])):
         for row in json.loads(path.read_text()):
             key = (row["role"], path_template(row["path"]))
             runs.setdefault(key, {})[row["scale"]] = row
     scales = sorted({scale for rows in runs.values() for scale in rows})
-    head = ["role", "path", *[f"x{n} ms (queries)" for n in scales], "raw ms x1", f"x{scales[-1]}/x1"]
+    head = ["role", "path", *[f"x{n} ms (queries)" for n in scales], "rows shown", "raw ms x1",
+            f"x{scales[-1]}/x1", "like for like"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for (role, path), rows in runs.items():
         cells = [cell(rows.get(n)) for n in scales]
         first, last = rows.get(scales[0]), rows.get(scales[-1])
         raw = f"{first['raw_ms']:.2f}" if first and first.get("raw_ms") is not None else ""
-        growth = ""
+        shown = " / ".join("" if rows.get(n, {}).get("rows") is None else str(rows[n]["rows"]) for n in scales)
+        growth = like = ""
         if first and last and first.get("median_ms") and last.get("median_ms"):
-            ratio = last["median_ms"] / first["median_ms"]
-            growth = f"{ratio:.2f}" + (" ⚠" if ratio > 1.5 or first["queries"] != last["queries"] else "")
-        lines.append(f"| {role} | `{path}` | " + " | ".join(cells) + f" | {raw} | {growth} |")
+            growth = f"{last['median_ms'] / first['median_ms']:.2f}"
+            ratio, base, flagged = judged(rows)
+            if kind_of(last) == "export":
+                like = "an export: grows with its rows"
+            elif ratio is None:
+                like = "no smaller scale as full"
+            else:
+                like = f"{ratio:.2f}" + (f" (x{base})" if base != min(rows) else "")
+            like += " ⚠" if flagged else ""
+        lines.append(f"| {role} | `{path}` | " + " | ".join(cells) + f" | {shown.strip(' /') and shown} | {raw} "
+                     f"| {growth} | {like} |")
     return "\n".join(lines)
 
 
