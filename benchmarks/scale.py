@@ -505,7 +505,7 @@ TBODY = re.compile(rb"<tbody\b.*?</tbody>", re.S)
 
 
 def rows_shown(response, kind: str) -> int | None:
-    """How many rows a response shows: an API list's (or paged report's) `results`, a page's table body rows
+    """How many rows a response shows: an API list's `results` (a report's: its lists), a page's table body rows
     (every <tbody> of it), None for an export or a response with neither. The yardstick's other half: a page of
     7 rows at x1 and of 50 at x100 compare the rows rendered as much as the data's size (see `baseline`)."""
     if kind == "export" or getattr(response, "streaming", False):
@@ -515,8 +515,14 @@ def rows_shown(response, kind: str) -> int | None:
             data = response.json()
         except ValueError:
             return None
-        results = data.get("results") if isinstance(data, dict) else data
-        return len(results) if isinstance(results, list) else None
+        if isinstance(data, list):
+            return len(data)
+        if not isinstance(data, dict):
+            return None
+        if isinstance(data.get("results"), list):
+            return len(data["results"])
+        lists = [value for value in data.values() if isinstance(value, list)]  # a report's paged lists
+        return sum(len(value) for value in lists) if lists else None
     bodies = TBODY.findall(response.content)
     return sum(body.count(b"<tr") for body in bodies) if bodies else None
 

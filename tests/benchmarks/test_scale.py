@@ -69,6 +69,8 @@ class _Response:
 def test_rows_shown_counts_an_api_lists_results_and_a_pages_table_body_rows():
     assert scale.rows_shown(_Response(data={"count": 900, "results": [{}] * 7}), "api") == 7
     assert scale.rows_shown(_Response(data={"street": 1}), "api-detail") is None
+    report = {"quota": 9, "communities": [{}] * 4, "communities_count": 4, "gaps": [{}]}
+    assert scale.rows_shown(_Response(data=report), "api-detail") == 5  # a report's lists
     page = (b"<table><thead><tr><th>x</th></tr></thead><tbody><tr><td>1</td></tr><tr class='a'><td>2</td></tr>"
             b"</tbody></table><table><tbody>\n<tr><td>3</td></tr></tbody></table>")
     assert scale.rows_shown(_Response(page), "page") == 3  # both tables' bodies, not their heads
