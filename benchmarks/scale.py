@@ -595,7 +595,7 @@ class Session:
             b"".join(response.streaming_content)
         return response
 
-    def prepare(self, path: str, kind: str, role: str) -> dict:
+    def prepare(self, path: str, kind: str, role: str, cold: bool = False) -> dict:
         """Warm the path (templates, URL resolver, rule cache), then count its queries in a request of their own:
         capturing them (the SQL text of each) slowed the timed requests, which the raw side does not pay."""
         from django.db import connection
@@ -605,6 +605,10 @@ class Session:
             t0 = time.perf_counter()
             self._get(path, kind, role)
             warm_ms = (time.perf_counter() - t0) * 1000
+            if cold:
+                from governance import derived
+
+                derived.bump()
             with CaptureQueriesContext(connection) as captured:
                 response = self._get(path, kind, role)
             status = response.status_code
@@ -621,9 +625,15 @@ class Session:
                 self.raw[(path, role)] = None
         return {"status": status, "queries": len(captured), "warm_ms": warm_ms, "rows": rows}
 
-    def time_once(self, path: str, kind: str, role: str) -> tuple[float, float | None]:
+    def time_once(self, path: str, kind: str, role: str, cold: bool = False) -> tuple[float, float | None]:
         """One timed request and, for an API list, the raw SQL of its 50 rows just after (both sides under the
-        same conditions: a raw loop on its own keeps the database's process hot; a request finds it asleep)."""
+        same conditions: a raw loop on its own keeps the database's process hot; a request finds it asleep).
+        `cold`: the request is the first after a write (the data generation moved on, untimed, just before it):
+        every derived figure it shows is counted again (governance/derived.py)."""
+        if cold:
+            from governance import derived
+
+            derived.bump()
         t0 = time.perf_counter()
         self._get(path, kind, role)
         elapsed = (time.perf_counter() - t0) * 1000
@@ -700,7 +710,7 @@ def call(workers: dict, scale: int, method: str, *args):
 
 
 def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, only: list[str] | None = None,
-            skip: list[str] | None = None, on_row=None, out=sys.stdout) -> dict[int, list[dict]]:
+            skip: list[str] | None = None, on_row=None, cold: bool = False, out=sys.stdout) -> dict[int, list[dict]]:
     """Each endpoint and role on every scale in turn: the query count on each, then `repeat` rounds of one timed
     request per scale (the order rotating each round), so that the machine's load hits all scales alike."""
     scales = sorted(workers)
@@ -718,7 +728,8 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
                 continue
             if skip and any(s in paths[scale] or s in endpoint.path for s in skip for scale in scales):
                 continue
-            prepared = {scale: call(workers, scale, "prepare", paths[scale], endpoint.kind, role) for scale in scales}
+            prepared = {scale: call(workers, scale, "prepare", paths[scale], endpoint.kind, role, cold)
+                        for scale in scales}
             ok = [scale for scale in scales if prepared[scale]["status"] == 200]
             slowest = max((prepared[scale]["warm_ms"] for scale in ok), default=0)
             rounds = min(repeat, slow_repeat) if slowest > slow_ms else repeat
@@ -726,7 +737,7 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
             raws = {scale: [] for scale in ok}
             for r in range(rounds):
                 for scale in ok[r % len(ok):] + ok[:r % len(ok)] if ok else []:
-                    elapsed, raw = call(workers, scale, "time_once", paths[scale], endpoint.kind, role)
+                    elapsed, raw = call(workers, scale, "time_once", paths[scale], endpoint.kind, role, cold)
                     times[scale].append(elapsed)
                     if raw is not None:
                         raws[scale].append(raw)
@@ -735,7 +746,7 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
                 info = prepared[scale]
                 row = {"path": paths[scale], "role": role, "scale": scale, "median_ms": None,
                        "queries": info["queries"], "raw_ms": None, "status": info["status"],
-                       "kind": endpoint.kind, "rows": info["rows"]}
+                       "kind": endpoint.kind, "rows": info["rows"], "cold": cold}
                 if scale in times:
                     row["median_ms"] = round(statistics.median(times[scale]), 2)
                     row["raw_ms"] = round(statistics.median(raws[scale]), 3) if raws[scale] else None
@@ -759,13 +770,13 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
     return results
 
 
-def table() -> str:
+def table(prefix: str = "scale") -> str:
     """The results in benchmarks/results/ side by side, as a Markdown table (for the README): each scale's
     median (queries), the rows each shows, the raw SQL at x1, the largest scale's time over x1's, and over its
     like-for-like baseline's (`baseline`: the smallest scale showing as many rows); ⚠ marks a row `judged` flags:
     a like-for-like ratio above 1.5 or a query count that changed (an export's growth is its rows')."""
     runs = {}
-    for path in sorted(RESULTS.glob("scale-*.json"), key=lambda p: int(p.stem.split("-")[1])):
+    for path in sorted(RESULTS.glob(f"{prefix}-*.json"), key=lambda p: int(p.stem.split("-")[1])):
         for row in json.loads(path.read_text()):
             key = (row["role"], path_template(row["path"]))
             runs.setdefault(key, {})[row["scale"]] = row
@@ -807,11 +818,11 @@ def cell(row: dict | None) -> str:
     return f"{row['median_ms']:.1f} ({row['queries']})"
 
 
-def write_results(scale: int, results: list[dict], *, only, merge: bool, out=sys.stdout) -> None:
+def write_results(scale: int, results: list[dict], *, only, merge: bool, prefix: str = "scale", out=sys.stdout) -> None:
     """Write a scale's rows to benchmarks/results/scale-N.json: the whole file after a run of every endpoint
     (less --skip); with --only and --merge, replacing the measured (path, role) rows; --only alone writes
     nothing."""
-    target = RESULTS / f"scale-{scale}.json"
+    target = RESULTS / f"{prefix}-{scale}.json"
     if merge and only:
         measured = {(row["path"], row["role"]): row for row in results}
         saved = json.loads(target.read_text()) if target.exists() else []
@@ -825,8 +836,8 @@ def write_results(scale: int, results: list[dict], *, only, merge: bool, out=sys
 
 
 def main(argv=None) -> None:
-    if argv is None and sys.argv[1:] == ["--table"]:
-        print(table())
+    if argv is None and sys.argv[1:2] == ["--table"] and set(sys.argv[2:]) <= {"--cold"}:
+        print(table("cold" if "--cold" in sys.argv else "scale"))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=int, default=1, help="one scale, in the database of --database-url itself")
@@ -843,6 +854,9 @@ def main(argv=None) -> None:
     parser.add_argument("--only", action="append", help="measure only paths containing this (repeatable)")
     parser.add_argument("--skip", action="append", help="leave out paths containing this (repeatable)")
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results/scale-N.json")
+    parser.add_argument("--cold", action="store_true",
+                        help="time each request as the first after a write (the derived figures counted again); "
+                             "the figures go to benchmarks/results/cold-N.json (`--table --cold` shows them)")
     parser.add_argument("--merge", action="store_true",
                         help="with --only: replace the measured (path, role) rows in benchmarks/results/scale-N.json")
     args = parser.parse_args(argv)
@@ -865,10 +879,11 @@ def main(argv=None) -> None:
         def save(results, out=None):  # after each row too: a run cut short keeps the rows it measured
             if not args.no_write:
                 for scale, rows in results.items():
-                    write_results(scale, rows, only=args.only, merge=args.merge, out=out or io.StringIO())
+                    write_results(scale, rows, only=args.only, merge=args.merge, prefix="cold" if args.cold else "scale",
+                                  out=out or io.StringIO())
 
         results = measure(workers, repeat=args.repeat, slow_ms=args.slow_ms, slow_repeat=args.slow_repeat,
-                          only=args.only, skip=args.skip, on_row=save)
+                          only=args.only, skip=args.skip, on_row=save, cold=args.cold)
     finally:
         stop_workers(workers)
     print()
