@@ -18,6 +18,7 @@ assessment cycle), or from its own benchmark with
 """
 
 import argparse
+import contextlib
 import io
 import json
 import multiprocessing
@@ -544,7 +545,8 @@ def baseline(rows_by_scale: dict[int, dict]) -> int | None:
 
 def judged(rows_by_scale: dict[int, dict]) -> tuple[float | None, int | None, bool]:
     """(the like-for-like ratio, its baseline scale, whether the row is flagged): a list or page is flagged when the
-    largest scale takes more than 1.5 times its baseline's time (`baseline`) or runs another number of queries
+    largest scale takes more than 1.5 times its baseline's time (`baseline`; where no smaller scale shows as many
+    rows, the largest scale's `like_ms`, its pages cut to the smallest's rows) or runs another number of queries
     than the smallest scale; an export, whose time and chunked queries grow with the rows it must hold, never."""
     scales = sorted(rows_by_scale)
     first, last = rows_by_scale[scales[0]], rows_by_scale[scales[-1]]
@@ -553,6 +555,9 @@ def judged(rows_by_scale: dict[int, dict]) -> tuple[float | None, int | None, bo
     base = baseline(rows_by_scale)
     ratio = (last["median_ms"] / rows_by_scale[base]["median_ms"]
              if base is not None and rows_by_scale[base].get("median_ms") else None)
+    if base is None and last.get("like_ms") and first.get("median_ms"):
+        # no smaller scale as full: the largest scale again with its pages as short as the smallest's (`pages_of`)
+        base, ratio = scales[0], last["like_ms"] / first["median_ms"]
     if kind_of(last) == "export":
         return ratio, base, False
     return ratio, base, bool((ratio is not None and ratio > 1.5) or first.get("queries") != last.get("queries"))
@@ -560,6 +565,28 @@ def judged(rows_by_scale: dict[int, dict]) -> tuple[float | None, int | None, bo
 
 def kind_of(row: dict) -> str:
     return row.get("kind") or ("export" if urlsplit(row["path"]).path.endswith(".xlsx") else "page")
+
+
+@contextlib.contextmanager
+def pages_of(size: int | None):
+    """Within the block, every Paginator (the pages' and the API's) pages `size` rows at most: the largest scale
+    asked for as many rows as the smallest shows, where no smaller scale is as full (a list of 3 rows at x1, 21 at
+    x10, 50 at x100). The benchmark's yardstick only: nothing of the system's is changed."""
+    if not size:
+        yield
+        return
+    from django.core.paginator import Paginator
+
+    original = Paginator.__init__
+
+    def capped(self, object_list, per_page, *args, **kwargs):
+        original(self, object_list, min(int(per_page), size), *args, **kwargs)
+
+    Paginator.__init__ = capped
+    try:
+        yield
+    finally:
+        Paginator.__init__ = original
 
 
 class Session:
@@ -589,13 +616,14 @@ class Session:
         connections.close_all()
         return True
 
-    def _get(self, path: str, kind: str, role: str):
-        response = self.clients[role]["api" if kind.startswith("api") else "page"].get(path)
+    def _get(self, path: str, kind: str, role: str, page_size: int | None = None):
+        with pages_of(page_size):
+            response = self.clients[role]["api" if kind.startswith("api") else "page"].get(path)
         if getattr(response, "streaming", False):
             b"".join(response.streaming_content)
         return response
 
-    def prepare(self, path: str, kind: str, role: str, cold: bool = False) -> dict:
+    def prepare(self, path: str, kind: str, role: str, cold: bool = False, page_size: int | None = None) -> dict:
         """Warm the path (templates, URL resolver, rule cache), then count its queries in a request of their own:
         capturing them (the SQL text of each) slowed the timed requests, which the raw side does not pay."""
         from django.db import connection
@@ -603,19 +631,21 @@ class Session:
 
         try:
             t0 = time.perf_counter()
-            self._get(path, kind, role)
+            self._get(path, kind, role, page_size)
             warm_ms = (time.perf_counter() - t0) * 1000
             if cold:
                 from governance import derived
 
                 derived.bump()
             with CaptureQueriesContext(connection) as captured:
-                response = self._get(path, kind, role)
+                response = self._get(path, kind, role, page_size)
             status = response.status_code
             rows = rows_shown(response, kind) if status == 200 else None
         except Exception as exc:  # noqa: BLE001 (reported as the row's status; the other rows go on)
             return {"status": f"error: {type(exc).__name__}: {exc}"[:200], "queries": None, "warm_ms": None,
                     "rows": None}
+        if page_size:
+            return {"status": status, "queries": len(captured), "warm_ms": warm_ms, "rows": rows}
         self.raw[(path, role)] = None
         if kind == "api" and status == 200:
             try:
@@ -625,7 +655,8 @@ class Session:
                 self.raw[(path, role)] = None
         return {"status": status, "queries": len(captured), "warm_ms": warm_ms, "rows": rows}
 
-    def time_once(self, path: str, kind: str, role: str, cold: bool = False) -> tuple[float, float | None]:
+    def time_once(self, path: str, kind: str, role: str, cold: bool = False,
+                  page_size: int | None = None) -> tuple[float, float | None]:
         """One timed request and, for an API list, the raw SQL of its 50 rows just after (both sides under the
         same conditions: a raw loop on its own keeps the database's process hot; a request finds it asleep).
         `cold`: the request is the first after a write (the data generation moved on, untimed, just before it):
@@ -635,8 +666,10 @@ class Session:
 
             derived.bump()
         t0 = time.perf_counter()
-        self._get(path, kind, role)
+        self._get(path, kind, role, page_size)
         elapsed = (time.perf_counter() - t0) * 1000
+        if page_size:
+            return elapsed, None
         raw_queryset = self.raw.get((path, role))
         return elapsed, raw_fetch_ms(raw_queryset, 1) if raw_queryset is not None else None
 
@@ -731,6 +764,16 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
             prepared = {scale: call(workers, scale, "prepare", paths[scale], endpoint.kind, role, cold)
                         for scale in scales}
             ok = [scale for scale in scales if prepared[scale]["status"] == 200]
+            # no smaller scale as full as the largest: the largest again, its pages as short as the smallest's
+            like_size = None
+            first_rows, last_rows = prepared[scales[0]]["rows"], prepared[scales[-1]]["rows"]
+            if (len(scales) > 1 and scales[0] in ok and scales[-1] in ok and first_rows and last_rows
+                    and first_rows < last_rows and endpoint.kind != "export"
+                    and not any(prepared[scale]["rows"] == last_rows for scale in scales[:-1])):
+                capped = call(workers, scales[-1], "prepare", paths[scales[-1]], endpoint.kind, role, cold, first_rows)
+                if capped["status"] == 200 and capped["rows"] == first_rows:
+                    like_size = first_rows
+            like_times = []
             slowest = max((prepared[scale]["warm_ms"] for scale in ok), default=0)
             rounds = min(repeat, slow_repeat) if slowest > slow_ms else repeat
             times = {scale: [] for scale in ok}
@@ -741,6 +784,9 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
                     times[scale].append(elapsed)
                     if raw is not None:
                         raws[scale].append(raw)
+                    if like_size and scale == scales[-1]:
+                        like_times.append(call(workers, scale, "time_once", paths[scale], endpoint.kind, role, cold,
+                                               like_size)[0])
             cells = []
             for scale in scales:
                 info = prepared[scale]
@@ -756,12 +802,15 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
                     cells.append(f"{str(info['status'])[:16]:>16}")
                 results[scale].append(row)
             by_scale = {scale: results[scale][-1] for scale in scales}
+            if like_times:
+                by_scale[scales[-1]].update(like_ms=round(statistics.median(like_times), 2), like_page_size=like_size)
             first, last = by_scale[scales[0]], by_scale[scales[-1]]
             raw = f"{first['raw_ms']:8.2f}" if first["raw_ms"] is not None else " " * 8
             ratio = (f"{last['median_ms'] / first['median_ms']:9.2f}"
                      if len(scales) > 1 and first["median_ms"] and last["median_ms"] else "")
             like, base, flagged = judged(by_scale)
-            same = (f" x{base}:{like:.2f}" if like is not None and base != scales[0] else "")
+            same = (f" x{base}:{like:.2f}" if like is not None and base != scales[0] else
+                    f" {last['like_page_size']}/page:{like:.2f}" if like is not None and last.get("like_ms") else "")
             rows = "/".join("?" if by_scale[s]["rows"] is None else str(by_scale[s]["rows"]) for s in scales)
             print(f"{endpoint.path:46} {' '.join(cells)} {raw} {ratio:>9}{same} [{rows}]{' <' if flagged else ''}",
                   file=out, flush=True)
@@ -797,6 +846,8 @@ def table(prefix: str = "scale") -> str:
                 like = "an export: grows with its rows"
             elif ratio is None:
                 like = "no smaller scale as full"
+            elif last.get("like_ms") and base == min(rows):
+                like = f"{ratio:.2f} (x{scales[-1]} {last['like_page_size']} a page)"
             else:
                 like = f"{ratio:.2f}" + (f" (x{base})" if base != min(rows) else "")
             like += " ⚠" if flagged else ""

@@ -97,3 +97,19 @@ def test_the_largest_scale_is_judged_against_the_smallest_that_shows_as_many_row
     # an export grows with its rows: never flagged, even with chunked queries
     export = {1: _row(10, None, path="/q/export.xlsx"), 100: _row(900, None, queries=40, path="/q/export.xlsx")}
     assert scale.judged(export)[2] is False
+
+
+def test_where_no_smaller_scale_is_as_full_the_largest_is_timed_with_pages_as_short_as_the_smallest():
+    from django.core.paginator import Paginator
+
+    with scale.pages_of(3):
+        assert Paginator(list(range(100)), 50).page(1).object_list == [0, 1, 2]
+    assert len(Paginator(list(range(100)), 50).page(1).object_list) == 50  # put back after the block
+    with scale.pages_of(None):
+        assert len(Paginator(list(range(100)), 50).page(1).object_list) == 50
+    # tasks: 3 rows at x1, 21 at x10, 50 at x100; x100 at 3 a page took 11 ms against x1's 10
+    rows = {1: _row(10, 3), 10: _row(20, 21), 100: {**_row(40, 50), "like_ms": 11.0, "like_page_size": 3}}
+    ratio, base, flagged = scale.judged(rows)
+    assert (round(ratio, 2), base, flagged) == (1.1, 1, False)
+    rows[100]["like_ms"] = 16.0
+    assert scale.judged(rows)[2] is True
