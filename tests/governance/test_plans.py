@@ -138,6 +138,15 @@ def test_a_streets_incoming_tasks_are_found_through_its_index(district):
     assert "Seq Scan" not in text and "Sort" not in text, text
 
 
+def test_a_streets_quota_page_of_communities_is_served_by_the_street_index(district):
+    # /quotas/ for one street (a street's staff, or the street chosen): its page of communities in the index's
+    # order, the party organisations joined for the page's rows only, not every one of the district.
+    from assessments.selectors import budget_communities
+
+    assert_index(budget_communities(user=district["street_staff"], street_id=district["a"].pk)[:50],
+                 "community_street_order")
+
+
 def test_active_posts_of_a_unit_are_found_through_the_partial_index(district):
     # The street page, the staffing counts: a unit's posts not ended, whatever the number of ended ones.
     queryset = active_posts().filter(street=district["a"], kind__in=[PostKind.STREET_STAFF]).order_by()
