@@ -150,7 +150,13 @@ class TaskAssignment(Versioned):
 
     @property
     def target(self):
-        return self.target_street or self.target_community
+        """The street or community the task was pushed to. A street's task lands in that street
+        (`task_street_is_target`): its `street`, which the lists read with the task, names it."""
+        if self.target_street_id is None:
+            return self.target_community
+        if self.target_street_id == self.street_id and not TaskAssignment.target_street.is_cached(self):
+            return self.street
+        return self.target_street
 
 
 class TaskRefusal(models.Model):

@@ -298,8 +298,10 @@ class CommunityReports(Sequence):
     """A street's community reports, built a slice at a time (the API lists 50 a page): its length is a count,
     a slice reads and reports only those communities (issue 14)."""
 
-    def __init__(self, communities: QuerySet[Community], rules: RuleBook):
-        self.communities, self.rules, self._len = communities, rules, None
+    def __init__(self, communities: QuerySet[Community], rules: RuleBook, *, count: int | None = None):
+        """`count`: the number of `communities` when already known (the street's totals count them, once per
+        change of the data): no count query of the street's communities on each request."""
+        self.communities, self.rules, self._len = communities, rules, count
 
     def __len__(self) -> int:
         if self._len is None:
@@ -347,7 +349,8 @@ def street_quota_report(*, street: Street, user, on: datetime.date) -> StreetQuo
     q = street_quota(rules=rules)
     s = street_staffing(street_ids=[street.pk], on=rules.on, rules=rules)[street.pk]
     return StreetQuotaReport(street=street, quota=q, staffing=s, gaps=_street_gaps(q, s, street, rules),
-                             communities=CommunityReports(communities, rules), totals=totals,
+                             communities=CommunityReports(communities, rules, count=totals["communities"]),
+                             totals=totals,
                              career_posts_total=street_career_posts_total(street=street, rules=rules))
 
 
@@ -739,11 +742,17 @@ class _BudgetInputs:
     award_start: int = 0
 
 
-def budget_communities(*, user) -> QuerySet[Community]:
+def budget_communities(*, user, street_id: int | None = None) -> QuerySet[Community]:
     """The communities of the budget, in the order of its detail sheet (with their street only: the budget
-    reads nothing else of them, and a district holds a thousand)."""
-    return communities_for_user(user=user).select_related(None).select_related("street", "party_organization").order_by(
-        "street__code", "code")
+    reads nothing else of them, and a district holds a thousand).
+
+    `street_id`: one street's communities only. Their order is then the index's (community_street_order:
+    street, code), so a page of them reads its 50 rows instead of sorting every community of the street
+    joined to every party organisation of the district (issue 14)."""
+    communities = communities_for_user(user=user).select_related(None).select_related("street", "party_organization")
+    if street_id is not None:
+        return communities.filter(street_id=street_id).order_by("street_id", "code")
+    return communities.order_by("street__code", "code")
 
 
 def _budget_inputs(*, user, year: int, who: Q, keep_communities: bool = True,

@@ -87,11 +87,17 @@ def quotas_overview(request):
             return render(request, "assessments/quotas.html", context, status=400)
         context["street_choices"] = list(street_ids.values()) if len(street_ids) > 1 else []
         context["chosen_street"] = chosen
-        communities = budget_communities(user=request.user)
-        if chosen is not None:
-            communities = communities.filter(street_id=chosen)
-        # Long lists 50 a page; the totals above them stay whole (issue 14).
-        context["community_page"] = community_page = Paginator(communities, PAGE_SIZE).get_page(request.GET.get("page"))
+        # One street's communities (the street chosen, or a street's own page) in the index's order; a district's
+        # in its streets' code order.
+        one_street = chosen if chosen is not None else (next(iter(street_ids)) if len(street_ids) == 1 else None)
+        communities = budget_communities(user=request.user, street_id=one_street)
+        # Long lists 50 a page; the totals above them stay whole (issue 14). The number of communities is the
+        # budget's own (its lines count the same communities, once per change of the data): no count of the
+        # district's or street's communities on each request.
+        paginator = Paginator(communities, PAGE_SIZE)
+        paginator.count = sum(line.communities for line in budget.lines
+                              if one_street is None or line.street.pk == one_street)
+        context["community_page"] = community_page = paginator.get_page(request.GET.get("page"))
         community_page.object_list = list(budget_community_rows(list(community_page.object_list), rules=budget.book))
         context["award_page"] = award_page = Paginator(budget.awards, PAGE_SIZE).get_page(request.GET.get("awards_page"))
         keep = {"year": year, **({"street": chosen} if chosen else {})}

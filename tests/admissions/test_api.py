@@ -128,6 +128,27 @@ def test_a_street_sees_what_was_pushed_to_it_and_its_communities_not_another_str
     assert client.get(f"{API}/task-assignments/{t['a'].pk}/").json()["rule"] == "admission.street_list"
 
 
+def test_each_task_names_its_target_street_or_community_in_one_query(tasks, api_for, django_assert_max_num_queries):
+    # The target's name comes from the task's own street (a street's task) or its target community, read with
+    # the page: no query per row, and another street's tasks stay out.
+    t = tasks["tasks"]
+    client = api_for(f.user(Role.STREET_STAFF, tasks["a"]))
+    client.get(f"{API}/task-assignments/")
+    with django_assert_max_num_queries(3):
+        response = client.get(f"{API}/task-assignments/")
+    names = {r["id"]: r["target_name"] for r in response.json()["results"]}
+    assert names == {t["a"].pk: "甲街", t["ca"].pk: "甲一社区"}
+
+
+def test_a_task_filed_through_the_api_names_its_target(lists, api_for):
+    client = api_for(f.user(Role.DISTRICT_ADMIN))
+    body = {**task_body(lists, admission_item=lists["street_item"].pk), "department": lists["dept"].pk,
+            "target_street": lists["a"].pk}
+    response = client.post(f"{API}/task-assignments/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["target_name"] == "甲街"
+
+
 def test_a_community_sees_only_its_own_tasks_and_changes_nothing(tasks, api_for):
     t = tasks["tasks"]
     client = api_for(f.user(Role.COMMUNITY_STAFF, tasks["ca"]))

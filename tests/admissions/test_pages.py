@@ -76,6 +76,25 @@ def test_a_street_sees_its_incoming_tasks_with_their_basis_and_not_another_stree
     assert client.get("/admissions/tasks/report/").status_code == 403
 
 
+def test_the_task_list_names_each_target_and_reads_only_what_its_rows_show(lists, client, django_assert_max_num_queries):
+    # A street's task under its street, a community's under "street · community"; the page's query joins only
+    # the tables its rows show (each further join made it dearer to plan than to run as the district grew).
+    task_file(acting_user=None, **task_body(lists, admission_item=lists["street_item"], title="街道的事项"))
+    task_file(acting_user=None, **task_body(lists, level="community", side="b", admission_item=lists["community_item"],
+                                            title="社区的事项"))
+    client.force_login(f.user(Role.DISTRICT_ADMIN))
+    client.get("/admissions/tasks/")
+    with django_assert_max_num_queries(6) as captured:
+        page = client.get("/admissions/tasks/").content.decode()
+    row = {title: page.split(title)[1].split("</tr>")[0] for title in ("街道的事项", "社区的事项")}
+    assert "<td>甲街</td>" in row["街道的事项"]
+    assert "<td>乙街 · 乙一社区</td>" in row["社区的事项"]
+    listed = next(q["sql"] for q in captured.captured_queries
+                  if 'FROM "admissions_taskassignment"' in q["sql"] and "COUNT(" not in q["sql"])
+    assert listed.count(" JOIN ") <= 5, listed
+    assert "auth_user" not in listed, listed
+
+
 def test_the_district_report_counts_per_department(lists, client):
     task_file(acting_user=None, **task_body(lists, admission_item=lists["street_item"]))
     task_file(acting_user=None, **task_body(lists, approval_document="兴编发〔2024〕1号", transferred_powers="权",

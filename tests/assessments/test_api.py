@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from communities.models import Community
 from governance.models import PolicyRule, PostKind
 from governance.roles import Role
 from tests import factories as f
@@ -184,3 +185,27 @@ def test_the_schema_documents_the_quota_endpoints_without_warnings(api_for, admi
     captured = capsys.readouterr()
     out = (captured.err + captured.out).lower()
     assert "quota" not in out and "partyorganization" not in out and "warning" not in out
+
+
+def test_a_streets_quota_api_pages_its_communities_counted_by_its_totals(api_for, two_streets,
+                                                                        django_assert_max_num_queries):
+    # A street's staff page through its communities, 50 a page; their number is the street's totals' (counted
+    # once per change of the data), not a count of the street's communities on each request; another street's
+    # communities are not listed.
+    a = two_streets["a"]
+    for i in range(51):
+        f.community(a, code=f"sq{i:02d}", households=1000)
+    f.community(two_streets["b"], code="sq-other")
+    client = api_for(f.user(Role.STREET_STAFF, a))
+    client.get(f"/api/v1/streets/{a.pk}/quotas/")
+    with django_assert_max_num_queries(14) as first_queries:
+        first = client.get(f"/api/v1/streets/{a.pk}/quotas/").json()
+    with django_assert_max_num_queries(14) as second_queries:
+        second = client.get(f"/api/v1/streets/{a.pk}/quotas/?page=2").json()
+    assert len(second_queries.captured_queries) == len(first_queries.captured_queries)
+    assert first["communities_count"] == 52 == first["community_totals"]["communities"]
+    assert len(first["communities"]) == 50 and len(second["communities"]) == 2 and second["communities_next"] is None
+    listed = {c["community"] for c in first["communities"] + second["communities"]}
+    assert listed == set(Community.objects.filter(street=a).values_list("pk", flat=True))
+    assert not any('COUNT(*) AS "__count" FROM "communities_community"' in q["sql"]
+                   for q in first_queries.captured_queries)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from simple_history.utils import get_history_model_for_model
 
+from communities.models import Community
 from governance.models import PolicyRule, PostKind
 from governance.roles import Role
 from tests import factories as f
@@ -177,3 +178,40 @@ def test_quota_page_builds_only_its_page_and_keeps_the_totals_whole(client):
     budget = second.context["budget"]
     assert budget.totals.communities == 53 == first.context["budget"].totals.communities
     assert budget.totals.households == sum(1000 + 100 * i for i in range(53))
+
+
+def test_a_streets_quota_page_lists_its_own_communities_a_page_at_a_time(client, two_streets, django_assert_max_num_queries):
+    # A street's staff page through their street's communities in code order (the index's order), counted by the
+    # budget's own totals; another street's communities are not listed, and the query count stays the same.
+    a = two_streets["a"]
+    for i in range(52):
+        f.community(a, code=f"qa{i:02d}", households=1000)
+    f.community(two_streets["b"], code="qb-other", name="乙街的社区")
+    logged_in(client, Role.STREET_STAFF, a)
+    client.get("/quotas/?year=2026")
+    with django_assert_max_num_queries(15) as first_queries:
+        first = client.get("/quotas/?year=2026")
+    with django_assert_max_num_queries(15) as second_queries:
+        second = client.get("/quotas/?year=2026&page=2")
+    assert len(second_queries.captured_queries) <= len(first_queries.captured_queries)
+    page = first.context["community_page"]
+    assert page.paginator.count == 53 == first.context["budget"].totals.communities
+    codes = [c.code for c, _q in page.object_list] + [c.code for c, _q in second.context["community_page"].object_list]
+    assert codes == sorted(Community.objects.filter(street=a).values_list("code", flat=True))
+    assert "qb-other" not in codes and "乙街的社区" not in second.content.decode()
+    assert not any('COUNT(*) AS "__count" FROM "communities_community"' in q["sql"]
+                   for q in first_queries.captured_queries)
+
+
+def test_the_district_quota_page_filtered_to_a_street_lists_that_street_only(client, two_streets):
+    for side in ("a", "b"):
+        for i in range(3):
+            f.community(two_streets[side], code=f"{side}{i}", households=1000)
+    logged_in(client, Role.DISTRICT_ADMIN)
+    page = client.get(f"/quotas/?year=2026&street={two_streets['b'].pk}").context["community_page"]
+    assert [c.code for c, _q in page.object_list] == sorted(
+        Community.objects.filter(street=two_streets["b"]).values_list("code", flat=True))
+    assert page.paginator.count == 4
+    everyone = client.get("/quotas/?year=2026").context["community_page"]
+    assert everyone.paginator.count == Community.objects.count()
+    assert [c.street.code for c, _q in everyone.object_list] == sorted(c.street.code for c, _q in everyone.object_list)

@@ -112,6 +112,41 @@ def test_a_scoped_list_page_is_served_by_an_index(district, selector, who, index
     assert_index(queryset, index)
 
 
+def test_a_streets_incoming_tasks_are_found_through_its_index(district):
+    # The street page's section (admissions.selectors.street_page_section): what reached the street and its
+    # communities is the task's own street column, not an OR over the target street and the community's.
+    from admissions.selectors import street_page_section
+
+    captured = []
+
+    def spy(execute, sql, params, many, context):
+        if 'FROM "admissions_taskassignment"' in sql:
+            captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    request = type("R", (), {"user": district["admin"]})()
+    with connection.execute_wrapper(spy):
+        street_page_section(request, district["a"])
+    assert captured, "the section read no tasks"
+    sql, params = captured[0]
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL enable_sort = off")
+        cur.execute(f"EXPLAIN {sql}", params)
+        text = "\n".join(row[0] for row in cur.fetchall())
+    assert "using task_street_newest_first on" in text, text
+    assert "Seq Scan" not in text and "Sort" not in text, text
+
+
+def test_a_streets_quota_page_of_communities_is_served_by_the_street_index(district):
+    # /quotas/ for one street (a street's staff, or the street chosen): its page of communities in the index's
+    # order, the party organisations joined for the page's rows only, not every one of the district.
+    from assessments.selectors import budget_communities
+
+    assert_index(budget_communities(user=district["street_staff"], street_id=district["a"].pk)[:50],
+                 "community_street_order")
+
+
 def test_active_posts_of_a_unit_are_found_through_the_partial_index(district):
     # The street page, the staffing counts: a unit's posts not ended, whatever the number of ended ones.
     queryset = active_posts().filter(street=district["a"], kind__in=[PostKind.STREET_STAFF]).order_by()
