@@ -78,3 +78,12 @@ def test_related_names_are_read_in_one_query_and_read_as_their_str():
         names = _related_names(wanted)
     assert len(queries) == 1 and names == expected
     assert names[EventCategory][child.pk] == f"{child.parent.name} / {child.name}"
+
+
+def test_the_user_filter_keeps_the_chosen_account_and_escapes_names(two_streets):
+    clerk = f.user(Role.STREET_STAFF, two_streets["a"])
+    clerk.first_name = "<b>王</b>"
+    clerk.save()
+    html = reviewer().get("/audit/", {"user": clerk.pk}).content.decode()
+    assert f'<option value="{clerk.pk}" selected>&lt;b&gt;王&lt;/b&gt;（{clerk.username}）</option>' in html
+    assert '<select name="user" id="id_user">' in html and "<b>王</b>" not in html
