@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import services
 from accounts.admin_schedules import open_beat_schedules_to_the_district_admin
-from accounts.forms import ClerkAccountForm
+from accounts.forms import LIST_UNITS, ClerkAccountForm
 from accounts.models import AccountEvent
 from governance.roles import Role
 from governance.scope import scope_for
@@ -98,8 +98,12 @@ class ClerkUserAdmin(DistrictAdminOnly, UserAdmin):
     def clerk_create_view(self, request):
         if not services.may_manage_accounts(request.user):
             raise PermissionDenied
-        form = ClerkAccountForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        # The station or grid in two steps: the community first (?community=, or posted with LIST_UNITS), then
+        # the stations and grids of that community, the only ones the form lists (issue 14).
+        listing = request.method == "POST" and LIST_UNITS in request.POST
+        initial = {k: request.GET[k] for k in ("community", "role") if request.GET.get(k)}
+        form = ClerkAccountForm(request.POST or None, initial=initial, user=request.user)
+        if request.method == "POST" and not listing and form.is_valid():
             data = form.cleaned_data
             try:
                 user = services.account_create(acting_user=request.user, username=data["username"],
@@ -114,7 +118,8 @@ class ClerkUserAdmin(DistrictAdminOnly, UserAdmin):
                     "name": user.username, "role": Role(data["role"]).label})
                 return redirect("admin:auth_user_change", user.pk)
         context = {**self.admin_site.each_context(request), "title": _("新建工作人员账号"), "form": form,
-                   "opts": self.model._meta, "has_view_permission": True}
+                   "opts": self.model._meta, "has_view_permission": True, "listing": listing,
+                   "list_units": LIST_UNITS}
         return TemplateResponse(request, "admin/accounts/clerk_create.html", context)
 
     def save_model(self, request, obj, form, change):

@@ -36,8 +36,12 @@ def account_create(*, acting_user, username: str, password: str, role: Role, uni
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": [_("登录名“%(name)s”已被使用。") % {"name": username}]})
-    if scope_permission(role) is not None and role != Role.DEPARTMENT_USER and unit is None:
+    grant = scope_permission(role)
+    if grant is not None and role != Role.DEPARTMENT_USER and unit is None:
         raise ValidationError({"unit": [_("该角色须指定所属单位。")]})
+    if unit is not None and (grant is None or unit._meta.label_lower != grant[0]):
+        raise ValidationError({"unit": [_("所属单位与角色不符：%(role)s不能以%(kind)s为所属单位。") % {
+            "role": Role(role).label, "kind": unit._meta.verbose_name}]})
     validate_password(password, user=User(username=username, first_name=display_name))
     user = user_create_with_role(username=username, password=password, role=role, scope_object=unit,
                                  display_name=display_name)

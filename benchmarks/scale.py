@@ -106,6 +106,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("/meetings/"),
     Endpoint("/meetings/compliance/"),
     Endpoint("/meetings/four-lists/"),
+    Endpoint("/meetings/four-lists/?missing=1"),
     Endpoint("/meetings/agreements/"),
     # The forms that take a community (communities.picker: a search, not a select of every community)
     Endpoint("/meetings/new/"),
@@ -117,6 +118,8 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("/communities/search/?q=社区"),
     Endpoint("/grid-changes/new/", roles=("street",)),
     Endpoint("/grid-changes/new/?community={community}", roles=("street",)),  # the second step: its grids
+    Endpoint("/admin/auth/user/new-clerk/", roles=("admin",)),  # the administrator's new-clerk form
+    Endpoint("/admin/auth/user/new-clerk/?community={community}", roles=("admin",)),  # its second step
     # Admissions, tasks, honours
     Endpoint("/api/v1/admission-lists/", "api"),
     Endpoint("/api/v1/task-assignments/", "api"),

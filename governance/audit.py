@@ -72,18 +72,20 @@ def audit_entries(*, limit: int = 200) -> list[AuditEntry]:
     return entries
 
 
-def _readable(entries: list[AuditEntry]) -> None:
-    """Show labels, not codes: choice labels, 是/否, and the names of related rows (one query per
-    related model, whatever the number of entries)."""
+def _in_bulk_names(wanted: dict) -> dict:
+    return {model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(list(ids)).items()}
+            for model, ids in wanted.items()}
+
+
+def _readable(entries: list[AuditEntry], names=_in_bulk_names) -> None:
+    """Show labels, not codes: choice labels, 是/否, and the names of related rows (`names(wanted)`: by default
+    one query per related model, whatever the number of entries; the trail's page reads them in one)."""
     wanted: dict = {}
     for entry in entries:
         for f, old, new in entry.changes:
             if f.is_relation:
                 wanted.setdefault(f.related_model, set()).update(v for v in (old, new) if v is not None)
-    names = {
-        model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(list(ids)).items()}
-        for model, ids in wanted.items()
-    }
+    names = names(wanted)
 
     def show(f, value):
         if value is None or value == "":

@@ -18,6 +18,7 @@ from governance.scope import scoped
 from meetings import checks
 from meetings.models import (
     CoBuildingAgreement,
+    FourListKind,
     JointCommitteeList,
     Meeting,
     MeetingDecision,
@@ -42,6 +43,31 @@ def meeting_decisions_for_user(*, user) -> QuerySet[MeetingDecision]:
 def four_lists_for_user(*, user) -> QuerySet[JointCommitteeList]:
     return scoped(JointCommitteeList.objects.select_related("community__street"), user,
                   street="community__street_id", community="community_id")
+
+
+class FourListsMissing:
+    """The communities (of a queryset, in its order) short of one of the year's four lists, for a Paginator. The
+    count is counted once per change of the data (governance/derived.py): it groups every community of the scope
+    with its lists, which grows with the district (issue 14); a slice reads its own page only, and none is read
+    when no community is short (the count then says so)."""
+
+    def __init__(self, communities: QuerySet, *, year: int):
+        self.communities = communities.annotate(
+            agreed=Count("four_lists", filter=Q(four_lists__year=year))).filter(agreed__lt=len(FourListKind.values))
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            short = self.communities
+            self._count = derived.figure("meetings.four_lists_missing", derived.queryset_key(short),
+                                         lambda: short.order_by().count(), using=short.db)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice):
+        return self.communities[window]
 
 
 def agreements_for_user(*, user) -> QuerySet[CoBuildingAgreement]:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from governance.models import StationedUnit
 from governance.views import get_scoped_or_404
 from meetings.forms import AgreementEditForm, AgreementForm, FourListEditForm, FourListForm
 from meetings.models import FourListKind
-from meetings.selectors import agreements_for_user, four_lists_for_user
+from meetings.selectors import FourListsMissing, agreements_for_user, four_lists_for_user
 from meetings.services import agreement_create, agreement_update, four_list_create, four_list_update
 from streets.selectors import streets_for_user
 
@@ -55,9 +55,8 @@ def four_lists(request):
     if chosen or refused:
         communities = communities.filter(pk=community) if chosen else communities.none()
     missing_only = request.GET.get("missing") == "1"
-    if missing_only:
-        communities = communities.annotate(
-            agreed=Count("four_lists", filter=Q(four_lists__year=year))).filter(agreed__lt=len(FourListKind.values))
+    if missing_only:  # counted once per change of the data (issue 14)
+        communities = FourListsMissing(communities, year=year)
     page = Paginator(communities, 50).get_page(request.GET.get("page"))
     found = {(fl.community_id, fl.kind): fl for fl in
              four_lists_for_user(user=request.user).filter(year=year, community__in=[c.pk for c in page])}
