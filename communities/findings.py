@@ -50,6 +50,9 @@ def community_finding_stream(*, user, rules: RuleBook, street_id: int | None = N
                 for c in chunk for breach in community_breaches(c, staffing[c.pk], rules)]
 
     communities = _communities(user=user, street_id=street_id, community_id=community_id).order_by("street_id", "code")
+    if need is not None:  # a page: only the communities with a breach, found in order by their indexes
+        return in_chunks(checks.with_breaches(communities, rules),
+                         lambda ids: build(list(communities.filter(pk__in=ids))), need=need)
     return in_chunks(communities, build, need=need)
 
 
