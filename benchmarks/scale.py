@@ -501,6 +501,67 @@ def raw_fetch_ms(queryset, repeat: int) -> float:
     return statistics.median(times)
 
 
+TBODY = re.compile(rb"<tbody\b.*?</tbody>", re.S)
+
+
+def rows_shown(response, kind: str) -> int | None:
+    """How many rows a response shows: an API list's `results` (a report's: its lists), a page's table body rows
+    (every <tbody> of it), None for an export or a response with neither. The yardstick's other half: a page of
+    7 rows at x1 and of 50 at x100 compare the rows rendered as much as the data's size (see `baseline`)."""
+    if kind == "export" or getattr(response, "streaming", False):
+        return None
+    if kind.startswith("api"):
+        try:
+            data = response.json()
+        except ValueError:
+            return None
+        if isinstance(data, list):
+            return len(data)
+        if not isinstance(data, dict):
+            return None
+        if isinstance(data.get("results"), list):
+            return len(data["results"])
+        lists = [value for value in data.values() if isinstance(value, list)]  # a report's paged lists
+        return sum(len(value) for value in lists) if lists else None
+    bodies = TBODY.findall(response.content)
+    return sum(body.count(b"<tr") for body in bodies) if bodies else None
+
+
+def baseline(rows_by_scale: dict[int, dict]) -> int | None:
+    """The scale to compare the largest with, like for like: the smallest whose response shows as many rows as the
+    largest scale's (a street's page holds 7 rows at x1, 50 at x10 and x100: x100 is then judged against x10, ten
+    times less data and the same rows); the smallest scale when the rows are not known or equal throughout; None
+    when no smaller scale shows as many rows (no like-for-like figure)."""
+    scales = sorted(rows_by_scale)
+    last = rows_by_scale[scales[-1]]
+    if last.get("rows") is None or all(rows_by_scale[s].get("rows") is None for s in scales[:-1]):
+        return scales[0]
+    for scale in scales[:-1]:
+        if rows_by_scale[scale].get("rows") == last["rows"]:
+            return scale
+    return None
+
+
+def judged(rows_by_scale: dict[int, dict]) -> tuple[float | None, int | None, bool]:
+    """(the like-for-like ratio, its baseline scale, whether the row is flagged): a list or page is flagged when the
+    largest scale takes more than 1.5 times its baseline's time (`baseline`) or runs another number of queries
+    than the smallest scale; an export, whose time and chunked queries grow with the rows it must hold, never."""
+    scales = sorted(rows_by_scale)
+    first, last = rows_by_scale[scales[0]], rows_by_scale[scales[-1]]
+    if len(scales) < 2 or not last.get("median_ms"):
+        return None, None, False
+    base = baseline(rows_by_scale)
+    ratio = (last["median_ms"] / rows_by_scale[base]["median_ms"]
+             if base is not None and rows_by_scale[base].get("median_ms") else None)
+    if kind_of(last) == "export":
+        return ratio, base, False
+    return ratio, base, bool((ratio is not None and ratio > 1.5) or first.get("queries") != last.get("queries"))
+
+
+def kind_of(row: dict) -> str:
+    return row.get("kind") or ("export" if urlsplit(row["path"]).path.endswith(".xlsx") else "page")
+
+
 class Session:
     """One scale's database seen from its own process: the two users' clients, the street staff's units, and
     one request (or its query count) at a time, as the parent asks, so that the scales take turns."""
@@ -534,7 +595,7 @@ class Session:
             b"".join(response.streaming_content)
         return response
 
-    def prepare(self, path: str, kind: str, role: str) -> dict:
+    def prepare(self, path: str, kind: str, role: str, cold: bool = False) -> dict:
         """Warm the path (templates, URL resolver, rule cache), then count its queries in a request of their own:
         capturing them (the SQL text of each) slowed the timed requests, which the raw side does not pay."""
         from django.db import connection
@@ -544,11 +605,17 @@ class Session:
             t0 = time.perf_counter()
             self._get(path, kind, role)
             warm_ms = (time.perf_counter() - t0) * 1000
+            if cold:
+                from governance import derived
+
+                derived.bump()
             with CaptureQueriesContext(connection) as captured:
                 response = self._get(path, kind, role)
             status = response.status_code
+            rows = rows_shown(response, kind) if status == 200 else None
         except Exception as exc:  # noqa: BLE001 (reported as the row's status; the other rows go on)
-            return {"status": f"error: {type(exc).__name__}: {exc}"[:200], "queries": None, "warm_ms": None}
+            return {"status": f"error: {type(exc).__name__}: {exc}"[:200], "queries": None, "warm_ms": None,
+                    "rows": None}
         self.raw[(path, role)] = None
         if kind == "api" and status == 200:
             try:
@@ -556,11 +623,17 @@ class Session:
                 raw_fetch_ms(self.raw[(path, role)], 1)  # warm, like the request
             except Exception:  # noqa: BLE001 (a list the raw side cannot rebuild: no raw figure)
                 self.raw[(path, role)] = None
-        return {"status": status, "queries": len(captured), "warm_ms": warm_ms}
+        return {"status": status, "queries": len(captured), "warm_ms": warm_ms, "rows": rows}
 
-    def time_once(self, path: str, kind: str, role: str) -> tuple[float, float | None]:
+    def time_once(self, path: str, kind: str, role: str, cold: bool = False) -> tuple[float, float | None]:
         """One timed request and, for an API list, the raw SQL of its 50 rows just after (both sides under the
-        same conditions: a raw loop on its own keeps the database's process hot; a request finds it asleep)."""
+        same conditions: a raw loop on its own keeps the database's process hot; a request finds it asleep).
+        `cold`: the request is the first after a write (the data generation moved on, untimed, just before it):
+        every derived figure it shows is counted again (governance/derived.py)."""
+        if cold:
+            from governance import derived
+
+            derived.bump()
         t0 = time.perf_counter()
         self._get(path, kind, role)
         elapsed = (time.perf_counter() - t0) * 1000
@@ -637,7 +710,7 @@ def call(workers: dict, scale: int, method: str, *args):
 
 
 def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, only: list[str] | None = None,
-            skip: list[str] | None = None, on_row=None, out=sys.stdout) -> dict[int, list[dict]]:
+            skip: list[str] | None = None, on_row=None, cold: bool = False, out=sys.stdout) -> dict[int, list[dict]]:
     """Each endpoint and role on every scale in turn: the query count on each, then `repeat` rounds of one timed
     request per scale (the order rotating each round), so that the machine's load hits all scales alike."""
     scales = sorted(workers)
@@ -646,7 +719,7 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
     ratio_head = f"x{scales[-1]}/x{scales[0]}" if len(scales) > 1 else ""
     for role in USERS:
         print(f"\nas {role} ({USERS[role]}):", file=out)
-        print(f"{'path':46} {head} {'raw ms':>8} {ratio_head:>9}", file=out, flush=True)
+        print(f"{'path':46} {head} {'raw ms':>8} {ratio_head:>9} (like for like) [rows shown]", file=out, flush=True)
         for endpoint in ENDPOINTS:
             if role not in endpoint.roles:
                 continue
@@ -655,7 +728,8 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
                 continue
             if skip and any(s in paths[scale] or s in endpoint.path for s in skip for scale in scales):
                 continue
-            prepared = {scale: call(workers, scale, "prepare", paths[scale], endpoint.kind, role) for scale in scales}
+            prepared = {scale: call(workers, scale, "prepare", paths[scale], endpoint.kind, role, cold)
+                        for scale in scales}
             ok = [scale for scale in scales if prepared[scale]["status"] == 200]
             slowest = max((prepared[scale]["warm_ms"] for scale in ok), default=0)
             rounds = min(repeat, slow_repeat) if slowest > slow_ms else repeat
@@ -663,7 +737,7 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
             raws = {scale: [] for scale in ok}
             for r in range(rounds):
                 for scale in ok[r % len(ok):] + ok[:r % len(ok)] if ok else []:
-                    elapsed, raw = call(workers, scale, "time_once", paths[scale], endpoint.kind, role)
+                    elapsed, raw = call(workers, scale, "time_once", paths[scale], endpoint.kind, role, cold)
                     times[scale].append(elapsed)
                     if raw is not None:
                         raws[scale].append(raw)
@@ -671,7 +745,8 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
             for scale in scales:
                 info = prepared[scale]
                 row = {"path": paths[scale], "role": role, "scale": scale, "median_ms": None,
-                       "queries": info["queries"], "raw_ms": None, "status": info["status"]}
+                       "queries": info["queries"], "raw_ms": None, "status": info["status"],
+                       "kind": endpoint.kind, "rows": info["rows"], "cold": cold}
                 if scale in times:
                     row["median_ms"] = round(statistics.median(times[scale]), 2)
                     row["raw_ms"] = round(statistics.median(raws[scale]), 3) if raws[scale] else None
@@ -680,38 +755,53 @@ def measure(workers: dict, *, repeat: int, slow_ms: float, slow_repeat: int, onl
                 else:
                     cells.append(f"{str(info['status'])[:16]:>16}")
                 results[scale].append(row)
-            first, last = results[scales[0]][-1], results[scales[-1]][-1]
+            by_scale = {scale: results[scale][-1] for scale in scales}
+            first, last = by_scale[scales[0]], by_scale[scales[-1]]
             raw = f"{first['raw_ms']:8.2f}" if first["raw_ms"] is not None else " " * 8
             ratio = (f"{last['median_ms'] / first['median_ms']:9.2f}"
                      if len(scales) > 1 and first["median_ms"] and last["median_ms"] else "")
-            flag = " <" if ratio and (float(ratio) > 1.5 or first["queries"] != last["queries"]) else ""
-            print(f"{endpoint.path:46} {' '.join(cells)} {raw} {ratio:>9}{flag}", file=out, flush=True)
+            like, base, flagged = judged(by_scale)
+            same = (f" x{base}:{like:.2f}" if like is not None and base != scales[0] else "")
+            rows = "/".join("?" if by_scale[s]["rows"] is None else str(by_scale[s]["rows"]) for s in scales)
+            print(f"{endpoint.path:46} {' '.join(cells)} {raw} {ratio:>9}{same} [{rows}]{' <' if flagged else ''}",
+                  file=out, flush=True)
             if on_row is not None:
                 on_row(results)
     return results
 
 
-def table() -> str:
+def table(prefix: str = "scale") -> str:
     """The results in benchmarks/results/ side by side, as a Markdown table (for the README): each scale's
-    median (queries), the raw SQL at x1, and the largest scale's time over x1's; ⚠ marks a ratio above 1.5 or
-    a query count that changed."""
+    median (queries), the rows each shows, the raw SQL at x1, the largest scale's time over x1's, and over its
+    like-for-like baseline's (`baseline`: the smallest scale showing as many rows); ⚠ marks a row `judged` flags:
+    a like-for-like ratio above 1.5 or a query count that changed (an export's growth is its rows')."""
     runs = {}
-    for path in sorted(RESULTS.glob("scale-*.json"), key=lambda p: int(p.stem.split("-")[1])):
+    for path in sorted(RESULTS.glob(f"{prefix}-*.json"), key=lambda p: int(p.stem.split("-")[1])):
         for row in json.loads(path.read_text()):
             key = (row["role"], path_template(row["path"]))
             runs.setdefault(key, {})[row["scale"]] = row
     scales = sorted({scale for rows in runs.values() for scale in rows})
-    head = ["role", "path", *[f"x{n} ms (queries)" for n in scales], "raw ms x1", f"x{scales[-1]}/x1"]
+    head = ["role", "path", *[f"x{n} ms (queries)" for n in scales], "rows shown", "raw ms x1",
+            f"x{scales[-1]}/x1", "like for like"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for (role, path), rows in runs.items():
         cells = [cell(rows.get(n)) for n in scales]
         first, last = rows.get(scales[0]), rows.get(scales[-1])
         raw = f"{first['raw_ms']:.2f}" if first and first.get("raw_ms") is not None else ""
-        growth = ""
+        shown = " / ".join("" if rows.get(n, {}).get("rows") is None else str(rows[n]["rows"]) for n in scales)
+        growth = like = ""
         if first and last and first.get("median_ms") and last.get("median_ms"):
-            ratio = last["median_ms"] / first["median_ms"]
-            growth = f"{ratio:.2f}" + (" ⚠" if ratio > 1.5 or first["queries"] != last["queries"] else "")
-        lines.append(f"| {role} | `{path}` | " + " | ".join(cells) + f" | {raw} | {growth} |")
+            growth = f"{last['median_ms'] / first['median_ms']:.2f}"
+            ratio, base, flagged = judged(rows)
+            if kind_of(last) == "export":
+                like = "an export: grows with its rows"
+            elif ratio is None:
+                like = "no smaller scale as full"
+            else:
+                like = f"{ratio:.2f}" + (f" (x{base})" if base != min(rows) else "")
+            like += " ⚠" if flagged else ""
+        lines.append(f"| {role} | `{path}` | " + " | ".join(cells) + f" | {shown.strip(' /') and shown} | {raw} "
+                     f"| {growth} | {like} |")
     return "\n".join(lines)
 
 
@@ -728,11 +818,11 @@ def cell(row: dict | None) -> str:
     return f"{row['median_ms']:.1f} ({row['queries']})"
 
 
-def write_results(scale: int, results: list[dict], *, only, merge: bool, out=sys.stdout) -> None:
+def write_results(scale: int, results: list[dict], *, only, merge: bool, prefix: str = "scale", out=sys.stdout) -> None:
     """Write a scale's rows to benchmarks/results/scale-N.json: the whole file after a run of every endpoint
     (less --skip); with --only and --merge, replacing the measured (path, role) rows; --only alone writes
     nothing."""
-    target = RESULTS / f"scale-{scale}.json"
+    target = RESULTS / f"{prefix}-{scale}.json"
     if merge and only:
         measured = {(row["path"], row["role"]): row for row in results}
         saved = json.loads(target.read_text()) if target.exists() else []
@@ -746,8 +836,8 @@ def write_results(scale: int, results: list[dict], *, only, merge: bool, out=sys
 
 
 def main(argv=None) -> None:
-    if argv is None and sys.argv[1:] == ["--table"]:
-        print(table())
+    if argv is None and sys.argv[1:2] == ["--table"] and set(sys.argv[2:]) <= {"--cold"}:
+        print(table("cold" if "--cold" in sys.argv else "scale"))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=int, default=1, help="one scale, in the database of --database-url itself")
@@ -764,6 +854,9 @@ def main(argv=None) -> None:
     parser.add_argument("--only", action="append", help="measure only paths containing this (repeatable)")
     parser.add_argument("--skip", action="append", help="leave out paths containing this (repeatable)")
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results/scale-N.json")
+    parser.add_argument("--cold", action="store_true",
+                        help="time each request as the first after a write (the derived figures counted again); "
+                             "the figures go to benchmarks/results/cold-N.json (`--table --cold` shows them)")
     parser.add_argument("--merge", action="store_true",
                         help="with --only: replace the measured (path, role) rows in benchmarks/results/scale-N.json")
     args = parser.parse_args(argv)
@@ -786,10 +879,11 @@ def main(argv=None) -> None:
         def save(results, out=None):  # after each row too: a run cut short keeps the rows it measured
             if not args.no_write:
                 for scale, rows in results.items():
-                    write_results(scale, rows, only=args.only, merge=args.merge, out=out or io.StringIO())
+                    write_results(scale, rows, only=args.only, merge=args.merge, prefix="cold" if args.cold else "scale",
+                                  out=out or io.StringIO())
 
         results = measure(workers, repeat=args.repeat, slow_ms=args.slow_ms, slow_repeat=args.slow_repeat,
-                          only=args.only, skip=args.skip, on_row=save)
+                          only=args.only, skip=args.skip, on_row=save, cold=args.cold)
     finally:
         stop_workers(workers)
     print()

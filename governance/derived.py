@@ -27,6 +27,9 @@ latest value at once). How it moves:
   roll back (Django has no on_rollback), and an entry computed before its writes would hide them from it. This
   covers the tests too: pytest-django runs each test in a transaction it rolls back, so a test that wrote
   always computes afresh and stores nothing, and a later test never meets an earlier one's rolled-back data.
+- A statement that writes only bookkeeping (`BOOKKEEPING_TABLES`: sessions, the login guard's logs, tokens, Celery
+  beat's runs) moves nothing: no figure reads those tables (a test traces every figure's SQL), and a login or a
+  beat tick would otherwise recount every figure of the district.
 - Under an isolation level other than READ COMMITTED (one snapshot for the whole transaction, maybe older than
   the generation read) nothing is served or stored.
 
@@ -77,6 +80,18 @@ _WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|CREATE|ALTER|
 _ROW_LOCK = re.compile(r"\bFOR\s+(NO\s+KEY\s+)?UPDATE\b", re.IGNORECASE)
 
 
+# Tables no figure reads, whose writes come with no change of the district's data: sessions (a login, a message),
+# the login guard's attempts and logs, API tokens, the admin's log (its change is written beside), Celery beat's
+# bookkeeping (every run of a periodic task updates its row) and task results. A statement that writes only one
+# of them moves nothing: otherwise each login or beat tick would recount every figure. A figure that comes to
+# read one of them must take it out of this list (tests/governance/test_derived.py checks the figures' tables).
+BOOKKEEPING_TABLES = ("django_session", "axes_", "authtoken_token", "django_admin_log", "django_celery_beat_",
+                      "django_celery_results_")
+# A statement that writes one table and nothing else: INSERT INTO / UPDATE / DELETE FROM "table" ..., with no
+# other writing word after it (a WITH, a second statement or a data-modifying CTE is a write as any).
+_SINGLE_TARGET = re.compile(r'\A\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
+
+
 def enabled(using: str = "default") -> bool:
     return bool(getattr(settings, "DERIVED_CACHE", True)) and connections[using].vendor == "postgresql"
 
@@ -88,6 +103,18 @@ def is_write(sql: str) -> bool:
     if found.group(1).upper() != "UPDATE":
         return True
     return _WRITES.search(_ROW_LOCK.sub(" ", sql)) is not None
+
+
+def moves_figures(sql: str) -> bool:
+    """Whether a statement may change what a figure reads: a write (`is_write`), unless it writes only one of the
+    BOOKKEEPING_TABLES."""
+    if not is_write(sql):
+        return False
+    target = _SINGLE_TARGET.match(sql)
+    if target is None or not target.group(1).startswith(BOOKKEEPING_TABLES):
+        return True
+    rest = sql[target.end():]
+    return ";" in rest or _WRITES.search(_ROW_LOCK.sub(" ", rest)) is not None
 
 
 # --- the generation ------------------------------------------------------------------------------------
@@ -122,7 +149,7 @@ def _bump_on_commit_of(connection) -> Callable[[], None]:
 def write_watcher(execute, sql, params, many, context):
     """The execute_wrapper every PostgreSQL connection runs its statements through (see the module's doc)."""
     connection = context["connection"]
-    if not isinstance(sql, str) or not is_write(sql):
+    if not isinstance(sql, str) or not moves_figures(sql):
         return execute(sql, params, many, context)
     if connection.in_atomic_block:
         on_commit = _bump_on_commit_of(connection)

@@ -54,3 +54,46 @@ def test_paths_meet_across_sizes_and_scales_have_their_own_databases():
     assert scale.path_template("/api/v1/people/") == "/api/v1/people/"
     url = "postgres://postgres@127.0.0.1:5432/governance_bench_bench"
     assert scale.scale_url(url, 100) == "postgres://postgres@127.0.0.1:5432/governance_bench_bench_x100"
+
+
+class _Response:
+    def __init__(self, content=b"", data=None, streaming=False):
+        self.content, self._data, self.streaming = content, data, streaming
+
+    def json(self):
+        if self._data is None:
+            raise ValueError("not JSON")
+        return self._data
+
+
+def test_rows_shown_counts_an_api_lists_results_and_a_pages_table_body_rows():
+    assert scale.rows_shown(_Response(data={"count": 900, "results": [{}] * 7}), "api") == 7
+    assert scale.rows_shown(_Response(data={"street": 1}), "api-detail") is None
+    report = {"quota": 9, "communities": [{}] * 4, "communities_count": 4, "gaps": [{}]}
+    assert scale.rows_shown(_Response(data=report), "api-detail") == 5  # a report's lists
+    page = (b"<table><thead><tr><th>x</th></tr></thead><tbody><tr><td>1</td></tr><tr class='a'><td>2</td></tr>"
+            b"</tbody></table><table><tbody>\n<tr><td>3</td></tr></tbody></table>")
+    assert scale.rows_shown(_Response(page), "page") == 3  # both tables' bodies, not their heads
+    assert scale.rows_shown(_Response(b"<p>no table</p>"), "page") is None
+    assert scale.rows_shown(_Response(streaming=True), "export") is None
+
+
+def _row(ms, rows, queries=5, path="/x/"):
+    return {"median_ms": ms, "rows": rows, "queries": queries, "path": path}
+
+
+def test_the_largest_scale_is_judged_against_the_smallest_that_shows_as_many_rows():
+    # a street's page of 7 rows at x1 and 50 at x10 and x100: judged against x10, same rows, a tenth of the data
+    ratio, base, flagged = scale.judged({1: _row(10, 7), 10: _row(15, 50), 100: _row(21, 50)})
+    assert (base, round(ratio, 2), flagged) == (10, 1.4, False)
+    ratio, base, flagged = scale.judged({1: _row(10, 7), 10: _row(13, 50), 100: _row(21, 50)})
+    assert (base, round(ratio, 2), flagged) == (10, 1.62, True)
+    # equal rows throughout, or rows unknown: against x1
+    assert scale.judged({1: _row(10, 50), 10: _row(12, 50), 100: _row(16, 50)})[:2] == (1.6, 1)
+    assert scale.judged({1: _row(10, None), 100: _row(14, None)}) == (1.4, 1, False)
+    # no smaller scale as full: no like-for-like figure, flagged only by a changed query count
+    assert scale.judged({1: _row(10, 7), 100: _row(40, 50)}) == (None, None, False)
+    assert scale.judged({1: _row(10, 7), 100: _row(11, 50, queries=6)})[2] is True
+    # an export grows with its rows: never flagged, even with chunked queries
+    export = {1: _row(10, None, path="/q/export.xlsx"), 100: _row(900, None, queries=40, path="/q/export.xlsx")}
+    assert scale.judged(export)[2] is False

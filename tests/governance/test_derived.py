@@ -87,6 +87,64 @@ def test_a_read_is_not_a_write(sql):
     assert not derived.is_write(sql)
 
 
+@pytest.mark.parametrize("sql", [
+    'UPDATE "django_session" SET "session_data" = %s, "expire_date" = %s WHERE "session_key" = %s',
+    'INSERT INTO "django_session" ("session_key", "session_data", "expire_date") VALUES (%s, %s, %s)',
+    'DELETE FROM "django_session" WHERE "session_key" IN (%s)',
+    'INSERT INTO "axes_accesslog" ("user_agent", "ip_address") VALUES (%s, %s) RETURNING "axes_accesslog"."id"',
+    'UPDATE "django_celery_beat_periodictask" SET "last_run_at" = %s, "total_run_count" = %s WHERE "id" = %s',
+    'UPDATE "authtoken_token" SET "created" = %s WHERE "key" = %s',
+])
+def test_a_write_of_bookkeeping_alone_moves_no_figure(sql):
+    assert derived.is_write(sql) and not derived.moves_figures(sql)
+
+
+@pytest.mark.parametrize("sql", [
+    'UPDATE "communities_community" SET "households" = %s',
+    'UPDATE "django_session" SET "a" = 1; UPDATE "communities_community" SET "households" = 2',
+    'DELETE FROM "django_session" WHERE "session_key" IN (SELECT 1 FROM "x"); DELETE FROM "governance_post"',
+    'WITH s AS (DELETE FROM "django_session" RETURNING 1) INSERT INTO "governance_post" SELECT * FROM s',
+    'UPDATE "axes_accessattempt" SET "failures" = 1 FROM (DELETE FROM "governance_post" RETURNING id) d',
+    'INSERT INTO "governance_person" VALUES (1)',
+    "TRUNCATE django_session",  # not the single-table form: a write like any
+])
+def test_a_write_of_district_data_or_more_than_bookkeeping_moves_the_figures(sql):
+    assert derived.moves_figures(sql)
+
+
+@pytest.mark.django_db
+def test_no_figure_reads_a_bookkeeping_table(monkeypatch, settings, admin_user):
+    """What BOOKKEEPING_TABLES leaves out of the generation must be read by no figure: every figure the pages and
+    reports compute, traced."""
+    settings.DERIVED_CACHE = False
+    street = f.street(name="壬街")
+    short_community(street)
+    f.community(street, households=5200, party_members=130)
+    read = []
+    original = derived.figure
+
+    def traced_figure(name, key, compute, **kwargs):
+        def traced():
+            with CaptureQueriesContext(connection) as queries:
+                value = compute()
+            read.extend((name, query["sql"]) for query in queries.captured_queries)
+            return value
+        return original(name, key, traced, **kwargs)
+
+    monkeypatch.setattr(derived, "figure", traced_figure)
+    client, api = f.client_for(admin_user), api_as(admin_user)
+    for path in ("/district/", "/breaches/", f"/streets/{street.pk}/", "/quotas/", "/meetings/compliance/"):
+        assert client.get(path).status_code == 200
+    for path in ("/api/v1/quotas/summary/?year=2026", f"/api/v1/streets/{street.pk}/quotas/",
+                 "/api/v1/meetings/compliance/"):
+        assert api.get(path).status_code == 200
+    names = {name for name, _sql in read}
+    assert {"findings.counts", "streets.community_sums", "assessments.award_totals"} <= names, names
+    assert len(names) >= 5, names
+    for name, sql in read:
+        assert not any(f'"{table}' in sql for table in derived.BOOKKEEPING_TABLES), (name, sql)
+
+
 @pytest.mark.django_db
 def test_sqlite_or_the_setting_off_caches_nothing(settings):
     settings.DERIVED_CACHE = False
@@ -147,6 +205,29 @@ def test_a_read_moves_nothing_and_a_write_keeps_its_query_count():
     with CaptureQueriesContext(connection) as queries:
         Community.objects.filter(street=street).update(households=1)
     assert len(queries) == 1  # the bump goes round the query log: a write's query count is what it was
+    assert current() > before
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_session_saved_or_a_beat_tick_moves_no_figure_and_a_data_write_beside_it_does():
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    task = PeriodicTask.objects.create(name="tick", task="x", interval=IntervalSchedule.objects.create(every=1,
+                                                                                                     period="days"))
+    before = current()
+    session = SessionStore()
+    session["seen"] = 1
+    session.save()  # a login's, a message's
+    session["seen"] = 2
+    session.save()
+    PeriodicTask.objects.filter(pk=task.pk).update(total_run_count=F("total_run_count") + 1)  # beat, each run
+    assert current() == before
+    with transaction.atomic():
+        session["seen"] = 3
+        session.save()
+        f.street()
     assert current() > before
 
 
