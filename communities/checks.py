@@ -117,7 +117,10 @@ def party_committee_counts(*, communities, rules: RuleBook) -> dict:
     communities with no such post."""
     v = rules["community.party_committee_size"].value
     committee_kind = PartyOrganization.Kind.PARTY_COMMITTEE
-    posts = _committee_posts(rules).filter(community_id__in=communities.order_by().values("pk"))
+    # (a community's post carries its street: the street's index finds a street's posts, not a scan of the
+    # district's; issue 14, the count after a write)
+    posts = _committee_posts(rules).filter(community_id__in=communities.order_by().values("pk"),
+                                           street_id__in=communities.order_by().values("street_id"))
     per_community = _committee_per_community(posts, rules)
     counts: dict = {}
     for street_id, n in per_community.values_list("community__street_id", "breaches"):
