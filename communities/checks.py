@@ -169,7 +169,7 @@ def with_breaches(communities, rules: RuleBook):
     from communities.models import PartyOrganization
 
     expected = party_organization_required(party_members="party_members", rules=rules, sql=True)
-    rows = communities.select_related(None).order_by(*communities.query.order_by)
+    rows = communities.select_related(None)  # in their order: the pks only
     if expected is None:  # the rule guard turned the decision off: no breach of it
         organization = Value(0, output_field=IntegerField())
     else:  # as the counting form: no organisation, or another kind than expected
