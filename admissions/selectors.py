@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
@@ -146,11 +146,13 @@ SECTION_ROWS = 10
 
 
 def _incoming(request, tasks) -> dict:
-    """The newest tasks pushed down and how many there are: one query whatever their number (the total is
-    a window count over the rows before the limit)."""
+    """The newest tasks pushed down and how many there are: one query whatever their number (the total is a
+    scalar subquery, counted once by the scope's index: a window count joined every task's related rows before
+    the limit, issue 14)."""
     if not request.user.has_perm("admissions.view_taskassignment"):
         return {"incoming_tasks": None}
-    rows = list(tasks.annotate(total=Window(Count("pk")))[:SECTION_ROWS])
+    total = tasks.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+    rows = list(tasks.annotate(total=Subquery(total, output_field=IntegerField()))[:SECTION_ROWS])
     return {"incoming_tasks": rows, "incoming_tasks_total": rows[0].total if rows else 0}
 
 

@@ -1,8 +1,8 @@
 """The rules of a community's party organisation (三(一), 三(一)2), each decided by one function that the
 services (to refuse), the findings page (to report) and the quota calculators (to show) call."""
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Mod
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Mod
 from django.utils.translation import gettext as _
 
 from communities.models import PartyOrganization
@@ -35,11 +35,19 @@ def party_organization_required(*, party_members, rules: RuleBook, sql: bool = F
 def party_organization_counts(*, communities, rules: RuleBook) -> dict:
     """The counting form of `party_organization` (issue 14), per street: the communities with no party
     organisation, or with another kind than their members call for (one grouped query)."""
+    return breaches_by_street(*_party_organization_rows(communities, rules))
+
+
+def _party_organization_rows(communities, rules: RuleBook):
+    """(`communities` with what each needs, the SQL integer of each row's breaches of `party_organization`):
+    summed per street by the counting form, read row by row by `with_breaches`."""
     expected = party_organization_required(party_members="party_members", rules=rules, sql=True)
-    return breaches_by_street(communities.annotate(expected_kind=expected), Case(
+    if expected is None:  # the rule guard turned the decision off: no breach
+        return communities, Value(0, output_field=IntegerField())
+    return communities.annotate(expected_kind=expected), Case(
         When(party_organization__isnull=True, then=Value(1)),
         When(party_organization__kind=F("expected_kind"), then=Value(0)),
-        default=Value(1), output_field=IntegerField()))
+        default=Value(1), output_field=IntegerField())
 
 
 def party_organization(*, party_members: int, actual_kind: str | None, rules: RuleBook) -> list[Breach]:
@@ -107,23 +115,13 @@ def party_committee_counts(*, communities, rules: RuleBook) -> dict:
     `communities.selectors.community_staffing` counts them (each once; a 兼职/挂职 post beside the committee,
     not in it): one grouped query over the committees' posts (a row per community) and one for the
     communities with no such post."""
-    from governance.selectors import active_posts
-
     v = rules["community.party_committee_size"].value
     committee_kind = PartyOrganization.Kind.PARTY_COMMITTEE
-    scope = communities.order_by().values("pk")
-    posts = active_posts(on=rules.on).filter(community_id__in=scope, kind__in=sorted(PARTY_KINDS),
-                                             is_secondment=False, is_concurrent=False).order_by()
-
-    def people(kind=None):
-        return Count("person_id", distinct=True, filter=Q(kind=kind) if kind else None)
-
-    per_community = posts.values("community_id", "community__street_id", "community__party_organization__kind").annotate(
-        secretaries=people(PostKind.COMMUNITY_SECRETARY), size=people(),
-        fulltime_deputies=people(PostKind.COMMUNITY_FULLTIME_DEPUTY), deputies=people(PostKind.COMMUNITY_DEPUTY_SECRETARY),
-        members=people(PostKind.COMMUNITY_PARTY_MEMBER),
-    ).annotate(size_odd=Mod(F("size"), 2)).annotate(
-        breaches=_committee_breaches(v, Q(community__party_organization__kind=committee_kind)))
+    # (a community's post carries its street: the street's index finds a street's posts, not a scan of the
+    # district's; issue 14, the count after a write)
+    posts = _committee_posts(rules).filter(community_id__in=communities.order_by().values("pk"),
+                                           street_id__in=communities.order_by().values("street_id"))
+    per_community = _committee_per_community(posts, rules)
     counts: dict = {}
     for street_id, n in per_community.values_list("community__street_id", "breaches"):
         if n:
@@ -134,6 +132,55 @@ def party_committee_counts(*, communities, rules: RuleBook) -> dict:
     for street_id, n in breaches_by_street(none, _committee_breaches(v, Q(party_organization__kind=committee_kind))).items():
         counts[street_id] = counts.get(street_id, 0) + n
     return counts
+
+
+def _committee_posts(rules: RuleBook):
+    """The posts a party committee is counted from: active party posts, without the 兼职/挂职 beside it."""
+    from governance.selectors import active_posts
+
+    return active_posts(on=rules.on).filter(kind__in=sorted(PARTY_KINDS), is_secondment=False,
+                                            is_concurrent=False).order_by()
+
+
+def _committee_per_community(posts, rules: RuleBook):
+    """`posts` grouped per community (a row per community that has one) with its committee's figures and
+    `breaches`, the SQL integer of its breaches of `party_committee`."""
+    v = rules["community.party_committee_size"].value
+
+    def people(kind=None):
+        return Count("person_id", distinct=True, filter=Q(kind=kind) if kind else None)
+
+    return posts.values("community_id", "community__street_id", "community__party_organization__kind").annotate(
+        secretaries=people(PostKind.COMMUNITY_SECRETARY), size=people(),
+        fulltime_deputies=people(PostKind.COMMUNITY_FULLTIME_DEPUTY), deputies=people(PostKind.COMMUNITY_DEPUTY_SECRETARY),
+        members=people(PostKind.COMMUNITY_PARTY_MEMBER),
+    ).annotate(size_odd=Mod(F("size"), 2)).annotate(
+        breaches=_committee_breaches(v, Q(community__party_organization__kind=PartyOrganization.Kind.PARTY_COMMITTEE)))
+
+
+def with_breaches(communities, rules: RuleBook):
+    """The pks of `communities` (in their order) that `party_organization` or `party_committee` finds a breach
+    in (issue 14: a page of findings reads the communities that hold its findings, not every community before
+    them). Each row is decided by correlated reads by the indexes of its party organisation and its posts, with
+    the counting forms' own SQL (`party_organization_required`, `_committee_per_community` for the one
+    community), so that the query walks the communities in their index order and stops at its LIMIT; no join
+    (a join made PostgreSQL decide every community of the scope first). A community with no committee post has
+    no secretary: a breach of 三(一)2. Its callers hold it to the checks: `tests/communities/test_with_breaches.py`."""
+    from communities.models import PartyOrganization
+
+    expected = party_organization_required(party_members="party_members", rules=rules, sql=True)
+    rows = communities.select_related(None)  # in their order: the pks only
+    if expected is None:  # the rule guard turned the decision off: no breach of it
+        organization = Value(0, output_field=IntegerField())
+    else:  # as the counting form: no organisation, or another kind than expected
+        rows = rows.annotate(expected_kind=expected)
+        organization = Case(When(Exists(PartyOrganization.objects.filter(
+            community_id=OuterRef("pk"), kind=OuterRef("expected_kind"))), then=Value(0)),
+            default=Value(1), output_field=IntegerField())
+    committee = _committee_per_community(_committee_posts(rules).filter(community_id=OuterRef("pk")), rules)
+    return rows.annotate(breaches_found=organization + Coalesce(
+        Subquery(committee.values("breaches")[:1], output_field=IntegerField()), Value(1))).filter(
+        breaches_found__gt=0).values_list("pk", flat=True)
 
 
 @rule_check("community.party_committee_size.additional", app_label=APP)

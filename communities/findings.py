@@ -43,13 +43,19 @@ def _communities(*, user, street_id, community_id):
 
 def community_finding_stream(*, user, rules: RuleBook, street_id: int | None = None,
                              community_id: int | None = None, need: int | None = None):
-    """`community_findings`, lazily: the communities read in chunks (`in_chunks`), three queries a chunk."""
+    """`community_findings`, lazily: the communities read in chunks (`in_chunks`), three queries a chunk. Read for
+    a page (`need`), only the communities with a breach (`checks.with_breaches`, decided in SQL in the
+    communities' order) are read and built, four queries a chunk: a street's page of findings costs the same
+    whether its thousand communities hold them densely or sparsely (issue 14)."""
     def build(chunk):
         staffing = community_staffing(community_ids=[c.pk for c in chunk], rules=rules)
         return [finding(breach, subject=c.name, street=c.street, url=reverse_lazy("community-page", args=[c.pk]))
                 for c in chunk for breach in community_breaches(c, staffing[c.pk], rules)]
 
     communities = _communities(user=user, street_id=street_id, community_id=community_id).order_by("street_id", "code")
+    if need is not None:  # a page: only the communities with a breach, found in order by their indexes
+        return in_chunks(checks.with_breaches(communities, rules),
+                         lambda ids: build(list(communities.filter(pk__in=ids))), need=need)
     return in_chunks(communities, build, need=need)
 
 

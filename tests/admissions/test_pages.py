@@ -95,6 +95,28 @@ def test_the_task_list_names_each_target_and_reads_only_what_its_rows_show(lists
     assert "auth_user" not in listed, listed
 
 
+def test_a_street_page_shows_the_newest_tasks_of_the_street_and_its_communities_with_their_total(
+        lists, client):
+    from admissions.selectors import SECTION_ROWS
+
+    for n in range(SECTION_ROWS):
+        task_file(acting_user=None, **task_body(lists, admission_item=lists["street_item"], title=f"本街事项{n}"))
+    task_file(acting_user=None, **task_body(lists, level="community", admission_item=lists["community_item"],
+                                            title="本街社区事项"))
+    task_file(acting_user=None, **task_body(lists, side="b", admission_item=lists["street_item"], title="他街事项"))
+    task_file(acting_user=None, **task_body(lists, level="community", side="b", admission_item=lists["community_item"],
+                                            title="他街社区事项"))
+    client.force_login(f.user(Role.STREET_STAFF, lists["a"]))
+    page = client.get(f"/streets/{lists['a'].pk}/").content.decode()
+    # the newest 10 of the street's 11 (its own and its communities'), counted whole; nothing of street b
+    assert "本街社区事项" in page and f"共 {SECTION_ROWS + 1} 项交办事项" in page and f"显示最近 {SECTION_ROWS} 项" in page
+    assert "他街" not in page
+    # another street's clerk sees its own two
+    client.force_login(f.user(Role.STREET_STAFF, lists["b"]))
+    page = client.get(f"/streets/{lists['b'].pk}/").content.decode()
+    assert "他街社区事项" in page and "共 2 项交办事项" in page and "本街" not in page
+
+
 def test_the_district_report_counts_per_department(lists, client):
     task_file(acting_user=None, **task_body(lists, admission_item=lists["street_item"]))
     task_file(acting_user=None, **task_body(lists, approval_document="兴编发〔2024〕1号", transferred_powers="权",

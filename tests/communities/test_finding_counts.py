@@ -6,7 +6,9 @@ import datetime
 import pytest
 
 from communities import checks
+from communities.findings import community_breaches
 from communities.models import Community, PartyOrganization
+from communities.selectors import community_staffing
 from governance.models import PostKind
 from governance.rules import RuleBook
 from tests import factories as f
@@ -30,6 +32,18 @@ def counted(counter, street):
     return counter(communities=Community.objects.filter(street=street), rules=RuleBook(on=ON))
 
 
+def assert_row_form_agrees(street):
+    """`checks.with_breaches` (a page's communities with findings, decided row by row in SQL) gives, in their
+    order, exactly the communities in which the checks themselves find a breach."""
+    rules = RuleBook(on=ON)
+    communities = list(Community.objects.filter(street=street).order_by("street_id", "code"))
+    staffing = community_staffing(community_ids=[c.pk for c in communities], rules=rules)
+    checked = [c.pk for c in communities if community_breaches(c, staffing[c.pk], rules)]
+    assert checked, "the data has breaches"
+    rows = checks.with_breaches(Community.objects.filter(street=street).order_by("street_id", "code"), RuleBook(on=ON))
+    assert list(rows) == checked
+
+
 def test_party_organization_counts_at_the_threshold():
     street = f.street()
     at = f.community(street, party_members=100)  # 100 included: 党总支
@@ -40,10 +54,15 @@ def test_party_organization_counts_at_the_threshold():
     organisation(fine, PartyOrganization.Kind.GENERAL_BRANCH)
     none = f.community(street, party_members=5)
     PartyOrganization.objects.filter(community=none).delete()  # no organisation at all: short
+    for community in (at, above, fine):  # committees in shape: only the organisation's kind tells them apart
+        committee(community)
     rule = "community.party_committee_threshold"
     assert listed(rule, on=ON, street_id=street.pk) == {(street.pk, False): 2}
     assert counted(checks.party_organization_counts, street) == {(street.pk, False): 2}
     assert_forms_agree(on=ON, street_id=street.pk)
+    assert_row_form_agrees(street)
+    assert list(checks.with_breaches(Community.objects.filter(street=street).order_by("code"), RuleBook(on=ON))) == [
+        c.pk for c in sorted((at, none), key=lambda c: c.code)]
 
 
 def test_party_committee_counts_at_its_figures():
@@ -64,6 +83,7 @@ def test_party_committee_counts_at_its_figures():
     assert listed(rule, on=ON, street_id=street.pk) == {(street.pk, False): 1 + 4 + 1}
     assert counted(checks.party_committee_counts, street) == {(street.pk, False): 6}
     assert_forms_agree(on=ON, street_id=street.pk)
+    assert_row_form_agrees(street)
 
 
 def test_forms_agree_district_wide_and_for_one_community():

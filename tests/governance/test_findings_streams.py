@@ -126,3 +126,52 @@ def test_a_stream_reads_its_units_chunk_by_chunk_only_as_far_as_it_is_read():
     sparse = list(in_chunks(communities, lambda chunk: (chunks.append(len(chunk)), [(c.pk,) for c in chunk[:1]])[1],
                             need=4))
     assert len(sparse) == len(chunks) <= 3 and sum(chunks) == 40 and chunks[0] == 4
+
+
+def sparse(street, n):
+    """n communities of `street`, every fifth without a secretary (one community finding each, 三(一)2)."""
+    for index in range(n):
+        community = f.community(street)
+        if index % 5:
+            f.post(PostKind.COMMUNITY_SECRETARY, community=community)
+
+
+def test_a_page_of_a_streets_community_findings_builds_only_the_communities_that_hold_them(
+        monkeypatch, django_assert_max_num_queries):
+    import communities.findings as provider
+
+    street, other = f.street(), f.street()
+    sparse(street, 10)
+    sparse(other, 10)
+    clerk = f.user(Role.STREET_STAFF, street)
+    built = []
+    check = provider.community_breaches
+    monkeypatch.setattr(provider, "community_breaches", lambda c, staffing, rules: built.append(c.pk) or check(
+        c, staffing, rules))
+
+    def page(user, need=8):
+        rules = RuleBook(on=ON)
+        list(provider.community_finding_stream(user=user, rules=rules, street_id=street.pk, need=1))  # warm: scope, rules
+        rules.cache.clear()
+        built.clear()
+        # the communities with findings, those communities, their staffing (two)
+        with django_assert_max_num_queries(4) as queries:
+            found = list(itertools.islice(provider.community_finding_stream(
+                user=user, rules=rules, street_id=street.pk, need=need), need))
+        return found, len(queries.captured_queries)
+
+    # 10 communities, 2 with a finding: those 2 built, not the 8 before and between them
+    small, small_queries = page(clerk)
+    assert len(small) == 2 and len(built) == 2
+    # 50 communities, 10 with a finding: a page of 8 builds the 8 communities that hold them
+    sparse(street, 40)
+    large, large_queries = page(clerk)
+    assert len(large) == 8 and len(built) == 8 and large_queries == small_queries
+    everything = provider.community_findings(user=clerk, rules=RuleBook(on=ON), street_id=street.pk)
+    assert large == everything[:8] and len(everything) == 10
+    # another street's clerk: nothing of this street, whatever it asks for
+    stranger = f.user(Role.STREET_STAFF, other)
+    assert page(stranger) == ([], page(stranger)[1]) and built == []
+    shown = findings_page(user=stranger, rules=RuleBook(on=ON), per_page=50)
+    assert {x.street_id for x in shown.findings} == {other.pk} and shown.total == len(shown.findings)
+    assert sum(1 for x in shown.findings if "未设书记" in x.message) == 2
