@@ -1,6 +1,8 @@
 """Writes for communities, and the rules a community post must satisfy (三(一), 三(四))."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from communities import checks
 from communities.models import Community, PartyOrganization, ResidentsCommittee
@@ -25,6 +27,14 @@ def community_create(*, acting_user, **fields) -> Community:
 @transaction.atomic
 def community_update(*, community: Community, acting_user, expected_version: int | None = None,
                      **fields) -> Community:
+    """Change a community's own figures. Its street is not changed here: the community's people, posts, meetings,
+    agreements, tasks, events and assessments each carry the street they belong to (their scope, one indexed
+    column, issue 14), and moving a community between streets (a boundary change) is a decision of its own for
+    each of them, not a field edit that would leave them in the old street."""
+    street = fields.get("street")
+    if street is not None and getattr(street, "pk", street) != community.street_id:
+        raise ValidationError({"street": [_("社区的所属街道不能在此修改：社区划转涉及其人员、岗位、会议、任务等记录，"
+                                            "须由区里另行办理。")]})
     return model_update(instance=community, acting_user=acting_user, data=fields, expected_version=expected_version)
 
 

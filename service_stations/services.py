@@ -84,11 +84,27 @@ def station_update(*, station: ServiceStation, acting_user, expected_version: in
         met = list(station.checklist.filter(met=True).values_list("item", flat=True))
         _checklist_tally_add({(street_before, item): -1 for item in met})
         _checklist_tally_add({(station.street_id, item): 1 for item in met})
+        _station_rows_follow(station, street_before)
     if communities is not None:
         station_setting_check(station_id=station.pk, street_id=station.street_id,
                               before=station.communities.all(), after=communities)
         station.communities.set(communities)
     return station
+
+
+def _station_rows_follow(station: ServiceStation, street_before: int) -> None:
+    """A station moved to another street takes its posts and its cases with it: each carries the station's street
+    (its scope, one indexed column), so the new street's staff see them and the old street's no longer do; each
+    change with its history row (the audit trail shows what the move changed)."""
+    from simple_history.utils import bulk_update_with_history
+
+    for model, rows in ((Post, Post.objects.filter(station=station, street_id=street_before)),
+                        (ServiceCase, ServiceCase.objects.filter(station=station, street_id=street_before))):
+        moved = list(rows.select_for_update())
+        for row in moved:
+            row.street_id = station.street_id
+        if moved:
+            bulk_update_with_history(moved, model, fields=["street"], batch_size=500)
 
 
 @transaction.atomic

@@ -135,3 +135,21 @@ def test_a_new_secretary_cannot_overlap_a_term_that_ends_later(db):
 
     # from 1 July, the day after, it is accepted
     f.post(PostKind.COMMUNITY_SECRETARY, community=community, start_date=datetime.date(2024, 7, 1))
+
+
+def test_a_communitys_street_is_not_changed_by_an_edit_of_its_figures(two_streets, admin_user):
+    from tests.conftest import api_as
+
+    community = two_streets["ca"]
+    with pytest.raises(ValidationError) as refused:
+        community_update(community=community, acting_user=None, street=two_streets["b"], households=10)
+    assert "社区划转" in refused.value.message_dict["street"][0]
+    community.refresh_from_db()
+    assert (community.street_id, community.households) == (two_streets["a"].pk, community.households)
+    assert community.households != 10  # nothing of the refused edit was written
+    community_update(community=community, acting_user=None, street=two_streets["a"], households=10)  # its own street
+    community.refresh_from_db()
+    assert community.households == 10
+    response = api_as(admin_user).patch(f"/api/v1/communities/{community.pk}/", {"street": two_streets["b"].pk},
+                                        format="json", HTTP_IF_MATCH=f'"{community.version}"')
+    assert response.status_code == 400 and "street" in response.json()
