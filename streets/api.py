@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from governance.api import ChoiceLabelField, LeanReadMixin, ScopedFieldsMixin, ServiceModelViewSet
+from governance.lean_list import LeanListMixin
 from governance.models import District
 from governance.rules import RuleBook
 from streets import services
@@ -65,7 +66,7 @@ class StreetOfficeEditSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.M
         read_only_fields = ["street", "kind"]
 
 
-class StreetOfficeViewSet(ServiceModelViewSet):
+class StreetOfficeViewSet(LeanListMixin, ServiceModelViewSet):
     """四办一中心. Each street has all five (created with the street); its staff edit duties and heads."""
 
     serializer_class = StreetOfficeEditSerializer
