@@ -14,8 +14,10 @@ in `LeanListMixin` answers a plain list request (no filter, no search; a page nu
 - the JSON: the serializer's fields, each read from its column and given to the field's own `to_representation`
   (or passed as they are where that is the identity: an int to an IntegerField, a str to a CharField), a choice's
   label as `ChoiceLabelField` gives it, a nested serializer from its joined columns (`row_plan`). A serializer that
-  shows what no column holds (a method field, a property, a list of related rows) has no plan, unless it says how
-  (`lean_computed`, its own `lean_rows`), and its list goes the usual way.
+  shows what no column holds (a method field, a property, a list of related rows) has no plan, unless it says how:
+  `lean_computed` (a field as a function of one column: PersonSerializer's birth year), `lean_filled` (fields its
+  own `lean_rows` writes, and the columns they need: StreetSerializer's offices and career posts); else its list
+  goes the usual way.
 
 Anything else (a filter, `?search=`, an ordering not among `ordering_fields`, a viewset with its own queryset or
 backends) goes the usual way, DRF's. The serializer stays the schema and does every detail and write; the tests
@@ -82,6 +84,10 @@ class RowPlan:
         return answered
 
 
+def _placeholder(row):
+    return None
+
+
 def _identity(field, model_field) -> bool:
     """Whether `field.to_representation(v)` is `v` for every non-null value the model field's column gives."""
     kind = model_field.get_internal_type()
@@ -124,6 +130,7 @@ def _hops(model, source_attrs):
 def _plan(serializer, model, prefix: str, columns: list) -> list:
     entries = []
     computed = getattr(type(serializer), "lean_computed", {})
+    filled = getattr(type(serializer), "lean_filled", {})
 
     def column(name):
         name = f"{prefix}{name}"
@@ -133,6 +140,11 @@ def _plan(serializer, model, prefix: str, columns: list) -> list:
 
     for field in serializer._readable_fields:
         name = field.field_name
+        if name in filled:  # the serializer's lean_rows writes it, from these columns: its place kept here
+            for source in filled[name]:
+                column(source)
+            entries.append((name, None, ROW, _placeholder))
+            continue
         if name in computed:
             source, compute = computed[name]
             key = column(source)

@@ -21,7 +21,7 @@ from tests.conftest import api_as
 
 pytestmark = pytest.mark.django_db
 
-LEAN_LISTS = ["/api/v1/posts/", "/api/v1/people/", "/api/v1/communities/", "/api/v1/departments/",
+LEAN_LISTS = ["/api/v1/streets/", "/api/v1/posts/", "/api/v1/people/", "/api/v1/communities/", "/api/v1/departments/",
               "/api/v1/stationed-units/", "/api/v1/street-offices/"]
 PAGES = ["", "?page=1", "?page=2", "?page=3", "?page=last", "?page=99", "?page=0", "?page=abc", "?page=",
          "?page=1.0", "?page=99999999999999999999"]
@@ -36,6 +36,8 @@ def id_number(born: str, serial: str = "123") -> str:
 def district(two_streets):
     """Rows with nulls, Chinese text, dates, related names, in both streets."""
     a, b, ca, cb = two_streets["a"], two_streets["b"], two_streets["ca"], two_streets["cb"]
+    f.street(name="丙街（试点）", is_pilot=True, pilot_start=datetime.date(2019, 7, 1), extra_career_post_granted=False,
+             career_posts=12, administrative_posts=30, party_committee_name="中共丙街工委", address="丙路“8”号")
     f.community(a, name="甲二社区", households=350, party_members=0, is_complex=True, address="")
     ResidentsCommittee.objects.filter(community=f.community(b, name="乙二社区", address="乙街1号")).delete()  # none
     station = f.station(a, ca)
@@ -136,6 +138,11 @@ def test_the_rows_are_the_usual_ones_with_their_nulls_dates_and_names(district, 
     assert communities["甲一社区"]["street_name"] == "甲街" and communities["甲一社区"]["party_organization"]["name"]
     offices = client.get("/api/v1/street-offices/").json()["results"]
     assert {o["head"] for o in offices} >= {None}
+    streets = {s["name"]: s for s in client.get("/api/v1/streets/").json()["results"]}
+    assert streets["丙街（试点）"]["career_posts_total"] == 12 and streets["丙街（试点）"]["pilot_start"] == "2019-07-01"
+    assert streets["甲街"]["career_posts_total"] == streets["甲街"]["career_posts"] + 1  # the extra post granted
+    heads = {o["head_name"] for o in streets["甲街"]["offices"]}
+    assert len(streets["甲街"]["offices"]) == 5 and "王芳" in heads and None in heads
 
 
 def test_the_id_number_is_masked_for_a_reviewer(district):
@@ -149,7 +156,7 @@ def test_the_id_number_is_masked_for_a_reviewer(district):
                                    "?ordering=code,name,households"])
 def test_an_ordering_is_the_usual_one(district, small_pages, monkeypatch, query):
     client = api_as(f.user(Role.DISTRICT_ADMIN))
-    for path in ("/api/v1/communities/", "/api/v1/street-offices/"):
+    for path in ("/api/v1/communities/", "/api/v1/street-offices/", "/api/v1/streets/"):
         lean, ordinary = client.get(path + query), usual(client, path + query, monkeypatch)
         assert (lean.status_code, lean.content) == (ordinary.status_code, ordinary.content), (path, query)
 
@@ -167,7 +174,8 @@ def test_what_the_lean_path_cannot_express_goes_the_usual_way(district, lean_cal
 
 def test_scope_a_user_of_another_street_sees_none_of_its_rows(district):
     a, b = district["a"], district["b"]
-    for path, street_of in [("/api/v1/posts/", lambda r: Post.objects.get(pk=r["id"]).street_id),
+    for path, street_of in [("/api/v1/streets/", lambda r: r["id"]),
+                            ("/api/v1/posts/", lambda r: Post.objects.get(pk=r["id"]).street_id),
                             ("/api/v1/people/", lambda r: r["street"]),
                             ("/api/v1/communities/", lambda r: r["street"]),
                             ("/api/v1/stationed-units/", lambda r: r["street"]),
@@ -192,6 +200,19 @@ def test_a_user_without_scope_sees_an_empty_list(district):
     scope_reset(user)
     body = api_as(user).get("/api/v1/posts/").json()
     assert (body["count"], body["results"]) == (0, [])
+
+
+def test_a_lean_street_list_runs_as_many_queries_at_any_length(two_streets, small_pages,
+                                                               django_assert_max_num_queries):
+    client = api_as(f.user(Role.DISTRICT_ADMIN))
+    for n in (2, 6):
+        for _ in range(n):
+            f.street()
+        client.get("/api/v1/streets/")
+        for page in ("", "?page=2"):
+            # the token, the page with its count, the page's offices, the one rule the career total reads
+            with django_assert_max_num_queries(4):
+                assert client.get("/api/v1/streets/" + page).status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/api/v1/posts/", "/api/v1/people/", "/api/v1/communities/"])
