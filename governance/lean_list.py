@@ -24,6 +24,7 @@ backends) goes the usual way, DRF's. The serializer stays the schema and does ev
 hold the two paths to the same JSON (tests/governance/test_lean_list.py).
 """
 
+import datetime
 import functools
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -33,7 +34,7 @@ from django.utils.hashable import make_hashable
 from rest_framework import fields as drf_fields
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter, SearchFilter
-from rest_framework.settings import api_settings
+from rest_framework.settings import ISO_8601, api_settings
 
 from governance import pagination
 from governance.api import ChoiceLabelField, LeanReadMixin, ServiceModelViewSet, _choice_labels
@@ -101,6 +102,17 @@ def _identity(field, model_field) -> bool:
     if cls is drf_fields.ChoiceField:
         return kind in _TEXTS and all(key == value for key, value in field.choice_strings_to_values.items())
     return False
+
+
+def _iso_date(field, model_field) -> bool:
+    """A DateField written in ISO 8601 (DRF's default) from a date column: `value.isoformat()`, as DRF writes it."""
+    output = getattr(field, "format", api_settings.DATE_FORMAT)
+    return (type(field) is drf_fields.DateField and model_field.get_internal_type() == "DateField"
+            and isinstance(output, str) and output.lower() == ISO_8601)
+
+
+def _date_isoformat(value, *, fallback):
+    return value.isoformat() if value.__class__ is datetime.date else fallback(value)
 
 
 def _lean_capable(serializer) -> bool:
@@ -208,6 +220,9 @@ def _plan(serializer, model, prefix: str, columns: list) -> list:
         else:
             key = column(f"{path}__{model_field.attname}" if path else model_field.attname)
             how = IDENTITY if _identity(field, model_field) else CONVERT
+            if how == CONVERT and _iso_date(field, model_field):
+                entries.append((name, key, CONVERT, functools.partial(_date_isoformat, fallback=field.to_representation)))
+                continue
         nullable = [relation for relation, null in hops if null]
         if nullable and not field.allow_null:
             # DRF: a read-only field through a missing row is left out (SkipField), or its default.
