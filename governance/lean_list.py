@@ -26,6 +26,7 @@ hold the two paths to the same JSON (tests/governance/test_lean_list.py).
 
 import datetime
 import functools
+import logging
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import ForeignObjectRel
@@ -38,12 +39,14 @@ from rest_framework.settings import ISO_8601, api_settings
 
 from governance import pagination
 from governance.api import ChoiceLabelField, LeanReadMixin, ServiceModelViewSet, _choice_labels
-from governance.compiled_query import CompiledQuery
+from governance.compiled_query import CompiledQuery, NotCompilable
 from governance.filter_values import StrictFilterBackend
 from governance.filters import filters_unused
 from governance.pagination import BOUNDED_COUNT, GovernancePagination, estimates, with_bounded_count
 from governance.registry import selector_for
 from governance.scope import LEVELS, Scope, ScopeHolder, scope_for
+
+logger = logging.getLogger(__name__)
 
 # How a row's value becomes the field's: IDENTITY (the field's to_representation would answer the value itself),
 # CONVERT (the field's to_representation, None staying None), ROW (a function of the whole row, which may SKIP it).
@@ -331,7 +334,12 @@ class LeanListMixin:
         rows = self.lean_list_rows(request)
         if rows is None:
             return super().list(request, *args, **kwargs)
-        page = self.paginate_queryset(rows)
+        try:
+            page = self.paginate_queryset(rows)
+        except NotCompilable:  # a selector whose SQL its scope's values shape: it is read the usual way
+            logger.warning("%s: the lean list's read cannot be compiled; read the usual way", type(self).__name__,
+                           exc_info=True)
+            return super().list(request, *args, **kwargs)
         serializer = self.get_serializer_class()(context=self.get_serializer_context())
         return self.get_paginated_response(serializer.lean_rows(page))
 

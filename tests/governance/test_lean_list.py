@@ -244,3 +244,18 @@ def test_past_the_count_limit_the_estimate_is_the_usual_one(district, small_page
         assert (lean.status_code, lean.content) == (ordinary.status_code, ordinary.content), page
         assert lean.json()["count_is_estimate"] is True
     assert lean_calls
+
+
+def test_a_read_that_cannot_be_compiled_goes_the_usual_way(district, monkeypatch, caplog):
+    from governance.compiled_query import NotCompilable
+
+    client = api_as(f.user(Role.STREET_STAFF, district["a"]))
+    ordinary = usual(client, "/api/v1/people/", monkeypatch)
+
+    def refuse(self, **kwargs):
+        raise NotCompilable("the SQL depends on the params' values")
+
+    monkeypatch.setattr(LeanRows, "read_counted", refuse)
+    response = client.get("/api/v1/people/")
+    assert (response.status_code, response.content) == (ordinary.status_code, ordinary.content)
+    assert "cannot be compiled" in caplog.text
