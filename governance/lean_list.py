@@ -19,8 +19,11 @@ in `LeanListMixin` answers a plain list request (no filter, no search; a page nu
   own `lean_rows` writes, and the columns they need: StreetSerializer's offices and career posts); else its list
   goes the usual way.
 
-Anything else (a filter, `?search=`, an ordering not among `ordering_fields`, a viewset with its own queryset or
-backends) goes the usual way, DRF's. The serializer stays the schema and does every detail and write; the tests
+A filter whose FilterSet filter is plain (`field=value` with an object's id, a choice or a string, or a boolean:
+`_plain_filter`) is validated by the FilterSet itself, as on the usual path (its 400s, ids outside the user's
+scope), and applied by the compiled read, the value a parameter (a boolean in the shape). Anything else (another
+filter, `?search=`, an ordering not among `ordering_fields`, a viewset with its own queryset or backends) goes the
+usual way, DRF's. The serializer stays the schema and does every detail and write; the tests
 hold the two paths to the same JSON (tests/governance/test_lean_list.py).
 """
 
@@ -29,9 +32,12 @@ import functools
 import logging
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import ForeignObjectRel
+from django.db.models import ForeignObjectRel, Model
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from django_filters.constants import EMPTY_VALUES
+from django_filters.filters import BooleanFilter, CharFilter, ChoiceFilter, ModelChoiceFilter
+from django_filters.utils import translate_validation
 from rest_framework import fields as drf_fields
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -261,7 +267,45 @@ def row_plan(serializer_class) -> RowPlan | None:
     return RowPlan(columns, entries)
 
 
-def _build(*, selector, columns, district_wide, ordering, part, count_limit, estimate_of=None, **ids):
+_VALUE_FILTERS = (ModelChoiceFilter, ChoiceFilter, CharFilter)
+
+
+def _plain_filter(flt) -> bool:
+    """Whether a django-filter filter filters as `queryset.filter(<field>__<lookup>=value)` with its cleaned value (an
+    object's id, a choice, a string) or a boolean: what a lean read can say with a parameter or in its shape."""
+    if flt.method is not None or flt.distinct or flt.exclude or flt.extra.get("null_label") is not None:
+        return False
+    if not type(flt).__module__.startswith("django_filters."):  # django-filter's own classes only (their filter())
+        return False
+    if isinstance(flt, _VALUE_FILTERS):
+        return flt.lookup_expr == "exact"
+    return isinstance(flt, BooleanFilter) and flt.lookup_expr in ("exact", "isnull")
+
+
+def _filter_shape(filterset) -> tuple[tuple, tuple] | None:
+    """A validated FilterSet's filters as the build applies them: (lookup, a boolean or None) in the FilterSet's order
+    (the shape), and the values of those that are not booleans (a parameter). None if a value is of no kind a
+    compiled read takes."""
+    shape, values = [], []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in EMPTY_VALUES:
+            continue  # django-filter's Filter.filter leaves the queryset as it is
+        flt = filterset.filters[name]
+        lookup = f"{flt.field_name}__{flt.lookup_expr}"
+        if isinstance(value, bool):
+            shape.append((lookup, value))
+            continue
+        if isinstance(value, Model):
+            value = value.pk
+        if not isinstance(value, (int, str)) or isinstance(value, bool):
+            return None
+        shape.append((lookup, None))
+        values.append(value)
+    return tuple(shape), tuple(values)
+
+
+def _build(*, selector, columns, district_wide, ordering, part, count_limit, filters=(), filter_values=(),
+           estimate_of=None, **ids):
     """The list's queryset for a scope given by its ids: the selector's (its scope filter), in the OrderingFilter's
     order; `part` "model" is that queryset, "whole" its keys (what the count's estimate EXPLAINs), "counted" the
     page's columns with the list's count (`with_bounded_count`), "rows" the columns alone. `count_limit` is
@@ -269,6 +313,9 @@ def _build(*, selector, columns, district_wide, ordering, part, count_limit, est
     assert count_limit == pagination.COUNT_EXACT_LIMIT
     scope = Scope(district_wide=district_wide, **{level: frozenset(value) for level, value in ids.items()})
     queryset = selector(user=ScopeHolder(scope))
+    values = iter(filter_values)
+    for lookup, flag in filters:  # the FilterSet's filters, as Filter.filter applies them
+        queryset = queryset.filter(**{lookup: next(values) if flag is None else flag})
     if ordering:
         queryset = queryset.order_by(*ordering)
     if part == "model":
@@ -351,16 +398,29 @@ class LeanListMixin:
                 or tuple(api_settings.DEFAULT_FILTER_BACKENDS) != _DEFAULT_BACKENDS):
             return None
         params = request.query_params
-        if any(key not in ("page", "ordering") for key in params):
-            return None
         serializer_class = self.get_serializer_class()
+        model = serializer_class.Meta.model
+        backend = StrictFilterBackend()
+        filterset_class = backend.get_filterset_class(self, model._default_manager.all())
+        filter_names = () if filterset_class is None else filterset_class.base_filters
+        if any(key not in ("page", "ordering") and key not in filter_names for key in params):
+            return None
         read = self._lean_read(serializer_class)
         if read is None:
             return None
-        model = serializer_class.Meta.model
-        filterset_class = StrictFilterBackend().get_filterset_class(self, model._default_manager.all())
+        filters = filter_values = ()
         if filterset_class is not None and not filters_unused(filterset_class, params):
-            return None
+            if not all(_plain_filter(filterset_class.base_filters[key]) for key in params if key in filter_names):
+                return None
+            # The FilterSet itself validates the values (400s, an id outside the user's scope: StrictFilterBackend,
+            # ScopedFilterBackend), as on the usual path; the lean read applies what it cleaned.
+            filterset = backend.get_filterset(request, model._default_manager.all(), self)
+            if not filterset.is_valid():
+                raise translate_validation(filterset.errors)
+            found = _filter_shape(filterset)
+            if found is None:
+                return None
+            filters, filter_values = found
         ordering = None
         if "ordering" in params:
             if not isinstance(getattr(self, "ordering_fields", None), (list, tuple)):
@@ -373,9 +433,11 @@ class LeanListMixin:
                 return None
         scope = scope_for(request.user)
         shape = {"district_wide": scope.district_wide, "ordering": ordering or None,
-                 "count_limit": pagination.COUNT_EXACT_LIMIT}
-        ids = {level: tuple(sorted(getattr(scope, level))) for level in LEVELS}
-        return LeanRows(read, shape, ids)
+                 "count_limit": pagination.COUNT_EXACT_LIMIT, "filters": filters}
+        params = {level: tuple(sorted(getattr(scope, level))) for level in LEVELS}
+        if filter_values:
+            params["filter_values"] = filter_values
+        return LeanRows(read, shape, params)
 
     @classmethod
     def _lean_read(cls, serializer_class) -> LeanRead | None:
