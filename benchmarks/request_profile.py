@@ -18,8 +18,8 @@ and each role (district administrator, a street's staff), with a token:
   DRF APIView with the API's authentication, permission and throttle classes (`drf`);
 - a breakdown of the request (inclusive wall time of the named steps, medians): SQL (all queries), DRF
   `initial` (authentication, permissions, throttles), queryset (`get_queryset` + `filter_queryset`), page
-  (pagination: the count and the page's fetch), serialiser (`.data`), renderer, and the rest (middleware,
-  URL resolution, the client's own overhead).
+  (pagination: the count and the page's fetch), serialiser (`.data`, or a lean list's `RowPlan.represent`:
+  governance/lean_list.py), renderer, and the rest (middleware, URL resolution, the client's own overhead).
 
 `--cprofile` prints the top functions of one path under cProfile as well.
 """
@@ -180,6 +180,9 @@ def instrument(timers: Timers) -> None:
     timers.wrap(generics.GenericAPIView, "paginate_queryset", "page")
     timers.wrap(generics.GenericAPIView, "filter_queryset", "queryset")
     timers.wrap(serializers.ListSerializer, "to_representation", "serialiser")
+    from governance.lean_list import RowPlan
+
+    timers.wrap(RowPlan, "represent", "serialiser")  # a lean list's rows (governance/lean_list.py)
     timers.wrap(JSONRenderer, "render", "renderer")
     timers.wrap(views.APIView, "dispatch", "view")
 

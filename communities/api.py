@@ -4,6 +4,7 @@ from communities import services
 from communities.models import Community, PartyOrganization, ResidentsCommittee
 from communities.selectors import communities_for_user
 from governance.api import ChoiceLabelField, LeanReadMixin, ScopedFieldsMixin, ServiceModelViewSet
+from governance.lean_list import LeanListMixin
 
 
 class PartyOrganizationSerializer(LeanReadMixin, serializers.ModelSerializer):
@@ -33,7 +34,7 @@ class CommunitySerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSer
                   "address", "party_organization", "residents_committee"]
 
 
-class CommunityViewSet(ServiceModelViewSet):
+class CommunityViewSet(LeanListMixin, ServiceModelViewSet):
     """社区, with households, directly-managed party members and the complex flag (三(四)2)."""
 
     serializer_class = CommunitySerializer

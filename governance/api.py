@@ -252,6 +252,13 @@ class LeanReadMixin:
         self._lean_plan_cache = plan
         return plan
 
+    def lean_rows(self, rows) -> list[dict]:
+        """What this serializer answers for plain rows of its plan's columns (governance/lean_list.py: a lean list's
+        page). A serializer with its own to_representation defines its own lean_rows, or has none."""
+        from governance.lean_list import row_plan
+
+        return row_plan(type(self)).represent(rows)
+
     def to_representation(self, instance):
         ret = {}
         values = instance.__dict__

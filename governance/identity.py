@@ -46,6 +46,12 @@ def birth_date_from_id_number(value: str) -> datetime.date | None:
         return None
 
 
+def birth_year_from_id_number(value: str) -> int | None:
+    """The birth year an ID number carries (Person.birth_year), or None."""
+    born = birth_date_from_id_number(value)
+    return born.year if born else None
+
+
 validate_phone = RegexValidator(
     r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
     gettext_lazy("请输入11位手机号码或带区号的固定电话（如 0951-6012345）。"),

@@ -13,7 +13,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
-from governance.identity import birth_date_from_id_number, validate_id_number
+from governance.identity import birth_year_from_id_number, validate_id_number
 
 
 class Versioned(models.Model):
@@ -155,8 +155,7 @@ class Person(Versioned):
     @property
     def birth_year(self) -> int | None:
         """From the ID number (GB 11643 digits 7-10); None without one."""
-        born = birth_date_from_id_number(self.id_number)
-        return born.year if born else None
+        return birth_year_from_id_number(self.id_number)
 
 
 class PostKind(models.TextChoices):

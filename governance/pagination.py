@@ -11,7 +11,7 @@ many queries at 100 rows as at 100,000. The estimate is read by a SQL function, 
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
@@ -46,7 +46,7 @@ def countable(queryset) -> bool:
                 or (query.distinct and (query.distinct_fields or query.annotations)))
 
 
-def count_sql(queryset):
+def count_sql(queryset, *, estimate_of=None):
     """SQL and params of one value: the number of `queryset`'s rows up to COUNT_EXACT_LIMIT + 1 (a bounded
     count) — and on PostgreSQL, past COUNT_EXACT_LIMIT, the planner's estimate of its rows instead (never less
     than the bounded count), in the same statement: a CASE on the bounded count calls ESTIMATE_FUNCTION, so
@@ -54,26 +54,28 @@ def count_sql(queryset):
 
     The estimate's argument is the queryset's SQL as the ORM compiled it, rendered by the driver
     (`compose_sql`: psycopg's quoting of every parameter) and passed as a bound parameter, never formatted into
-    the statement. Raises EmptyResultSet for a queryset that can match nothing."""
+    the statement. `estimate_of` gives that argument instead (a lean list's compiled read passes it as a parameter
+    of its own: governance/lean_list.py). Raises EmptyResultSet for a queryset that can match nothing."""
     inner = queryset.order_by().values("pk")[: COUNT_EXACT_LIMIT + 1]
     sql, params = inner.query.get_compiler(using=queryset.db).as_sql()
     sql = f"SELECT COUNT(*) FROM ({sql}) {BOUNDED_COUNT}"
     if not estimates(queryset.db):
         return sql, tuple(params)
-    connection = connections[queryset.db]
-    whole = queryset.order_by().values("pk").query.get_compiler(using=queryset.db).as_sql()
+    if estimate_of is None:
+        whole = queryset.order_by().values("pk").query.get_compiler(using=queryset.db).as_sql()
+        estimate_of = connections[queryset.db].ops.compose_sql(*whole)
     return (f"SELECT CASE WHEN n > {int(COUNT_EXACT_LIMIT)} THEN GREATEST({ESTIMATE_FUNCTION}(%s), n) ELSE n END "
-            f"FROM ({sql}) {BOUNDED_COUNT}_n (n)", (connection.ops.compose_sql(*whole), *params))
+            f"FROM ({sql}) {BOUNDED_COUNT}_n (n)", (estimate_of, *params))
 
 
-def with_bounded_count(queryset):
+def with_bounded_count(queryset, *, estimate_of=None):
     """`queryset` with one more column on every row, BOUNDED_COUNT: `count_sql` (its bounded count, or past the
     limit on PostgreSQL its estimate), as an uncorrelated scalar subquery (which the database computes once) —
     or None where that column could change what the rows are (`countable`)."""
     if not countable(queryset):
         return None
     try:
-        sql, params = count_sql(queryset)
+        sql, params = count_sql(queryset, estimate_of=estimate_of)
     except EmptyResultSet:
         return None
     return queryset.annotate(**{BOUNDED_COUNT: RawSQL(sql, params, output_field=IntegerField())})
@@ -88,6 +90,8 @@ class CheapCountPaginator(Paginator):
         # one column (`with_bounded_count`: exact up to COUNT_EXACT_LIMIT, past it on PostgreSQL the planner's
         # estimate): one query, at every length of the list (issue 14). For a queryset that cannot take the
         # column, and on SQLite past the limit, `count` below is still asked.
+        if hasattr(self.object_list, "read_counted"):
+            return self._lean_page(number)
         if str(number) == "1" and "count" not in self.__dict__ and hasattr(self.object_list, "query"):
             counted = with_bounded_count(self.object_list)
             rows = list((self.object_list if counted is None else counted)[: self.per_page + 1])
@@ -105,6 +109,36 @@ class CheapCountPaginator(Paginator):
             return self._get_page(rows[: self.per_page], 1, self)
         return super().page(number)
 
+    def _lean_page(self, number):
+        """A page of a lean list's plain rows (governance/lean_list.py: LeanRows): on every page the rows come with the
+        list's count (`with_bounded_count`) in one query; the page and the count are Paginator.page's for the list's
+        queryset, whose count is asked (as the ORM path asks it) where no row carries it: a page past the end, a list
+        the column cannot count, SQLite past COUNT_EXACT_LIMIT."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        bottom = (number - 1) * self.per_page
+        if bottom > 2**31:  # no list is that long: no OFFSET the database would refuse
+            number = self.validate_number(number)
+        rows, counted = self.object_list.read_counted(offset=bottom, limit=self.per_page + 1)
+        if "count" not in self.__dict__:
+            if number == 1 and len(rows) <= self.per_page:
+                self.__dict__["count"] = len(rows)  # the whole list
+            elif rows and counted is not None and (counted <= COUNT_EXACT_LIMIT or estimates(self.object_list.db)):
+                self.__dict__["count"] = self._counted(counted)
+            elif rows and counted is not None:
+                self.__dict__["count"] = self.object_list.queryset().count()  # SQLite past the limit: exact
+        number = self.validate_number(number)  # `count` below where it was not found
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(rows[: max(top - bottom, 0)], number, self)
+
     def _counted(self, value):
         """The count from `count_sql`'s value: above COUNT_EXACT_LIMIT it is the planner's estimate."""
         if value > COUNT_EXACT_LIMIT:
@@ -114,6 +148,12 @@ class CheapCountPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
+        if hasattr(queryset, "read_counted"):  # a lean list: its queryset counted as the ORM path counts it
+            ordinary = CheapCountPaginator(queryset.queryset(), self.per_page, orphans=self.orphans,
+                                           allow_empty_first_page=self.allow_empty_first_page)
+            value = ordinary.count
+            self.count_is_estimate = ordinary.count_is_estimate
+            return value
         if not hasattr(queryset, "query"):
             return len(queryset)
         if getattr(self, "_past_limit", False):

@@ -76,6 +76,18 @@ def scope_for(user) -> Scope:
     return scope
 
 
+class ScopeHolder:
+    """Stands for a user in a read built from a scope alone (a compiled read, governance/lean_list.py): a scoped
+    selector given it filters by `scope` exactly as it would for the user whose scope it is. It is signed in
+    and active and has nothing else: a selector that reads more of the user fails on it (AttributeError)."""
+
+    is_authenticated = True
+    is_active = True
+
+    def __init__(self, scope: Scope):
+        self._governance_scope = scope
+
+
 def scope_reset(user) -> None:
     """Forget the cached scope after a grant changes (services call this): on the user object, and in the
     cache across requests (governance.authz_cache; the grant's own signals bump it as well)."""

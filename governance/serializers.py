@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from governance.api import ChoiceLabelField, LeanReadMixin, ScopedFieldsMixin
-from governance.identity import mask_id_number, validate_id_number
+from governance.identity import birth_year_from_id_number, mask_id_number, validate_id_number
 from governance.models import Department, Person, PolicyRule, Post, StationedUnit
 from governance.scope import scope_for
 from governance.selectors import can_see_person_identity
@@ -30,14 +30,28 @@ class PersonSerializer(LeanReadMixin, ScopedFieldsMixin, serializers.ModelSerial
                   "is_party_member", "is_npc_deputy", "community_service_start", "has_violation_record"]
         extra_kwargs = {"id_number": {"validators": [validate_id_number]}}  # uniqueness: the service says it on the field
 
+    # A lean list's rows (governance/lean_list.py) hold the ID number; the birth year is read from it as the model does.
+    lean_computed = {"birth_year": ("id_number", birth_year_from_id_number)}
+
     def to_representation(self, person):
         data = super().to_representation(person)
-        request = self.context.get("request")
-        if "reveal_identity" not in self.context:
-            self.context["reveal_identity"] = request is not None and can_see_person_identity(user=request.user)
-        if not self.context["reveal_identity"] and data.get("id_number"):
+        if not self._reveal_identity() and data.get("id_number"):
             data["id_number"] = mask_id_number(data["id_number"])
         return data
+
+    def lean_rows(self, rows):
+        answered = super().lean_rows(rows)
+        if not self._reveal_identity():
+            for data in answered:
+                if data.get("id_number"):
+                    data["id_number"] = mask_id_number(data["id_number"])
+        return answered
+
+    def _reveal_identity(self) -> bool:
+        if "reveal_identity" not in self.context:
+            request = self.context.get("request")
+            self.context["reveal_identity"] = request is not None and can_see_person_identity(user=request.user)
+        return self.context["reveal_identity"]
 
     def validate(self, attrs):
         # A record with neither street nor community belongs to the district: only district-wide

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from governance import services
 from governance.api import ServiceModelViewSet, if_match_version
+from governance.lean_list import LeanListMixin
 from governance.models import District
 from governance.selectors import (
     departments_for_user,
@@ -30,7 +31,7 @@ def _department_create(*, acting_user, **fields):
     return services.department_create(acting_user=acting_user, district=District.objects.get(), **fields)
 
 
-class DepartmentViewSet(ServiceModelViewSet):
+class DepartmentViewSet(LeanListMixin, ServiceModelViewSet):
     """职能部门. Read by every signed-in role; changed by the district administrator."""
 
     serializer_class = DepartmentSerializer
@@ -42,7 +43,7 @@ class DepartmentViewSet(ServiceModelViewSet):
     search_fields = ["name", "code"]
 
 
-class StationedUnitViewSet(ServiceModelViewSet):
+class StationedUnitViewSet(LeanListMixin, ServiceModelViewSet):
     """驻区单位, scoped by street."""
 
     serializer_class = StationedUnitSerializer
@@ -54,7 +55,7 @@ class StationedUnitViewSet(ServiceModelViewSet):
     search_fields = ["name"]
 
 
-class PersonViewSet(ServiceModelViewSet):
+class PersonViewSet(LeanListMixin, ServiceModelViewSet):
     """人员, scoped by the street or community their record belongs to."""
 
     serializer_class = PersonSerializer
@@ -80,7 +81,7 @@ class PostEndSerializer(drf_serializers.Serializer):
     end_date = drf_serializers.DateField(required=False)
 
 
-class PostViewSet(ServiceModelViewSet):
+class PostViewSet(LeanListMixin, ServiceModelViewSet):
     """职务. Creating one applies the caps and composition rules of 二(二) and 三(一)/(二)/(四)."""
 
     serializer_class = PostSerializer

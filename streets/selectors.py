@@ -1,11 +1,13 @@
 """Reads for streets: scope, and the street's staffing as the caps of 二(二) count it."""
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
+from governance.compiled_query import CompiledQuery
 from governance.findings import covers_of
 from governance.models import (
     NPC_KINDS,
@@ -30,8 +32,31 @@ def street_offices_for_user(*, user) -> QuerySet[StreetOffice]:
 
 def street_detail_queryset(*, user) -> QuerySet[Street]:
     return streets_for_user(user=user).prefetch_related(
-        Prefetch("offices", queryset=StreetOffice.objects.select_related("head")),
+        Prefetch("offices", queryset=_OFFICES_PREFETCHED),
     )
+
+
+_OFFICES_PREFETCHED = StreetOffice.objects.select_related("head")
+
+
+def _offices_of(*, columns, street_ids):
+    return _OFFICES_PREFETCHED.filter(street_id__in=street_ids).values(*columns)
+
+
+_OFFICE_READS: dict = {}
+
+
+def street_offices_of(*, street_ids, columns) -> dict[int, list[dict]]:
+    """The offices of these streets (already scoped: a page of street_detail_queryset's) as plain rows of `columns`,
+    by street, in the order its prefetch gives them: a lean street list's (governance/lean_list.py), compiled once."""
+    columns = tuple(dict.fromkeys((*columns, "street_id")))
+    read = _OFFICE_READS.get(columns)
+    if read is None:
+        read = _OFFICE_READS[columns] = CompiledQuery(functools.partial(_offices_of, columns=columns))
+    by_street = defaultdict(list)
+    for row in read.rows(street_ids=tuple(sorted(street_ids))):
+        by_street[row["street_id"]].append(row)
+    return by_street
 
 
 @dataclass
