@@ -833,6 +833,8 @@ def table(prefix: str = "scale") -> str:
             key = (row["role"], path_template(row["path"]))
             runs.setdefault(key, {})[row["scale"]] = row
     scales = sorted({scale for rows in runs.values() for scale in rows})
+    if not scales:
+        return f"no results in {RESULTS.relative_to(ROOT)}/{prefix}-N.json: run the benchmark first"
     head = ["role", "path", *[f"x{n} ms (queries)" for n in scales], "rows shown", "raw ms x1",
             f"x{scales[-1]}/x1", "like for like"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
