@@ -730,6 +730,12 @@ class DistrictBudget:
     def basis(self) -> list[dict]:
         return [r.as_basis() for r in self.rules]
 
+    def community_count(self, street_id: int | None = None) -> int:
+        """How many communities the budget counts (of one street): its lines' own count, counted once per change
+        of the data, so that a page of `budget_communities` needs no count query of its own (issue 14)."""
+        return sum(line.communities for line in self.lines
+                   if street_id is None or (line.street is not None and line.street.pk == street_id))
+
 
 @dataclass
 class _BudgetInputs:

@@ -95,8 +95,7 @@ def quotas_overview(request):
         # budget's own (its lines count the same communities, once per change of the data): no count of the
         # district's or street's communities on each request.
         paginator = Paginator(communities, PAGE_SIZE)
-        paginator.count = sum(line.communities for line in budget.lines
-                              if one_street is None or line.street.pk == one_street)
+        paginator.count = budget.community_count(one_street)
         context["community_page"] = community_page = paginator.get_page(request.GET.get("page"))
         community_page.object_list = list(budget_community_rows(list(community_page.object_list), rules=budget.book))
         context["award_page"] = award_page = Paginator(budget.awards, PAGE_SIZE).get_page(request.GET.get("awards_page"))
